@@ -1,0 +1,53 @@
+# pipeline-tools: developer entry points. `make demo` runs the pipeline locally against the AWS
+# emulator; `make test` runs ruff and the whole test suite (what CI runs).
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CHECKOV_VENV := .tools/checkov
+# checkov lives in its own virtualenv: it depends on bc-python-hcl2, which installs a package
+# named `hcl2` over python-hcl2's (see docs/security-gate.md).
+CHECKOV_SPEC := checkov>=3.2.500,<4
+
+ifndef PIPELINE_TOOLS_PROVIDER_MIRROR
+PIPELINE_TOOLS_PROVIDER_MIRROR := $(shell scripts/find-provider-mirror)
+endif
+export PIPELINE_TOOLS_PROVIDER_MIRROR
+export PIPELINE_TOOLS_CHECKOV ?= $(abspath $(CHECKOV_VENV))/bin/checkov
+
+ENV ?= dev
+
+.PHONY: help install test lint demo local-apply docs clean
+
+help:
+	@echo "make demo        run the pipeline locally against the AWS emulator"
+	@echo "make test        ruff + the whole test suite (what CI runs)"
+	@echo "make docs        regenerate generated documentation"
+	@echo "make local-apply ENV=dev   apply bootstrap + ENV against the emulator, then re-plan clean"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(CHECKOV_VENV)/.installed:
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet '$(CHECKOV_SPEC)'
+	touch $@
+
+install: $(VENV)/.installed $(CHECKOV_VENV)/.installed
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+
+test: install lint
+	$(BIN)/python -m pytest
+
+demo: install
+	$(BIN)/python -m pipeline_tools.local.demo
+
+clean:
+	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .pipeline-tools

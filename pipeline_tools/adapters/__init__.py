@@ -1,0 +1,1 @@
+"""Adapters to the outside world: terraform CLI, GitHub, AWS, Slack and Discord."""
