@@ -1,0 +1,92 @@
+"""What ``affected`` remembers between runs, keyed so that a stale entry can never be used.
+
+Per file: its size and modification time (to skip reading an unchanged file at all), its content
+hash, and the candidate module sources found in it. Per content hash: the module calls python-hcl2
+found. A file whose size or mtime changed is re-read and re-hashed; parsed results are shared by
+every file with the same content. The cache lives inside the repository's git directory
+(``.git/pipeline-tools-cache/``), so it is never committed, or under the user cache directory
+when there is none; a missing, foreign or corrupt cache is simply rebuilt.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline_tools.affected.gitdiff import git_dir
+
+CACHE_VERSION = 1
+
+
+@dataclass
+class FileRecord:
+    mtime_ns: int
+    size: int
+    digest: str
+    sources: list[str]
+
+
+@dataclass
+class Cache:
+    path: Path | None
+    files: dict[str, FileRecord] = field(default_factory=dict)
+    calls: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    dirty: bool = False
+
+    @classmethod
+    def load(cls, path: Path | None) -> Cache:
+        cache = cls(path)
+        if path is None:
+            return cache
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("version") != CACHE_VERSION:
+                return cache
+            cache.files = {name: FileRecord(*entry) for name, entry in data["files"].items()}
+            cache.calls = {digest: [(n, s) for n, s in calls] for digest, calls in data["calls"].items()}
+        except (OSError, ValueError, TypeError, KeyError):
+            cache.files, cache.calls = {}, {}
+        return cache
+
+    def save(self, live_files: set[str]) -> None:
+        """Write the cache (atomically), keeping only entries for files that still exist."""
+        if self.path is None:
+            return
+        files = {name: record for name, record in self.files.items() if name in live_files}
+        digests = {record.digest for record in files.values()}
+        calls = {digest: value for digest, value in self.calls.items() if digest in digests}
+        if not self.dirty and len(files) == len(self.files) and len(calls) == len(self.calls):
+            return
+        payload = {
+            "version": CACHE_VERSION,
+            "files": {name: [r.mtime_ns, r.size, r.digest, r.sources] for name, r in files.items()},
+            "calls": calls,
+        }
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".affected-", suffix=".tmp")
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(payload, handle, separators=(",", ":"))
+            os.replace(tmp, self.path)
+        except OSError:
+            # A cache that cannot be written only costs speed next time.
+            with contextlib.suppress(OSError, UnboundLocalError):
+                os.unlink(tmp)
+
+
+def default_cache_path(repo_root: Path) -> Path:
+    directory = git_dir(repo_root)
+    if directory is not None and directory.is_dir():
+        return directory / "pipeline-tools-cache" / "affected.json"
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    key = hashlib.sha256(str(repo_root.resolve()).encode()).hexdigest()[:16]
+    return Path(base) / "pipeline-tools" / "affected" / f"{key}.json"
+
+
+def content_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()

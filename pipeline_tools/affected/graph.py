@@ -1,0 +1,276 @@
+"""From changed paths to affected roots: a reverse walk over the local module graph.
+
+The walk starts at the directories the changed files live in and asks, at each step, "which
+``.tf`` files call a module from here?" (an index built from the cheap source pre-scan, confirmed by
+python-hcl2 only for the few files it names). Callers inside an environment root make that root
+affected; callers elsewhere are modules themselves, and the walk continues from their directory.
+Paths are repository-relative POSIX strings throughout.
+"""
+
+from __future__ import annotations
+
+import os
+import posixpath
+from collections import deque
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pipeline_tools.affected import hclscan
+from pipeline_tools.affected.cache import Cache, FileRecord, content_digest
+from pipeline_tools.affected.gitdiff import Change
+from pipeline_tools.affected.model import (
+    MODULE,
+    ROOT_FILE,
+    TOOLING,
+    AffectedResult,
+    AffectedRoot,
+    DeletedRoot,
+    Reason,
+)
+
+# Changes here can alter what every plan does, so every root is planned.
+TOOLING_PREFIXES = ("pipeline_tools/", ".github/")
+TOOLING_FILES = ("pyproject.toml", "Makefile")
+# Directories never holding configuration of ours (and expensive to walk).
+_SKIP_DIRS = {"node_modules", "__pycache__", "venv"}
+# Documentation in a module directory does not change what terraform does.
+_DOC_SUFFIXES = (".md", ".markdown", ".rst")
+
+_STATUS_WORDS = {"A": "added", "D": "deleted", "M": "changed", "R": "renamed", "C": "copied", "T": "changed"}
+
+
+@dataclass
+class Tree:
+    """The ``.tf`` files of the work tree and what the pre-scan saw in them."""
+
+    records: dict[str, FileRecord] = field(default_factory=dict)
+    tf_dirs: set[str] = field(default_factory=set)
+    stats: dict[str, int] = field(default_factory=lambda: {"tf_files": 0, "read": 0, "parsed": 0})
+
+
+def scan_tree(repo_root: Path, cache: Cache) -> Tree:
+    """Every ``.tf`` file below ``repo_root`` (hidden directories skipped), read only when changed."""
+    tree = Tree()
+    root_text = str(repo_root)
+    prefix_len = len(root_text) + 1
+    for directory, dirnames, filenames in os.walk(root_text):
+        dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS]
+        relative_dir = directory[prefix_len:].replace(os.sep, "/")
+        for filename in filenames:
+            if not filename.endswith(".tf"):
+                continue
+            full = os.path.join(directory, filename)
+            relative = f"{relative_dir}/{filename}" if relative_dir else filename
+            tree.records[relative] = _record(full, relative, cache, tree)
+            tree.tf_dirs.add(relative_dir)
+    tree.stats["tf_files"] = len(tree.records)
+    return tree
+
+
+def _record(full: str, relative: str, cache: Cache, tree: Tree) -> FileRecord:
+    stat = os.stat(full)
+    cached = cache.files.get(relative)
+    if cached and cached.mtime_ns == stat.st_mtime_ns and cached.size == stat.st_size:
+        return cached
+    with open(full, "rb") as handle:
+        data = handle.read()
+    tree.stats["read"] += 1
+    digest = content_digest(data)
+    if cached and cached.digest == digest:
+        sources = cached.sources
+    else:
+        sources = hclscan.local_sources(data.decode("utf-8", errors="replace"))
+    record = FileRecord(stat.st_mtime_ns, stat.st_size, digest, sources)
+    cache.files[relative] = record
+    cache.dirty = True
+    return record
+
+
+def find_roots(tree: Tree, root_dir: str) -> list[str]:
+    """Directories under ``root_dir`` holding ``.tf`` files, outermost only (nested ones are modules)."""
+    root_dir = root_dir.strip("/")
+    candidates = sorted(d for d in tree.tf_dirs if d.startswith(root_dir + "/"))
+    roots: list[str] = []
+    for directory in candidates:
+        if not any(directory.startswith(root + "/") for root in roots):
+            roots.append(directory)
+    return roots
+
+
+def _containing(path: str, roots: set[str]) -> str | None:
+    directory = posixpath.dirname(path)
+    while directory:
+        if directory in roots:
+            return directory
+        directory = posixpath.dirname(directory)
+    return None
+
+
+def _ancestors(path: str) -> list[str]:
+    out = []
+    directory = posixpath.dirname(path)
+    while directory:
+        out.append(directory)
+        directory = posixpath.dirname(directory)
+    return out
+
+
+def _file_kind(path: str) -> tuple[str, str]:
+    """What a root's file is to terraform, and how to say so."""
+    name = posixpath.basename(path)
+    if name.startswith("release") and name.endswith((".tfvars", ".tfvars.json")):
+        return "release", "the images released to it"
+    if name.endswith((".tfvars", ".tfvars.json")):
+        return "tfvars", "variable values"
+    if name == ".terraform.lock.hcl":
+        return "lock", "provider versions"
+    if name.endswith((".tfbackend", "backend.hcl")) or name in ("backend.tf", "backend.tf.json"):
+        return "backend", "where its state is kept"
+    if name.endswith((".tf", ".tf.json")):
+        return "configuration", "configuration"
+    return "other", "a file of the root"
+
+
+def _summarize(paths: list[str], limit: int = 3) -> str:
+    shown = ", ".join(paths[:limit])
+    return shown + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+
+
+class _CallIndex:
+    """target directory -> files that may call a module there, confirmed lazily with python-hcl2."""
+
+    def __init__(self, repo_root: Path, tree: Tree, cache: Cache) -> None:
+        self._repo_root = repo_root
+        self._tree = tree
+        self._cache = cache
+        self._by_target: dict[str, list[str]] = {}
+        for path, record in tree.records.items():
+            if not record.sources:
+                continue
+            directory = posixpath.dirname(path)
+            for source in record.sources:
+                target = posixpath.normpath(posixpath.join(directory, source)) if directory else \
+                    posixpath.normpath(source)
+                self._by_target.setdefault(target, []).append(path)
+
+    def callers(self, target: str) -> list[tuple[str, str]]:
+        """``(calling directory, module name)`` for each module block whose source is ``target``."""
+        found: list[tuple[str, str]] = []
+        for path in sorted(set(self._by_target.get(target, ()))):
+            directory = posixpath.dirname(path)
+            for name, source in self._calls(path):
+                if not hclscan.is_local_source(source):
+                    continue
+                resolved = posixpath.normpath(posixpath.join(directory, source))
+                if resolved == target:
+                    found.append((directory, name))
+        return found
+
+    def _calls(self, path: str) -> list[tuple[str, str]]:
+        record = self._tree.records[path]
+        calls = self._cache.calls.get(record.digest)
+        if calls is None:
+            text = (self._repo_root / path).read_text(encoding="utf-8", errors="replace")
+            calls = hclscan.module_calls(text)
+            self._tree.stats["parsed"] += 1
+            self._cache.calls[record.digest] = calls
+            self._cache.dirty = True
+        return calls
+
+
+def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str, base: str, head: str,
+            cache: Cache) -> AffectedResult:
+    root_list = find_roots(tree, root_dir)
+    roots = set(root_list)
+    root_dir = root_dir.strip("/")
+    affected: dict[str, AffectedRoot] = {}
+
+    def entry(root: str) -> AffectedRoot:
+        if root not in affected:
+            name = root[len(root_dir) + 1:] if root.startswith(root_dir + "/") else root
+            affected[root] = AffectedRoot(root, name)
+        return affected[root]
+
+    # 1. The tooling and the workflows: every root.
+    tooling = sorted({p for c in changes for p in c.paths
+                      if p.startswith(TOOLING_PREFIXES) or p in TOOLING_FILES})
+    if tooling:
+        reason = Reason(TOOLING, tooling[0],
+                        f"the pipeline's tooling or workflows changed ({_summarize(tooling)})")
+        for root in root_list:
+            entry(root).add(reason)
+
+    # 2. Files inside a root: its configuration, tfvars, backend, lock and release files.
+    for change in changes:
+        for path in change.paths:
+            root = _containing(path, roots)
+            if root is None:
+                continue
+            kind, meaning = _file_kind(path)
+            word = _STATUS_WORDS.get(change.status, "changed")
+            if change.old_path and path == change.path:
+                text = f"{path} {word} from {change.old_path} ({meaning})"
+            elif change.old_path:
+                text = f"{path} {word} to {change.path} ({meaning})"
+            else:
+                text = f"{path} {word} ({meaning})"
+            entry(root).add(Reason(ROOT_FILE, path, text, file_kind=kind))
+
+    # 3. Modules: walk from the changed directories up the callers to the roots.
+    index = _CallIndex(repo_root, tree, cache)
+    queue: deque[tuple[str, str, tuple[str, ...]]] = deque()
+    for change in changes:
+        for path in change.paths:
+            if path.endswith(_DOC_SUFFIXES) or posixpath.basename(path) == ".terraform.lock.hcl":
+                continue
+            # terraform loads the .tf files of a module's own directory; other files (templates,
+            # policies) may be read by file() from any directory below the module's.
+            targets = [posixpath.dirname(path)] if path.endswith(".tf") else _ancestors(path)
+            for target in targets:
+                if target:
+                    queue.append((target, target, ()))
+    seen: set[tuple[str, str]] = set()
+    while queue:
+        target, origin, via = queue.popleft()
+        if (target, origin) in seen:
+            continue
+        seen.add((target, origin))
+        for caller_dir, module_name in index.callers(target):
+            chain = (f"module.{module_name}", *via)
+            root = caller_dir if caller_dir in roots else None
+            if root is not None:
+                entry(root).add(Reason(MODULE, origin, f"{origin} changed, used via {'.'.join(chain)}",
+                                       via=chain))
+            if len(chain) < 64:  # a cycle of local modules is an error terraform reports itself
+                queue.append((caller_dir, origin, chain))
+
+    deleted = _deleted_roots(changes, roots, root_dir)
+    ordered = [affected[root] for root in sorted(affected)]
+    stats = dict(tree.stats, roots=len(root_list))
+    return AffectedResult(base, head, ordered, deleted, len(changes), stats)
+
+
+def _deleted_roots(changes: list[Change], roots: set[str], root_dir: str) -> list[DeletedRoot]:
+    """Roots whose ``.tf`` files were all deleted or moved away: reported apart, never planned."""
+    gone: dict[str, list[str]] = {}
+    moved_to: dict[str, str] = {}
+    for change in changes:
+        old = change.old_path if change.status == "R" else (change.path if change.status == "D" else "")
+        if not old.startswith(root_dir + "/") or _containing(old, roots) or posixpath.dirname(old) in roots:
+            continue
+        directory = posixpath.dirname(old)
+        gone.setdefault(directory, []).append(old)
+        if change.status == "R":
+            new_root = _containing(change.path, roots)
+            if new_root:
+                moved_to.setdefault(directory, new_root)
+    result: list[DeletedRoot] = []
+    tf_dirs = {d for d, files in gone.items() if any(f.endswith(".tf") for f in files)}
+    for directory in sorted(tf_dirs):
+        if any(directory.startswith(other + "/") for other in tf_dirs):
+            continue  # a module directory inside a deleted root
+        files = sorted(f for d, fs in gone.items() if d == directory or d.startswith(directory + "/")
+                       for f in fs)
+        name = directory[len(root_dir) + 1:]
+        result.append(DeletedRoot(directory, name, tuple(files), moved_to.get(directory, "")))
+    return result

@@ -1,0 +1,143 @@
+"""Finding ``module`` calls in ``.tf`` files, cheaply first and exactly where it matters.
+
+python-hcl2 gives the exact answer but costs tens of milliseconds per file, so a repository of
+thousands of files cannot be parsed whole on every run. Three steps keep it cheap:
+
+1. ``local_sources``: a regular expression lists every ``source = "./..."`` / ``"../..."`` string in
+   a file. It is a superset of the local module sources (it also sees commented-out lines and
+   ``source`` attributes of other blocks), so a file it says nothing about cannot call a local module.
+2. Only files whose candidate sources point at a changed directory go on to ``module_calls``.
+3. ``module_calls`` cuts the ``module "name" { ... }`` blocks out of the file with a small scanner
+   (aware of strings, template interpolations, comments and heredocs) and hands only those blocks
+   to python-hcl2, which confirms the block and gives its name and ``source``.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+# Terraform's rule: a local module source starts with "./" or "../" (and is always a plain literal).
+_LOCAL_SOURCE = re.compile(r'''\bsource\s*=\s*"(\.\.?/[^"\\$]*)"''')
+_MODULE_HEADER = re.compile(r'(?m)^[ \t]*module[ \t]+"([^"\\]+)"[ \t]*\{')
+_HEREDOC_START = re.compile(r"<<-?([A-Za-z_][\w-]*)[ \t]*\r?\n")
+
+
+def is_local_source(source: str) -> bool:
+    return source.startswith(("./", "../")) or source in (".", "..")
+
+
+def local_sources(text: str) -> list[str]:
+    """Every string that may be a local module source in ``text`` (a superset: see module docs)."""
+    if "source" not in text or "module" not in text:
+        return []
+    return sorted(set(_LOCAL_SOURCE.findall(text)))
+
+
+def module_calls(text: str) -> list[tuple[str, str]]:
+    """The ``(name, source)`` of each ``module`` block in ``text``, as python-hcl2 reads them."""
+    import hcl2  # heavy: only when a file really needs parsing
+
+    blocks = _module_blocks(text)
+    candidates = ["\n".join(blocks)] if blocks is not None else []
+    candidates.append(text)  # the scanner lost its way, or hcl2 disliked the cut: parse it all
+    for candidate in candidates:
+        try:
+            document = hcl2.loads(candidate)
+        except Exception:  # python-hcl2 raises lark errors of many kinds on bad syntax
+            continue
+        return _calls_from_document(document)
+    # Not HCL that python-hcl2 understands: keep the regex's view so that a possibly affected
+    # root is planned (where terraform itself reports the syntax error) rather than skipped.
+    return [(name, source) for name in _MODULE_HEADER.findall(text) or ["?"]
+            for source in local_sources(text)]
+
+
+def _calls_from_document(document: dict[str, Any]) -> list[tuple[str, str]]:
+    calls: list[tuple[str, str]] = []
+    for entry in document.get("module", []) or []:
+        if not isinstance(entry, dict):
+            continue
+        for name, body in entry.items():
+            source = body.get("source") if isinstance(body, dict) else None
+            if isinstance(source, str):
+                calls.append((str(name).strip('"'), source))
+    return calls
+
+
+def _module_blocks(text: str) -> list[str] | None:
+    """The text of each top-level ``module`` block, or None when the scanner cannot be sure."""
+    blocks: list[str] = []
+    for match in _MODULE_HEADER.finditer(text):
+        start = match.start()
+        end = _group_end(text, match.end() - 1)
+        if end < 0:
+            return None
+        blocks.append(text[start:end])
+    return blocks
+
+
+def _group_end(text: str, index: int) -> int:
+    """Index just past the ``}`` closing the ``{`` at ``index``; -1 if unbalanced."""
+    depth = 0
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == '"':
+            index = _string_end(text, index)
+            if index < 0:
+                return -1
+            continue
+        if char == "#" or text.startswith("//", index):
+            index = text.find("\n", index)
+            if index < 0:
+                return -1
+            continue
+        if text.startswith("/*", index):
+            close = text.find("*/", index + 2)
+            if close < 0:
+                return -1
+            index = close + 2
+            continue
+        if char == "<" and text.startswith("<<", index):
+            heredoc = _HEREDOC_START.match(text, index)
+            if heredoc:
+                closing = re.compile(rf"(?m)^[ \t]*{re.escape(heredoc.group(1))}[ \t]*\r?$")
+                end = closing.search(text, heredoc.end())
+                if end is None:
+                    return -1
+                index = end.end()
+                continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return index + 1
+        index += 1
+    return -1
+
+
+def _string_end(text: str, index: int) -> int:
+    """Index just past the closing quote of the string opening at ``index``; -1 if unterminated."""
+    index += 1
+    length = len(text)
+    while index < length:
+        char = text[index]
+        if char == "\\":
+            index += 2
+            continue
+        if char == '"':
+            return index + 1
+        if char == "\n":
+            return -1
+        if char in "$%" and text.startswith(char + char + "{", index):
+            index += 3  # "$${" and "%%{" are escapes for a literal "${" / "%{", not templates
+            continue
+        if char in "$%" and text.startswith("{", index + 1):
+            index = _group_end(text, index + 1)
+            if index < 0:
+                return -1
+            continue
+        index += 1
+    return -1
