@@ -1,0 +1,34 @@
+output "oidc_provider_arn" {
+  description = "ARN of the GitHub OIDC provider (created here or passed in)."
+  value       = local.provider_arn
+}
+
+output "plan_role_arns" {
+  description = "Plan role ARN per environment (for `aws-actions/configure-aws-credentials` in pull request workflows)."
+  value       = { for name, role in aws_iam_role.plan : name => role.arn }
+}
+
+output "plan_role_names" {
+  description = "Plan role name per environment."
+  value       = { for name, role in aws_iam_role.plan : name => role.name }
+}
+
+output "apply_role_arns" {
+  description = "Apply role ARN per environment (for jobs bound to the GitHub environment of the same name)."
+  value       = { for name, role in aws_iam_role.apply : name => role.arn }
+}
+
+output "apply_role_names" {
+  description = "Apply role name per environment."
+  value       = { for name, role in aws_iam_role.apply : name => role.name }
+}
+
+output "trusted_subjects" {
+  description = "The exact OIDC `sub` claims each environment's plan and apply roles trust."
+  value       = { for name, env in local.envs : name => { plan = env.plan_subject, apply = env.apply_subject } }
+}
+
+output "iam_name_prefixes" {
+  description = "Per environment, the name prefix of IAM roles, policies and instance profiles its apply role may manage."
+  value       = { for name, env in local.envs : name => env.iam_name_prefix }
+}
