@@ -1,11 +1,11 @@
 """What ``affected`` remembers between runs, keyed so that a stale entry can never be used.
 
 Per file: its size and modification time (to skip reading an unchanged file at all), its content
-hash, and the candidate module sources found in it. Per content hash: the module calls python-hcl2
-found. A file whose size or mtime changed is re-read and re-hashed; parsed results are shared by
-every file with the same content. The cache lives inside the repository's git directory
-(``.git/pipeline-tools-cache/``), so it is never committed, or under the user cache directory
-when there is none; a missing, foreign or corrupt cache is simply rebuilt.
+hash, and the candidate module sources found in it; a file whose size or mtime changed is re-read
+and re-hashed. Per content hash of a ``module`` block: the calls python-hcl2 found in it, shared by
+every file holding the same block. The cache lives inside the repository's git directory
+(``.git/pipeline-tools-cache/``), so it is never committed, or under the user cache directory when
+there is none; a missing, foreign or corrupt cache is simply rebuilt.
 """
 
 from __future__ import annotations
@@ -58,10 +58,10 @@ class Cache:
         if self.path is None:
             return
         files = {name: record for name, record in self.files.items() if name in live_files}
-        digests = {record.digest for record in files.values()}
-        calls = {digest: value for digest, value in self.calls.items() if digest in digests}
-        if not self.dirty and len(files) == len(self.files) and len(calls) == len(self.calls):
+        if not self.dirty and len(files) == len(self.files):
             return
+        # Parsed blocks are kept while the cache stays small; past that, start them afresh.
+        calls = self.calls if len(self.calls) <= 4 * max(len(files), 1000) else {}
         payload = {
             "version": CACHE_VERSION,
             "files": {name: [r.mtime_ns, r.size, r.digest, r.sources] for name, r in files.items()},
@@ -71,7 +71,7 @@ class Cache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".affected-", suffix=".tmp")
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(payload, handle, separators=(",", ":"))
+                handle.write(json.dumps(payload, separators=(",", ":")))  # dumps: the fast C encoder
             os.replace(tmp, self.path)
         except OSError:
             # A cache that cannot be written only costs speed next time.

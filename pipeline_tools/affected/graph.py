@@ -91,9 +91,11 @@ def find_roots(tree: Tree, root_dir: str) -> list[str]:
     root_dir = root_dir.strip("/")
     candidates = sorted(d for d in tree.tf_dirs if d.startswith(root_dir + "/"))
     roots: list[str] = []
-    for directory in candidates:
-        if not any(directory.startswith(root + "/") for root in roots):
+    found: set[str] = set()
+    for directory in candidates:  # sorted: a parent comes before its children
+        if not any(ancestor in found for ancestor in _ancestors(directory)):
             roots.append(directory)
+            found.add(directory)
     return roots
 
 
@@ -158,23 +160,34 @@ class _CallIndex:
         found: list[tuple[str, str]] = []
         for path in sorted(set(self._by_target.get(target, ()))):
             directory = posixpath.dirname(path)
-            for name, source in self._calls(path):
+            for name, source in self._calls(path, target):
                 if not hclscan.is_local_source(source):
                     continue
-                resolved = posixpath.normpath(posixpath.join(directory, source))
-                if resolved == target:
+                if posixpath.normpath(posixpath.join(directory, source)) == target:
                     found.append((directory, name))
         return found
 
-    def _calls(self, path: str) -> list[tuple[str, str]]:
-        record = self._tree.records[path]
-        calls = self._cache.calls.get(record.digest)
-        if calls is None:
-            text = (self._repo_root / path).read_text(encoding="utf-8", errors="replace")
-            calls = hclscan.module_calls(text)
-            self._tree.stats["parsed"] += 1
-            self._cache.calls[record.digest] = calls
-            self._cache.dirty = True
+    def _calls(self, path: str, target: str) -> list[tuple[str, str]]:
+        """The module calls in ``path`` that may point at ``target``, each block parsed once ever."""
+        text = (self._repo_root / path).read_text(encoding="utf-8", errors="replace")
+        directory = posixpath.dirname(path)
+        wanted = [s for s in self._tree.records[path].sources
+                  if posixpath.normpath(posixpath.join(directory, s)) == target]
+        blocks = hclscan.module_blocks(text)
+        if blocks is None:
+            blocks = [text]  # the scanner cannot cut this file: python-hcl2 reads all of it
+        calls: list[tuple[str, str]] = []
+        for block in blocks:
+            if not any(f'"{source}"' in block for source in wanted):
+                continue
+            key = content_digest(block.encode())
+            parsed = self._cache.calls.get(key)
+            if parsed is None:
+                parsed = hclscan.module_calls(block)
+                self._tree.stats["parsed"] += 1
+                self._cache.calls[key] = parsed
+                self._cache.dirty = True
+            calls.extend(parsed)
         return calls
 
 

@@ -7,9 +7,10 @@ thousands of files cannot be parsed whole on every run. Three steps keep it chea
    a file. It is a superset of the local module sources (it also sees commented-out lines and
    ``source`` attributes of other blocks), so a file it says nothing about cannot call a local module.
 2. Only files whose candidate sources point at a changed directory go on to ``module_calls``.
-3. ``module_calls`` cuts the ``module "name" { ... }`` blocks out of the file with a small scanner
-   (aware of strings, template interpolations, comments and heredocs) and hands only those blocks
-   to python-hcl2, which confirms the block and gives its name and ``source``.
+3. ``module_blocks`` cuts the ``module "name" { ... }`` blocks out of the file with a small scanner
+   (aware of strings, template interpolations, comments and heredocs); only the blocks that mention
+   a wanted source go to python-hcl2 (``module_calls``), which confirms the call and gives its name.
+   A file the scanner cannot cut is parsed whole.
 """
 
 from __future__ import annotations
@@ -34,23 +35,30 @@ def local_sources(text: str) -> list[str]:
     return sorted(set(_LOCAL_SOURCE.findall(text)))
 
 
+def module_blocks(text: str) -> list[str] | None:
+    """The text of each top-level ``module`` block, or None when the scanner cannot be sure."""
+    blocks: list[str] = []
+    for match in _MODULE_HEADER.finditer(text):
+        end = _group_end(text, match.end() - 1)
+        if end < 0:
+            return None
+        blocks.append(text[match.start():end])
+    return blocks
+
+
 def module_calls(text: str) -> list[tuple[str, str]]:
-    """The ``(name, source)`` of each ``module`` block in ``text``, as python-hcl2 reads them."""
+    """The ``(name, source)`` of each ``module`` block in ``text`` (a whole file or a cut block),
+    as python-hcl2 reads them."""
     import hcl2  # heavy: only when a file really needs parsing
 
-    blocks = _module_blocks(text)
-    candidates = ["\n".join(blocks)] if blocks is not None else []
-    candidates.append(text)  # the scanner lost its way, or hcl2 disliked the cut: parse it all
-    for candidate in candidates:
-        try:
-            document = hcl2.loads(candidate)
-        except Exception:  # python-hcl2 raises lark errors of many kinds on bad syntax
-            continue
-        return _calls_from_document(document)
-    # Not HCL that python-hcl2 understands: keep the regex's view so that a possibly affected
-    # root is planned (where terraform itself reports the syntax error) rather than skipped.
-    return [(name, source) for name in _MODULE_HEADER.findall(text) or ["?"]
-            for source in local_sources(text)]
+    try:
+        document = hcl2.loads(text if text.endswith("\n") else text + "\n")
+    except Exception:  # python-hcl2 raises lark errors of many kinds on bad syntax
+        # Not HCL that python-hcl2 understands: keep the regex's view so that a possibly affected
+        # root is planned (where terraform itself reports the syntax error) rather than skipped.
+        return [(name, source) for name in _MODULE_HEADER.findall(text) or ["?"]
+                for source in local_sources(text)]
+    return _calls_from_document(document)
 
 
 def _calls_from_document(document: dict[str, Any]) -> list[tuple[str, str]]:
@@ -63,18 +71,6 @@ def _calls_from_document(document: dict[str, Any]) -> list[tuple[str, str]]:
             if isinstance(source, str):
                 calls.append((str(name).strip('"'), source))
     return calls
-
-
-def _module_blocks(text: str) -> list[str] | None:
-    """The text of each top-level ``module`` block, or None when the scanner cannot be sure."""
-    blocks: list[str] = []
-    for match in _MODULE_HEADER.finditer(text):
-        start = match.start()
-        end = _group_end(text, match.end() - 1)
-        if end < 0:
-            return None
-        blocks.append(text[start:end])
-    return blocks
 
 
 def _group_end(text: str, index: int) -> int:
