@@ -48,6 +48,19 @@ def cli_config_for_mirror(mirror: str) -> Path:
     return config
 
 
+def parse_backend_config(pairs: Sequence[str]) -> dict[str, str]:
+    """``["bucket=b", "key=k"]`` (from repeated ``--backend-config`` flags) -> a mapping."""
+    from pipeline_tools.errors import InputError
+
+    config: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise InputError(f"--backend-config expects KEY=VALUE, got {pair!r}")
+        config[key] = value
+    return config
+
+
 def terraform_env(extra: Mapping[str, str] | None = None) -> dict[str, str]:
     """The environment terraform runs in: the caller's, plus mirror config and automation flags."""
     env = dict(os.environ)

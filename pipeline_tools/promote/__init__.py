@@ -1,0 +1,1 @@
+"""Promotion: move the exact digest one environment verified into the next, by pull request."""
