@@ -1,0 +1,248 @@
+"""The deploy itself: one image to one ECS service, once, never backwards, never two at a time.
+
+Order of checks for one service (each makes a redelivered or late event harmless):
+
+1. the handled record says this repository+digest already reached an outcome here -> skip;
+2. take the per-service lock; if another deploy holds it -> busy (the Lambda raises so
+   EventBridge/Lambda retry later; the CLI exits 13);
+3. the service already runs this digest -> skip;
+4. (events only) the image was pushed before the one running -> skip, never roll back;
+5. register a copy of the running task definition with only the container's image changed
+   (nothing is ever deregistered), ``update_service``, follow the returned deployment.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from pipeline_tools.deploy import images, rollout, taskdef
+from pipeline_tools.deploy.events import repository_name, split_image
+from pipeline_tools.deploy.lock import DeployLock
+from pipeline_tools.deploy.outcome import DeployResult, Outcome
+from pipeline_tools.errors import ExternalError
+
+log = logging.getLogger("pipeline_tools.deploy")
+
+DEFAULT_TIMEOUT_SECONDS = 600.0
+# The lock outlives the longest deploy a little, so a crashed holder frees it soon after.
+LOCK_MARGIN_SECONDS = 120.0
+
+
+@dataclass
+class DeployRequest:
+    cluster: str
+    service: str
+    container: str
+    # The image reference to put in the task definition: <repository URI or name>@sha256:...
+    image: str
+    environment: str = ""
+    tag: str = ""
+    trigger: str = ""
+    source_commit: str = ""
+    # Events only: refuse to deploy an image pushed before the one running.
+    refuse_older: bool = False
+
+    @property
+    def repository(self) -> str:
+        return repository_name(split_image(self.image)[0])
+
+    @property
+    def digest(self) -> str:
+        return split_image(self.image)[1]
+
+
+@dataclass
+class AwsClients:
+    """boto3 clients, created on first use (so unit tests can pass stubbed ones)."""
+
+    region: str | None = None
+    _made: dict[str, Any] = field(default_factory=dict)
+
+    def get(self, name: str) -> Any:
+        if name not in self._made:
+            import boto3
+
+            kwargs = {"region_name": self.region} if self.region else {}
+            self._made[name] = boto3.client(name, **kwargs)
+        return self._made[name]
+
+    def set(self, name: str, client: Any) -> None:
+        self._made[name] = client
+
+    @property
+    def ecs(self) -> Any:
+        return self.get("ecs")
+
+    @property
+    def ecr(self) -> Any:
+        return self.get("ecr")
+
+
+@dataclass
+class Deployer:
+    clients: AwsClients
+    lock: DeployLock
+    timeout_seconds: float = DEFAULT_TIMEOUT_SECONDS
+    wait: bool = True
+    poll_seconds: float = rollout.DEFAULT_POLL_SECONDS
+    sleep: Callable[[float], None] = time.sleep
+    clock: Callable[[], float] = time.monotonic
+
+    def deploy(self, request: DeployRequest) -> DeployResult:
+        started = self.clock()
+        started_at = datetime.now(UTC)
+        result = DeployResult(
+            outcome=Outcome.SKIPPED,
+            cluster=request.cluster,
+            service=request.service,
+            container=request.container,
+            environment=request.environment,
+            new_image=request.image,
+            new_tag=request.tag,
+            trigger=request.trigger,
+            source_commit=request.source_commit,
+            region=str(getattr(self.clients.ecs.meta, "region_name", "") or ""),
+        )
+        repository, digest = request.repository, request.digest
+        if self.lock.was_handled(request.cluster, request.service, repository, digest):
+            result.reason = f"{repository}@{digest} was already handled for this service"
+            return result
+        lock_ttl = self.timeout_seconds + LOCK_MARGIN_SECONDS
+        if not self.lock.acquire(request.cluster, request.service, lock_ttl):
+            result.outcome = Outcome.BUSY
+            result.reason = "another deploy of this service is in progress"
+            return result
+        try:
+            # A deploy that held the lock a moment ago may have handled this very digest.
+            if self.lock.was_handled(request.cluster, request.service, repository, digest):
+                result.reason = f"{repository}@{digest} was already handled for this service"
+                return result
+            self._deploy_locked(request, result, started_at)
+            if result.outcome is not Outcome.BUSY:
+                self.lock.mark_handled(request.cluster, request.service, repository, digest,
+                                       result.outcome.value)
+            return result
+        finally:
+            result.duration_seconds = self.clock() - started
+            self.lock.release(request.cluster, request.service)
+
+    def _deploy_locked(self, request: DeployRequest, result: DeployResult, started_at: datetime) -> None:
+        ecs = self.clients.ecs
+        service = rollout.describe_service(ecs, request.cluster, request.service)
+        current_arn = str(service.get("taskDefinition") or "")
+        result.previous_task_definition_arn = current_arn
+        current, tags = self._describe_task_definition(current_arn)
+        result.old_image = taskdef.container_image(current, request.container)
+        result.old_tag = self._tag_of(result.old_image)
+
+        if _same_image(result.old_image, request.image):
+            result.reason = f"the service already runs {request.image}"
+            result.task_definition_arn = current_arn
+            return
+        if request.refuse_older:
+            older = self._older_than_running(request, result.old_image)
+            if older:
+                result.reason = older
+                result.task_definition_arn = current_arn
+                return
+
+        new_arn = self._register(current, tags, request)
+        result.task_definition_arn = new_arn
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            updated = ecs.update_service(cluster=request.cluster, service=request.service,
+                                         taskDefinition=new_arn)["service"]
+        except (BotoCoreError, ClientError) as exc:
+            raise ExternalError(
+                f"ECS update_service {request.cluster}/{request.service} failed: {exc}"
+            ) from exc
+        result.deployment_id = rollout.pick_deployment_id(updated, new_arn)
+        log.info("deploy %s/%s: %s -> %s, deployment %s", request.cluster, request.service,
+                 result.old_image, request.image, result.deployment_id)
+        if not self.wait:
+            result.outcome = Outcome.STARTED
+            result.reason = "not followed (--no-wait)"
+            return
+        followed = rollout.follow(
+            ecs, request.cluster, request.service, result.deployment_id, new_arn,
+            started_at=started_at, timeout_seconds=self.timeout_seconds,
+            poll_seconds=self.poll_seconds, sleep=self.sleep, clock=self.clock,
+        )
+        result.outcome = followed.outcome
+        result.reason = followed.reason
+        result.service_events = followed.service_events
+        result.stopped_reasons = followed.stopped_reasons
+
+    def _describe_task_definition(self, arn: str) -> tuple[dict[str, Any], list[dict[str, str]]]:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            response = self.clients.ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+        except (BotoCoreError, ClientError) as exc:
+            raise ExternalError(f"ECS describe_task_definition {arn} failed: {exc}") from exc
+        return response["taskDefinition"], list(response.get("tags") or [])
+
+    def _register(self, current: dict[str, Any], tags: list[dict[str, str]], request: DeployRequest) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        ecs = self.clients.ecs
+        accepted = ecs.meta.service_model.operation_model("RegisterTaskDefinition").input_shape.members
+        arguments = taskdef.registration_input(current, request.container, request.image, tags, accepted)
+        try:
+            registered = ecs.register_task_definition(**arguments)
+        except (BotoCoreError, ClientError) as exc:
+            raise ExternalError(
+                f"ECS register_task_definition for {current.get('family')} failed: {exc}"
+            ) from exc
+        return str(registered["taskDefinition"]["taskDefinitionArn"])
+
+    def _tag_of(self, image: str) -> str:
+        """The tag(s) ECR knows for a running image pinned by digest; best effort, for messages."""
+        repository, sep, digest = image.rpartition("@")
+        if not sep:
+            return ""
+        try:
+            info = images.describe_image(self.clients.ecr, repository_name(repository), digest=digest)
+        except ExternalError:
+            return ""
+        return ",".join(info.tags) if info else ""
+
+    def _older_than_running(self, request: DeployRequest, running_image: str) -> str:
+        """A reason to skip if the new image was pushed before the running one, else ''."""
+        running_repository, sep, reference = running_image.rpartition("@")
+        if sep:
+            running_digest, running_tag = reference, None
+        else:
+            # name:tag (the tag part is after the last ':' that follows the last '/')
+            base, colon, tag = running_image.rpartition(":")
+            if not colon or "/" in tag:
+                return ""
+            running_repository, running_digest, running_tag = base, None, tag
+        if repository_name(running_repository) != request.repository:
+            return ""  # a different repository: push times say nothing about order
+        running = images.describe_image(self.clients.ecr, request.repository,
+                                        digest=running_digest, tag=running_tag)
+        new = images.describe_image(self.clients.ecr, request.repository, digest=request.digest)
+        if running is None or new is None or running.pushed_at is None or new.pushed_at is None:
+            return ""
+        if new.pushed_at < running.pushed_at:
+            return (f"{request.image} was pushed at {new.pushed_at.isoformat()}, before the running "
+                    f"{running_image} ({running.pushed_at.isoformat()}): not rolling back")
+        return ""
+
+
+def _same_image(running: str, wanted: str) -> bool:
+    if running == wanted:
+        return True
+    running_repository, sep, running_digest = running.rpartition("@")
+    if not sep:
+        return False
+    wanted_repository, digest = split_image(wanted)
+    same_repository = repository_name(running_repository) == repository_name(wanted_repository)
+    return running_digest == digest and same_repository

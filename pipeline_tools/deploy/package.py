@@ -1,0 +1,126 @@
+"""Build the deployer Lambda's zip: only the ``pipeline_tools`` modules the handler imports.
+
+The archive provider is not available to Terraform here, so the project builds the zip itself
+(``pipeline-tools deploy package --out FILE``). The archive is deterministic: entries sorted, fixed
+timestamps and permissions, fixed compression level; so the same sources always hash the same
+and re-uploading an unchanged build does not churn the function. boto3 is not included: the Lambda
+Python runtime provides it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline_tools.errors import ExternalError, InputError
+
+# The handler Terraform configures (docs/architecture.md, module deploy-trigger).
+HANDLER = "pipeline_tools.deploy.handler.lambda_handler"
+
+# What the handler imports, relative to the directory that contains the ``pipeline_tools`` package.
+# Single modules, then whole sub-packages. tests/test_deploy_package.py imports the handler from an
+# extracted build to prove this list is complete.
+_MODULES = (
+    "pipeline_tools/__init__.py",
+    "pipeline_tools/errors.py",
+    "pipeline_tools/redact.py",
+)
+_PACKAGES = (
+    "pipeline_tools/deploy",
+    "pipeline_tools/notify",
+)
+# 1980-01-01 is the earliest timestamp a zip entry can hold.
+_FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+_FILE_MODE = 0o644
+_COMPRESS_LEVEL = 9
+
+
+@dataclass(frozen=True)
+class PackageResult:
+    path: Path
+    sha256: str
+    size: int
+    entries: tuple[str, ...]
+
+
+def source_root() -> Path:
+    """The directory that contains the installed ``pipeline_tools`` package."""
+    import pipeline_tools
+
+    return Path(pipeline_tools.__file__).resolve().parent.parent
+
+
+def package_files(root: Path | None = None) -> list[str]:
+    """The archive's entry names (posix paths), sorted."""
+    root = root or source_root()
+    names: set[str] = set()
+    for module in _MODULES:
+        if not (root / module).is_file():
+            raise ExternalError(f"cannot build the deployer package: {module} is missing")
+        names.add(module)
+    for package in _PACKAGES:
+        directory = root / package
+        if not (directory / "__init__.py").is_file():
+            raise ExternalError(f"cannot build the deployer package: {package} is missing")
+        for path in directory.rglob("*.py"):
+            if "__pycache__" in path.parts:
+                continue
+            names.add(path.relative_to(root).as_posix())
+    return sorted(names)
+
+
+def build_zip(out: Path, root: Path | None = None) -> PackageResult:
+    """Write the deterministic Lambda zip to ``out`` (atomically) and return its digest."""
+    root = root or source_root()
+    entries = package_files(root)
+    out = Path(out)
+    if out.exists() and out.is_dir():
+        raise InputError(f"--out {out} is a directory")
+    if not out.parent.is_dir():
+        raise InputError(f"--out {out}: directory {out.parent} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+    os.close(fd)
+    tmp = Path(tmp_name)
+    try:
+        with zipfile.ZipFile(tmp, "w") as archive:
+            for name in entries:
+                info = zipfile.ZipInfo(name, date_time=_FIXED_DATE_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = (0o100000 | _FILE_MODE) << 16  # regular file, rw-r--r--
+                info.create_system = 3  # unix, so the mode above is honoured everywhere
+                archive.writestr(info, (root / name).read_bytes(), compresslevel=_COMPRESS_LEVEL)
+        tmp.replace(out)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    data = out.read_bytes()
+    return PackageResult(out, hashlib.sha256(data).hexdigest(), len(data), tuple(entries))
+
+
+def parse_s3_url(url: str) -> tuple[str, str]:
+    """``s3://bucket/key`` -> (bucket, key)."""
+    if not url.startswith("s3://"):
+        raise InputError(f"--upload must look like s3://bucket/key, got {url!r}")
+    bucket, _, key = url[len("s3://"):].partition("/")
+    if not bucket or not key or key.endswith("/"):
+        raise InputError(f"--upload must look like s3://bucket/key, got {url!r}")
+    return bucket, key
+
+
+def upload(result: PackageResult, url: str) -> str | None:
+    """Upload the zip to S3; returns the object's version id (None on unversioned buckets)."""
+    bucket, key = parse_s3_url(url)
+    import boto3
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        response = boto3.client("s3").put_object(
+            Bucket=bucket, Key=key, Body=result.path.read_bytes(), ContentType="application/zip",
+        )
+    except (BotoCoreError, ClientError) as exc:
+        raise ExternalError(f"uploading the deployer package to s3://{bucket}/{key} failed: {exc}") from exc
+    return response.get("VersionId")

@@ -1,0 +1,64 @@
+"""Copy a task definition with one container's image changed. Pure: no I/O.
+
+``describe_task_definition`` returns fields that ``register_task_definition`` rejects; copying them
+blindly is how tools end up failing on every new AWS field. We drop the known describe-only fields
+and, when the caller passes the register operation's input members (from botocore's service
+model), everything register does not accept.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterable
+from typing import Any
+
+from pipeline_tools.errors import InputError
+
+# Returned by describe_task_definition, rejected (or meaningless) for register_task_definition.
+DESCRIBE_ONLY_FIELDS = frozenset({
+    "taskDefinitionArn",
+    "revision",
+    "status",
+    "requiresAttributes",
+    "compatibilities",
+    "registeredAt",
+    "registeredBy",
+    "deregisteredAt",
+    "deleteRequestedAt",
+})
+
+
+def container_image(task_definition: dict[str, Any], container: str) -> str:
+    for definition in task_definition.get("containerDefinitions", []):
+        if definition.get("name") == container:
+            return str(definition.get("image", ""))
+    names = ", ".join(d.get("name", "?") for d in task_definition.get("containerDefinitions", []))
+    raise InputError(
+        f"task definition {task_definition.get('family', '?')} has no container {container!r} "
+        f"(containers: {names or 'none'})"
+    )
+
+
+def registration_input(
+    task_definition: dict[str, Any],
+    container: str,
+    image: str,
+    tags: list[dict[str, str]] | None = None,
+    accepted_keys: Iterable[str] | None = None,
+) -> dict[str, Any]:
+    """Arguments for ``register_task_definition``: a copy with only ``container``'s image changed."""
+    container_image(task_definition, container)  # raises if the container is not there
+    accepted = set(accepted_keys) if accepted_keys is not None else None
+    request: dict[str, Any] = {}
+    for key, value in task_definition.items():
+        if key in DESCRIBE_ONLY_FIELDS or value is None:
+            continue
+        if accepted is not None and key not in accepted:
+            continue
+        request[key] = copy.deepcopy(value)
+    for definition in request["containerDefinitions"]:
+        if definition.get("name") == container:
+            definition["image"] = image
+    if tags:
+        request["tags"] = copy.deepcopy(tags)
+    return request

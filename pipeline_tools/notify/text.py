@@ -1,0 +1,50 @@
+"""Cutting text to a chat service's limits without breaking escapes. Pure."""
+
+from __future__ import annotations
+
+ELLIPSIS = "\u2026"
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters, marked with an ellipsis when cut."""
+    if limit <= 0:
+        return ""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1] + ELLIPSIS
+
+
+def slack_escape(text: str) -> str:
+    # Slack mrkdwn: only these three are control characters.
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def slack_fit(text: str, limit: int) -> str:
+    """Escape for Slack mrkdwn, then cut to ``limit`` without leaving half an entity."""
+    escaped = slack_escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1]
+    amp = cut.rfind("&", max(0, len(cut) - 5))
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut + ELLIPSIS
+
+
+def discord_escape(text: str) -> str:
+    # Keep user-provided text from turning into markdown links or formatting.
+    for char in ("\\", "*", "_", "~", "`", "|", "[", "]", ">"):
+        text = text.replace(char, "\\" + char)
+    return text
+
+
+def discord_fit(text: str, limit: int) -> str:
+    escaped = discord_escape(text)
+    if len(escaped) <= limit:
+        return escaped
+    cut = escaped[: limit - 1]
+    # Do not end on a lone escaping backslash.
+    trailing = len(cut) - len(cut.rstrip("\\"))
+    if trailing % 2:
+        cut = cut[:-1]
+    return cut + ELLIPSIS
