@@ -14,6 +14,8 @@ import pytest
 from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.emulator import Emulator
 
+pytest_plugins = ["tests.github_standin"]  # the `github_standin` fixture (local GitHub API)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
