@@ -1,0 +1,69 @@
+"""Drift: objects changed outside terraform since the last apply (``resource_drift``).
+
+Like terraform's own output, only drift that may affect this plan is listed: changes to the
+attributes the plan refers to (``relevant_attributes``), and objects deleted outside terraform.
+The rest is counted in one line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline_tools.plan.attributes import AttributeChange, attribute_changes, format_path
+
+
+@dataclass(slots=True)
+class DriftItem:
+    """One drifted object that affects the plan, with its relevant (masked) attribute changes."""
+
+    address: str
+    action: str
+    attributes: list[AttributeChange] = field(default_factory=list)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"address": self.address, "action": self.action,
+                "attributes": [attr.path for attr in self.attributes]}
+
+
+@dataclass(slots=True)
+class DriftSummary:
+    relevant: list[DriftItem] = field(default_factory=list)
+    other_count: int = 0
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"relevant": [item.to_json_dict() for item in self.relevant],
+                "other_count": self.other_count}
+
+
+def _matches(path: str, relevant: str) -> bool:
+    return (path == relevant or path.startswith((relevant + ".", relevant + "["))
+            or relevant.startswith((path + ".", path + "[")))
+
+
+def summarize_drift(plan: dict[str, Any]) -> DriftSummary:
+    summary = DriftSummary()
+    relevant_paths: dict[str, list[str]] = {}
+    for item in plan.get("relevant_attributes") or ():
+        if isinstance(item, dict) and isinstance(item.get("resource"), str):
+            relevant_paths.setdefault(item["resource"], []).append(format_path(item.get("attribute") or []))
+    for entry in plan.get("resource_drift") or ():
+        change = entry.get("change") or {}
+        actions = tuple(change.get("actions") or ())
+        if actions == ("no-op",):
+            continue
+        address = str(entry.get("address", "?"))
+        if "delete" in actions and "create" not in actions:
+            summary.relevant.append(DriftItem(address, "deleted"))
+            continue
+        changed = attribute_changes(change)
+        if not changed:
+            # Provider bookkeeping (null became "" or []): terraform does not show it either.
+            continue
+        paths = relevant_paths.get(address) or ()
+        attributes = [attr for attr in changed if any(_matches(attr.path, relevant) for relevant in paths)]
+        if attributes:
+            summary.relevant.append(DriftItem(address, "updated", attributes))
+        else:
+            summary.other_count += 1
+    return summary

@@ -1,0 +1,85 @@
+"""Reading a plan: the only I/O in :mod:`pipeline_tools.plan`.
+
+``load_plan`` accepts the output of ``terraform show -json PLANFILE`` from a path or ``-`` (stdin)
+and turns every way that input can be wrong into one clear :class:`InputError` line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from pipeline_tools.errors import InputError
+
+# Majors of the plan JSON format this tool understands (terraform 0.12 wrote 0.1; 1.x writes 1.y).
+SUPPORTED_FORMAT_MAJORS = frozenset({0, 1})
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+def load_plan(source: str) -> dict[str, Any]:
+    """Read and validate a plan JSON document from ``source`` (a path, or ``-`` for stdin)."""
+    name = "stdin" if source == "-" else source
+    data = _read_bytes(source, name)
+    return parse_plan(data, name)
+
+
+def _read_bytes(source: str, name: str) -> bytes:
+    if source == "-":
+        return sys.stdin.buffer.read()
+    path = Path(source)
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{name}: no such file") from None
+    except IsADirectoryError:
+        raise InputError(f"{name}: is a directory, expected the JSON of a plan") from None
+    except OSError as exc:
+        raise InputError(f"{name}: cannot read: {exc.strerror or exc}") from None
+
+
+def parse_plan(data: bytes, name: str = "plan") -> dict[str, Any]:
+    """Validate ``data`` as plan JSON; raise :class:`InputError` with a one-line reason."""
+    if not data.strip():
+        raise InputError(f"{name}: is empty, expected the output of 'terraform show -json PLANFILE'")
+    if data.startswith(_ZIP_MAGIC):
+        raise InputError(
+            f"{name}: is a binary terraform plan file; convert it first with "
+            "'terraform show -json PLANFILE > plan.json'"
+        )
+    try:
+        document = json.loads(data)
+    except UnicodeDecodeError:
+        raise InputError(f"{name}: is not text, expected the JSON of a plan") from None
+    except json.JSONDecodeError as exc:
+        hint = " (the file looks truncated)" if exc.pos >= len(data.rstrip()) else ""
+        raise InputError(
+            f"{name}: is not valid JSON{hint}: {exc.msg} at line {exc.lineno} column {exc.colno}"
+        ) from None
+    if not isinstance(document, dict):
+        raise InputError(f"{name}: is JSON but not a terraform plan (expected an object)")
+    _check_is_plan(document, name)
+    return document
+
+
+def _check_is_plan(document: dict[str, Any], name: str) -> None:
+    if "lineage" in document and "serial" in document:
+        raise InputError(f"{name}: is a terraform state file, not a plan")
+    if "values" in document and "planned_values" not in document and "resource_changes" not in document:
+        raise InputError(f"{name}: is the JSON of a terraform state (terraform show -json without a plan), "
+                         "not a plan")
+    version = document.get("format_version")
+    if not isinstance(version, str):
+        raise InputError(f"{name}: is JSON but not a terraform plan (no format_version)")
+    major_text = version.split(".", 1)[0]
+    if not major_text.isdigit() or int(major_text) not in SUPPORTED_FORMAT_MAJORS:
+        raise InputError(
+            f"{name}: plan format_version {version!r} is not supported "
+            f"(this version of pipeline-tools reads 0.x and 1.x)"
+        )
+    if not any(key in document for key in ("planned_values", "resource_changes", "configuration")):
+        raise InputError(f"{name}: is JSON but not a terraform plan (no planned_values or resource_changes)")
+    changes = document.get("resource_changes", [])
+    if not isinstance(changes, list):
+        raise InputError(f"{name}: resource_changes is not a list")

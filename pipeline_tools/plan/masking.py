@@ -1,0 +1,138 @@
+"""Masking sensitive values by construction.
+
+Terraform's plan JSON carries sensitive values in clear and marks them in parallel structures
+(``before_sensitive``/``after_sensitive``: ``true`` for a sensitive subtree, otherwise objects and
+lists mirroring the value). Everything the summary shows of a value goes through
+:func:`masked` or :func:`display`, which consult those marks, so a sensitive value cannot reach a
+renderer. :func:`collect_sensitive_strings` gathers the clear values anyway, for a last
+defence-in-depth scrub of rendered text.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+SENSITIVE = "(sensitive value)"
+UNKNOWN = "(known after apply)"
+
+
+def sub_mark(mark: Any, key: str | int) -> Any:
+    """The mark (sensitive or unknown) of ``key`` inside a value marked ``mark``."""
+    if mark is True:
+        return True
+    if isinstance(mark, dict):
+        return mark.get(key, False) if isinstance(key, str) else False
+    if isinstance(mark, list):
+        return mark[key] if isinstance(key, int) and 0 <= key < len(mark) else False
+    return False
+
+
+def has_mark(mark: Any) -> bool:
+    """Whether ``mark`` flags anything at all (``{"tags": {}}`` flags nothing)."""
+    if mark is True:
+        return True
+    if isinstance(mark, dict):
+        return any(has_mark(value) for value in mark.values())
+    if isinstance(mark, list):
+        return any(has_mark(value) for value in mark)
+    return False
+
+
+def masked(value: Any, sensitive: Any) -> Any:
+    """A copy of ``value`` with every sensitive part replaced by :data:`SENSITIVE`."""
+    if sensitive is True:
+        return SENSITIVE
+    if not sensitive:
+        return value
+    if isinstance(value, dict):
+        return {key: masked(item, sub_mark(sensitive, key)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [masked(item, sub_mark(sensitive, index)) for index, item in enumerate(value)]
+    return value
+
+
+def display(value: Any, sensitive: Any = False) -> str:
+    """One value as the summary prints it: JSON, with sensitive parts masked."""
+    if sensitive is True:
+        return SENSITIVE
+    return json.dumps(masked(value, sensitive), ensure_ascii=False)
+
+
+def _sensitive_leaves(value: Any, sensitive: Any) -> Iterator[Any]:
+    if sensitive is True:
+        if isinstance(value, dict):
+            for item in value.values():
+                yield from _sensitive_leaves(item, True)
+        elif isinstance(value, list):
+            for item in value:
+                yield from _sensitive_leaves(item, True)
+        elif value is not None:
+            yield value
+        return
+    if isinstance(sensitive, dict) and isinstance(value, dict):
+        for key, mark in sensitive.items():
+            if mark and key in value:
+                yield from _sensitive_leaves(value[key], mark)
+    elif isinstance(sensitive, list) and isinstance(value, list):
+        for index, mark in enumerate(sensitive):
+            if mark and index < len(value):
+                yield from _sensitive_leaves(value[index], mark)
+
+
+def sensitive_strings(value: Any, sensitive: Any) -> Iterable[str]:
+    """The clear text of every sensitive leaf of ``value`` (strings and numbers)."""
+    for leaf in _sensitive_leaves(value, sensitive):
+        if isinstance(leaf, str):
+            yield leaf
+        elif isinstance(leaf, int | float) and not isinstance(leaf, bool):
+            yield json.dumps(leaf)
+
+
+def collect_sensitive_strings(plan: dict[str, Any]) -> set[str]:
+    """Every sensitive value the plan carries in clear: resource attributes, outputs, variables."""
+    found: set[str] = set()
+    for key in ("resource_changes", "resource_drift"):
+        for entry in plan.get(key) or ():
+            change = entry.get("change") or {}
+            for value_key, mark_key in (("before", "before_sensitive"), ("after", "after_sensitive")):
+                mark = change.get(mark_key)
+                if mark:
+                    found.update(sensitive_strings(change.get(value_key), mark))
+    for change in (plan.get("output_changes") or {}).values():
+        for value_key, mark_key in (("before", "before_sensitive"), ("after", "after_sensitive")):
+            mark = change.get(mark_key)
+            if mark:
+                found.update(sensitive_strings(change.get(value_key), mark))
+    outputs = ((plan.get("planned_values") or {}).get("outputs")) or {}
+    for output in outputs.values():
+        if output.get("sensitive"):
+            found.update(sensitive_strings(output.get("value"), True))
+    variables = plan.get("variables") or {}
+    for name in sensitive_variable_names(plan):
+        if name in variables:
+            found.update(sensitive_strings(variables[name].get("value"), True))
+    return found
+
+
+def sensitive_variable_names(plan: dict[str, Any]) -> set[str]:
+    """Root variables declared ``sensitive = true`` (the plan's ``variables`` do not say so)."""
+    declared = (((plan.get("configuration") or {}).get("root_module") or {}).get("variables")) or {}
+    return {name for name, spec in declared.items() if isinstance(spec, dict) and spec.get("sensitive")}
+
+
+SCRUB_MIN_LENGTH = 8
+
+
+def scrub(text: str, secrets: Iterable[str], *, min_length: int = SCRUB_MIN_LENGTH) -> str:
+    """Defence in depth: replace any clear sensitive value that still made it into ``text``.
+
+    The summary never prints sensitive values in the first place (see :func:`masked`). Values
+    shorter than ``min_length`` are left alone: providers mark whole attributes sensitive (an SSM
+    parameter's value ``"beta"``), and masking every short word would garble addresses and names.
+    """
+    for secret in sorted((s for s in secrets if len(s) >= min_length), key=len, reverse=True):
+        if secret in text:
+            text = text.replace(secret, "***")
+    return text

@@ -1,0 +1,354 @@
+"""The plan summary model: what changes, why, how risky, in one pass over the plan.
+
+``summarize(plan)`` takes the parsed output of ``terraform show -json PLANFILE`` (see
+:func:`pipeline_tools.plan.load.load_plan`) and returns a :class:`PlanSummary`. It keeps
+references into the plan rather than copies, and computes attribute-level diffs lazily, only for
+the renderers that ask for them, so that huge plans stay cheap.
+
+Schema of :meth:`PlanSummary.to_json_dict` is documented in docs/plan-summary.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from pipeline_tools.plan.attributes import (
+    AttributeChange,
+    attribute_changes,
+    changed_top_level_keys,
+    format_path,
+)
+from pipeline_tools.plan.counts import Counts
+from pipeline_tools.plan.drift import DriftSummary, summarize_drift
+from pipeline_tools.plan.masking import SENSITIVE, UNKNOWN, collect_sensitive_strings, display, has_mark
+from pipeline_tools.plan.risk import RiskFlag, risk_flags_for
+
+JSON_SCHEMA_VERSION = 1
+
+# Terraform's symbols, and the words we use for each action.
+SYMBOLS = {
+    "create": "+",
+    "update": "~",
+    "replace-destroy-first": "-/+",
+    "replace-create-first": "+/-",
+    "delete": "-",
+    "read": "<=",
+    "forget": ".",
+    "no-op": " ",
+}
+# Order in which actions are listed (most consequential first).
+ACTION_ORDER = ("delete", "replace", "update", "create", "forget", "read", "no-op")
+
+ACTION_REASONS = {
+    "replace_because_tainted": "tainted: the object is marked as damaged",
+    "replace_because_cannot_update": "attributes that cannot be updated in place changed",
+    "replace_by_request": "replacement requested (-replace)",
+    "replace_by_triggers": "replace_triggered_by",
+    "delete_because_no_resource_config": "its resource block is no longer in the configuration",
+    "delete_because_no_module": "its module is no longer in the configuration",
+    "delete_because_wrong_repetition": "count/for_each was added or removed",
+    "delete_because_count_index": "its count index is out of range",
+    "delete_because_each_key": "its for_each key is no longer in the map",
+    "delete_because_no_move_target": "the target of a moved block does not exist",
+    "read_because_config_unknown": "its configuration depends on values not yet known",
+    "read_because_dependency_pending": "it depends on resources with pending changes",
+    "read_because_check_nested": "it is used in a check block",
+}
+
+
+@dataclass(slots=True)
+class ResourceChange:
+    """One entry of ``resource_changes`` that does something.
+
+    ``action`` is one word: create, update, replace, delete, read, forget or no-op (a pure move
+    or import). ``replace_order`` is ``destroy-first`` (``-/+``) or ``create-first`` (``+/-``) for
+    replacements. ``replace_paths`` are the attributes that force a replacement.
+    """
+
+    address: str
+    mode: str
+    type: str
+    name: str
+    module_address: str | None
+    actions: tuple[str, ...]
+    action: str
+    replace_order: str | None
+    previous_address: str | None
+    importing_id: str | None
+    importing: bool
+    action_reason: str | None
+    deposed: str | None
+    replace_paths: list[str]
+    _change: dict[str, Any] = field(repr=False)
+    _attributes: list[AttributeChange] | None = field(default=None, repr=False)
+
+    @property
+    def symbol(self) -> str:
+        if self.action == "replace":
+            return SYMBOLS[f"replace-{self.replace_order}"]
+        return SYMBOLS.get(self.action, "?")
+
+    @property
+    def moved(self) -> bool:
+        return bool(self.previous_address) and self.previous_address != self.address
+
+    @property
+    def reason(self) -> str | None:
+        """Why terraform plans this action, in words (None when it does not say)."""
+        if not self.action_reason:
+            return None
+        return ACTION_REASONS.get(self.action_reason, self.action_reason.replace("_", " "))
+
+    @property
+    def description(self) -> str:
+        """What happens, in words: ``replace (destroy first)``, ``import and update``, ..."""
+        words = {
+            "create": "create", "update": "update in place", "delete": "destroy", "read": "read",
+            "forget": "forget (remove from state, keep the object)", "no-op": "no change",
+        }
+        if self.action == "replace":
+            text = "replace (destroy first)" if self.replace_order == "destroy-first" else \
+                "replace (create first)"
+        else:
+            text = words.get(self.action, self.action)
+        extras = []
+        if self.importing:
+            extras.append("import" + (f" from {self.importing_id!r}" if self.importing_id else ""))
+        if self.moved:
+            extras.append(f"moved from {self.previous_address}")
+        if self.deposed:
+            extras.append(f"deposed object {self.deposed}")
+        if self.action == "no-op" and extras:
+            return ", ".join(extras)
+        return ", ".join([text, *extras])
+
+    def attribute_changes(self) -> list[AttributeChange]:
+        """Changed attributes, masked (computed once, on demand)."""
+        if self._attributes is None:
+            self._attributes = attribute_changes(self._change, self.replace_paths)
+        return self._attributes
+
+    def changed_keys(self) -> list[str]:
+        """Names of the top-level attributes that change."""
+        return changed_top_level_keys(self._change)
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "address": self.address,
+            "mode": self.mode,
+            "type": self.type,
+            "name": self.name,
+            "module_address": self.module_address,
+            "actions": list(self.actions),
+            "action": self.action,
+            "replace_order": self.replace_order,
+            "previous_address": self.previous_address,
+            "importing": self.importing,
+            "import_id": self.importing_id,
+            "action_reason": self.action_reason,
+            "deposed": self.deposed,
+            "replace_paths": self.replace_paths,
+            "changed_attributes": self.changed_keys(),
+        }
+
+
+@dataclass(slots=True)
+class OutputChange:
+    """A root module output that changes; ``before``/``after`` are masked display strings."""
+
+    name: str
+    action: str
+    before: str | None
+    after: str | None
+    sensitive: bool
+
+    @property
+    def symbol(self) -> str:
+        return {"create": "+", "update": "~", "delete": "-"}.get(self.action, "~")
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "action": self.action, "sensitive": self.sensitive,
+                "before": self.before, "after": self.after}
+
+
+@dataclass(slots=True)
+class PlanSummary:
+    """Everything a reviewer needs from one plan. See docs/plan-summary.md."""
+
+    terraform_version: str | None
+    format_version: str | None
+    counts: Counts
+    resources: list[ResourceChange]
+    risk_flags: list[RiskFlag]
+    outputs: list[OutputChange]
+    drift: DriftSummary
+    warnings: list[str]
+    errored: bool
+    complete: bool
+    applyable: bool | None
+    _plan: dict[str, Any] = field(repr=False)
+    _secrets: set[str] | None = field(default=None, repr=False)
+
+    @property
+    def has_changes(self) -> bool:
+        """Whether applying would do anything (resources, moves, imports or outputs)."""
+        return bool(self.resources) or bool(self.outputs)
+
+    @property
+    def plan_line(self) -> str:
+        """Terraform's own summary line, or its ``No changes.`` wording."""
+        if not self.resources and not self.outputs:
+            return "No changes. Your infrastructure matches the configuration."
+        return self.counts.terraform_line()
+
+    def sensitive_values(self) -> set[str]:
+        """The clear sensitive values of the plan, for the renderers' last-line-of-defence scrub."""
+        if self._secrets is None:
+            self._secrets = collect_sensitive_strings(self._plan)
+        return self._secrets
+
+    def resources_by_action(self) -> list[tuple[str, list[ResourceChange]]]:
+        groups: dict[str, list[ResourceChange]] = {}
+        for resource in self.resources:
+            groups.setdefault(resource.action, []).append(resource)
+        return [(action, groups[action]) for action in ACTION_ORDER if action in groups]
+
+    def to_json_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": JSON_SCHEMA_VERSION,
+            "terraform_version": self.terraform_version,
+            "format_version": self.format_version,
+            "has_changes": self.has_changes,
+            "plan_line": self.plan_line,
+            "errored": self.errored,
+            "complete": self.complete,
+            "applyable": self.applyable,
+            "warnings": self.warnings,
+            "counts": self.counts.to_json_dict(),
+            "risk_flags": [flag.to_json_dict() for flag in self.risk_flags],
+            "resources": [resource.to_json_dict() for resource in self.resources],
+            "outputs": [output.to_json_dict() for output in self.outputs],
+            "drift": self.drift.to_json_dict(),
+        }
+
+
+def _action_of(actions: tuple[str, ...]) -> tuple[str, str | None]:
+    if actions == ("delete", "create"):
+        return "replace", "destroy-first"
+    if actions == ("create", "delete"):
+        return "replace", "create-first"
+    if len(actions) == 1:
+        return actions[0], None
+    if "create" in actions and "delete" in actions:
+        return "replace", "destroy-first"
+    return "+".join(actions) or "no-op", None
+
+
+def _resource(entry: dict[str, Any], change: dict[str, Any], actions: tuple[str, ...]) -> ResourceChange:
+    action, order = _action_of(actions)
+    importing = change.get("importing")
+    import_id = importing.get("id") if isinstance(importing, dict) else None
+    return ResourceChange(
+        address=str(entry.get("address", "?")),
+        mode=str(entry.get("mode", "managed")),
+        type=str(entry.get("type", "")),
+        name=str(entry.get("name", "")),
+        module_address=entry.get("module_address"),
+        actions=actions,
+        action=action,
+        replace_order=order,
+        previous_address=entry.get("previous_address"),
+        importing_id=import_id if isinstance(import_id, str) else None,
+        importing=importing is not None,
+        action_reason=entry.get("action_reason"),
+        deposed=entry.get("deposed"),
+        replace_paths=[format_path(p) for p in change.get("replace_paths") or () if isinstance(p, list)],
+        _change=change,
+    )
+
+
+def _outputs(plan: dict[str, Any]) -> list[OutputChange]:
+    outputs = []
+    planned = ((plan.get("planned_values") or {}).get("outputs")) or {}
+    for name, change in (plan.get("output_changes") or {}).items():
+        actions = tuple(change.get("actions") or ())
+        if actions in ((), ("no-op",)):
+            continue
+        sensitive = (has_mark(change.get("before_sensitive")) or has_mark(change.get("after_sensitive"))
+                     or bool((planned.get(name) or {}).get("sensitive")))
+        action = "update" if "create" in actions and "delete" in actions else actions[-1]
+        before = change.get("before")
+        after = change.get("after")
+        if sensitive:
+            before_text = SENSITIVE if before is not None else None
+            after_text = SENSITIVE if after is not None or change.get("after_unknown") else None
+        else:
+            before_text = None if before is None else display(before)
+            after_text = None if after is None else display(after)
+        if change.get("after_unknown") is True:
+            after_text = UNKNOWN
+        if action == "delete":
+            after_text = None
+        outputs.append(OutputChange(name, action, before_text, after_text, sensitive))
+    return outputs
+
+
+def _warnings(plan: dict[str, Any]) -> list[str]:
+    warnings = []
+    if plan.get("errored"):
+        warnings.append("Terraform reported errors while planning: this plan is incomplete and must "
+                        "not be applied. Read the plan log for the errors.")
+    if plan.get("complete") is False:
+        warnings.append("This plan is incomplete (complete: false): terraform deferred part of it, "
+                        "so another plan and apply will be needed after this one.")
+    deferred = plan.get("deferred_changes") or []
+    if deferred:
+        warnings.append(f"{len(deferred)} resource change(s) are deferred to a later plan "
+                        "(their configuration depends on values not known yet).")
+    failed_checks = [
+        check["address"].get("to_display", "?") if isinstance(check.get("address"), dict) else "?"
+        for check in plan.get("checks") or () if check.get("status") in ("fail", "error")
+    ]
+    if failed_checks:
+        warnings.append("Checks failing: " + ", ".join(str(c) for c in failed_checks))
+    return warnings
+
+
+def summarize(plan: dict[str, Any]) -> PlanSummary:
+    """Summarize a parsed plan (one pass over ``resource_changes``, nothing copied)."""
+    counts = Counts()
+    resources: list[ResourceChange] = []
+    flags: list[RiskFlag] = []
+    for entry in plan.get("resource_changes") or ():
+        change = entry.get("change") or {}
+        actions = tuple(change.get("actions") or ("no-op",))
+        mode = entry.get("mode", "managed")
+        importing = change.get("importing") is not None
+        previous = entry.get("previous_address")
+        moved = bool(previous) and previous != entry.get("address")
+        counts.count(actions, mode=mode, importing=importing, moved=moved)
+        if actions == ("no-op",) and not importing and not moved:
+            continue
+        resource = _resource(entry, change, actions)
+        resources.append(resource)
+        flags += risk_flags_for(resource.address, resource.type, resource.mode, actions, change,
+                                resource.replace_order)
+    order = {action: index for index, action in enumerate(ACTION_ORDER)}
+    resources.sort(key=lambda r: order.get(r.action, len(order)))
+    kind_order = {"stateful-destroy": 0, "iam-widened": 1, "open-ingress": 2}
+    flags.sort(key=lambda f: kind_order.get(f.kind, 3))
+    return PlanSummary(
+        terraform_version=plan.get("terraform_version"),
+        format_version=plan.get("format_version"),
+        counts=counts,
+        resources=resources,
+        risk_flags=flags,
+        outputs=_outputs(plan),
+        drift=summarize_drift(plan),
+        warnings=_warnings(plan),
+        errored=bool(plan.get("errored")),
+        complete=plan.get("complete") is not False,
+        applyable=plan.get("applyable"),
+        _plan=plan,
+    )

@@ -1,0 +1,251 @@
+"""Risk flags: the changes a reviewer must not miss, shown before anything else.
+
+* deleting or replacing a resource that holds data (databases, buckets, tables, file systems,
+  caches, KMS keys, ...): the data goes with it;
+* IAM or resource policies that widen: new actions, resources or principals, or wildcards;
+  attaching an AWS-managed administrator policy;
+* security group ingress newly opened to the whole internet (``0.0.0.0/0`` or ``::/0``).
+
+Only non-sensitive facts reach a message: addresses, types, actions, ports and CIDRs.
+Sensitive or unknown policies are not analysed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from pipeline_tools.plan.jsondiff import parse_json_string
+from pipeline_tools.plan.masking import sub_mark
+
+# Resource types whose deletion loses data, with a name a reviewer recognises.
+STATEFUL_TYPES: dict[str, str] = {
+    "aws_db_instance": "RDS instance",
+    "aws_rds_cluster": "RDS cluster",
+    "aws_rds_cluster_instance": "RDS cluster instance",
+    "aws_rds_global_cluster": "RDS global cluster",
+    "aws_docdb_cluster": "DocumentDB cluster",
+    "aws_neptune_cluster": "Neptune cluster",
+    "aws_redshift_cluster": "Redshift cluster",
+    "aws_s3_bucket": "S3 bucket",
+    "aws_s3_directory_bucket": "S3 directory bucket",
+    "aws_dynamodb_table": "DynamoDB table",
+    "aws_dynamodb_global_table": "DynamoDB global table",
+    "aws_efs_file_system": "EFS file system",
+    "aws_fsx_lustre_file_system": "FSx file system",
+    "aws_fsx_windows_file_system": "FSx file system",
+    "aws_fsx_ontap_file_system": "FSx file system",
+    "aws_fsx_openzfs_file_system": "FSx file system",
+    "aws_ebs_volume": "EBS volume",
+    "aws_elasticache_cluster": "ElastiCache cluster",
+    "aws_elasticache_replication_group": "ElastiCache replication group",
+    "aws_elasticache_serverless_cache": "ElastiCache serverless cache",
+    "aws_memorydb_cluster": "MemoryDB cluster",
+    "aws_kms_key": "KMS key",
+    "aws_kms_replica_key": "KMS replica key",
+    "aws_secretsmanager_secret": "Secrets Manager secret",
+    "aws_opensearch_domain": "OpenSearch domain",
+    "aws_elasticsearch_domain": "Elasticsearch domain",
+    "aws_kinesis_stream": "Kinesis stream",
+    "aws_msk_cluster": "MSK cluster",
+    "aws_sqs_queue": "SQS queue",
+    "aws_ecr_repository": "ECR repository",
+    "aws_cloudwatch_log_group": "CloudWatch log group",
+    "aws_backup_vault": "Backup vault",
+    "aws_timestreamwrite_table": "Timestream table",
+    "aws_qldb_ledger": "QLDB ledger",
+    "aws_cognito_user_pool": "Cognito user pool",
+}
+
+POLICY_ATTRIBUTES = ("policy", "assume_role_policy")
+ADMIN_POLICY_SUFFIXES = ("/AdministratorAccess", "/PowerUserAccess", "/IAMFullAccess")
+OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
+POLICY_ATTACHMENT_TYPES = frozenset({
+    "aws_iam_role_policy_attachment", "aws_iam_user_policy_attachment",
+    "aws_iam_group_policy_attachment", "aws_iam_policy_attachment",
+})
+
+
+@dataclass(frozen=True, slots=True)
+class RiskFlag:
+    """``kind`` is one of ``stateful-destroy``, ``iam-widened``, ``open-ingress``."""
+
+    kind: str
+    address: str
+    message: str
+
+    def to_json_dict(self) -> dict[str, str]:
+        return {"kind": self.kind, "address": self.address, "message": self.message}
+
+
+def risk_flags_for(address: str, resource_type: str, mode: str, actions: tuple[str, ...],
+                   change: dict[str, Any], replace_order: str | None) -> list[RiskFlag]:
+    """Flags raised by one ``resource_changes`` entry (cheap for the common, harmless case)."""
+    if mode != "managed" or actions == ("no-op",) or actions == ("forget",):
+        return []
+    flags: list[RiskFlag] = []
+    label = STATEFUL_TYPES.get(resource_type)
+    if label and "delete" in actions:
+        if "create" in actions:
+            how = "replaced (destroy first)" if replace_order == "destroy-first" else \
+                "replaced (create first)"
+            flags.append(RiskFlag(
+                "stateful-destroy", address,
+                f"{address} ({label}) will be {how}: the data it holds is not carried over"))
+        else:
+            flags.append(RiskFlag("stateful-destroy", address,
+                                  f"{address} ({label}) will be destroyed with the data it holds"))
+    if "create" in actions or "update" in actions:
+        before = change.get("before") if isinstance(change.get("before"), dict) else {}
+        after = change.get("after") if isinstance(change.get("after"), dict) else {}
+        flags += _policy_flags(address, resource_type, before, after, change)
+        flags += _ingress_flags(address, resource_type, before, after)
+    return flags
+
+
+# --- IAM -----------------------------------------------------------------------------------
+
+def _as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _principals(value: Any) -> set[str]:
+    if value == "*":
+        return {"*"}
+    if isinstance(value, dict):
+        return {f"{kind}:{item}" if item != "*" else "*" for kind, items in value.items()
+                for item in _as_list(items)}
+    return {str(item) for item in _as_list(value)}
+
+
+@dataclass(slots=True)
+class _Grants:
+    actions: set[str]
+    resources: set[str]
+    principals: set[str]
+    wildcards: set[str]
+
+
+def _grants(documents: list[Any]) -> _Grants:
+    grants = _Grants(set(), set(), set(), set())
+    for document in documents:
+        if not isinstance(document, dict):
+            continue
+        for statement in _as_list(document.get("Statement")):
+            if not isinstance(statement, dict) or statement.get("Effect", "Allow") != "Allow":
+                continue
+            actions = {str(a) for a in _as_list(statement.get("Action"))}
+            resources = {str(r) for r in _as_list(statement.get("Resource"))}
+            principals = _principals(statement.get("Principal"))
+            grants.actions |= actions
+            grants.resources |= resources
+            grants.principals |= principals
+            grants.wildcards |= {f"Action {a}" for a in actions if "*" in a}
+            grants.wildcards |= {f"Resource {r}" for r in resources if r == "*"}
+            grants.wildcards |= {"Principal *" for p in principals if p == "*" or p.endswith(":*")}
+            if "NotAction" in statement:
+                grants.wildcards.add("NotAction (allows everything else)")
+            if "NotResource" in statement:
+                grants.wildcards.add("NotResource (allows everything else)")
+    return grants
+
+
+def _policy_documents(values: dict[str, Any], sensitive: Any, unknown: Any) -> list[Any] | None:
+    """Parsed policy documents of one side, or None when one is sensitive or not yet known."""
+    documents: list[Any] = []
+    for key in POLICY_ATTRIBUTES:
+        if sub_mark(sensitive, key) or sub_mark(unknown, key):
+            return None
+        parsed = parse_json_string(values.get(key))
+        if parsed is not None:
+            documents.append(parsed)
+    inline = values.get("inline_policy")
+    if isinstance(inline, list):
+        if sub_mark(sensitive, "inline_policy") is True:
+            return None
+        for item in inline:
+            if isinstance(item, dict):
+                parsed = parse_json_string(item.get("policy"))
+                if parsed is not None:
+                    documents.append(parsed)
+    return documents
+
+
+def _policy_flags(address: str, resource_type: str, before: dict[str, Any], after: dict[str, Any],
+                  change: dict[str, Any]) -> list[RiskFlag]:
+    flags: list[RiskFlag] = []
+    if resource_type in POLICY_ATTACHMENT_TYPES:
+        arn = after.get("policy_arn")
+        if (isinstance(arn, str) and arn.endswith(ADMIN_POLICY_SUFFIXES) and arn != before.get("policy_arn")
+                and not sub_mark(change.get("after_sensitive"), "policy_arn")):
+            flags.append(RiskFlag("iam-widened", address, f"{address} attaches {arn.rsplit('/', 1)[-1]}"))
+        return flags
+    if not any(key in after for key in (*POLICY_ATTRIBUTES, "inline_policy")):
+        return flags
+    after_docs = _policy_documents(after, change.get("after_sensitive"), change.get("after_unknown"))
+    before_docs = _policy_documents(before, change.get("before_sensitive"), False)
+    if not after_docs or before_docs is None:
+        return flags
+    new = _grants(after_docs)
+    old = _grants(before_docs)
+    details = []
+    new_wildcards = sorted(new.wildcards - old.wildcards)
+    if before_docs:
+        if new.actions - old.actions:
+            details.append("new actions " + ", ".join(sorted(new.actions - old.actions)))
+        if new.resources - old.resources:
+            details.append("new resources " + ", ".join(sorted(new.resources - old.resources)))
+        if new.principals - old.principals:
+            details.append("new principals " + ", ".join(sorted(new.principals - old.principals)))
+    if new_wildcards:
+        details.append("wildcards " + ", ".join(new_wildcards))
+    if details:
+        verb = "widens its policy" if before_docs else "grants a policy with"
+        flags.append(RiskFlag("iam-widened", address, f"{address} {verb}: " + "; ".join(details)))
+    return flags
+
+
+# --- security groups -----------------------------------------------------------------------
+
+def _open_rules(resource_type: str, values: dict[str, Any]) -> set[str]:
+    rules: set[str] = set()
+    if resource_type == "aws_security_group":
+        for rule in _as_list(values.get("ingress")):
+            if isinstance(rule, dict):
+                rules |= _open_cidrs(rule, ("cidr_blocks", "ipv6_cidr_blocks"))
+    elif resource_type == "aws_security_group_rule" and values.get("type") == "ingress":
+        rules |= _open_cidrs(values, ("cidr_blocks", "ipv6_cidr_blocks"))
+    elif resource_type == "aws_vpc_security_group_ingress_rule":
+        rules |= _open_cidrs(values, ("cidr_ipv4", "cidr_ipv6"))
+    return rules
+
+
+def _open_cidrs(rule: dict[str, Any], keys: tuple[str, ...]) -> set[str]:
+    protocol = str(rule.get("protocol", rule.get("ip_protocol", "")))
+    from_port, to_port = rule.get("from_port"), rule.get("to_port")
+    if protocol in ("-1", "all"):
+        ports = "all ports"
+    elif from_port == to_port:
+        ports = f"{protocol} {from_port}"
+    else:
+        ports = f"{protocol} {from_port}-{to_port}"
+    found = set()
+    for key in keys:
+        for cidr in _as_list(rule.get(key)):
+            if cidr in OPEN_CIDRS:
+                found.add(f"{ports} from {cidr}")
+    return found
+
+
+def _ingress_flags(address: str, resource_type: str, before: dict[str, Any],
+                   after: dict[str, Any]) -> list[RiskFlag]:
+    if resource_type not in ("aws_security_group", "aws_security_group_rule",
+                             "aws_vpc_security_group_ingress_rule"):
+        return []
+    opened = sorted(_open_rules(resource_type, after) - _open_rules(resource_type, before))
+    if not opened:
+        return []
+    return [RiskFlag("open-ingress", address,
+                     f"{address} opens ingress to the internet: " + ", ".join(opened))]

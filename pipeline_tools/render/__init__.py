@@ -1,0 +1,1 @@
+"""Rendering models to text: markdown (Jinja2 templates), terminal text and JSON."""

@@ -1,0 +1,13 @@
+"""The plan summary as one JSON object (schema in docs/plan-summary.md)."""
+
+from __future__ import annotations
+
+import json
+
+from pipeline_tools.plan.masking import scrub
+from pipeline_tools.plan.model import PlanSummary
+
+
+def render_plan_json(summary: PlanSummary, *, indent: int | None = 2) -> str:
+    text = json.dumps(summary.to_json_dict(), indent=indent, ensure_ascii=False)
+    return scrub(text, summary.sensitive_values()) + "\n"

@@ -1,0 +1,223 @@
+"""The plan summary as GitHub markdown, from Jinja2 templates, always within a size budget.
+
+GitHub refuses comments over 65,536 characters, so :func:`render_plan_markdown` degrades step by
+step until the text fits: full attribute diffs, then changed attribute names only, then
+addresses only (as many as fit), then counts alone. The header, warnings, counts and risk flags
+are always kept (risk flags are shortened only if they alone overflow); a note says what was left
+out and where the full report is. Whole blocks are dropped, so a ``<details>`` element or a code
+fence is never cut. Templates (``plan/summary.md.j2``) can be overridden with ``template_dir``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pipeline_tools.plan.masking import scrub
+from pipeline_tools.plan.model import PlanSummary, ResourceChange
+from pipeline_tools.render._views import (
+    ACTION_TITLES,
+    code_span,
+    escape_html,
+    escape_markdown,
+    fence_for,
+    resource_diff_lines,
+)
+
+TEMPLATE_NAME = "plan/summary.md.j2"
+DEFAULT_MAX_CHARS = 65536
+LEVELS = ("full", "keys", "addresses", "counts")
+_OMITTED = {
+    "full": "",
+    "keys": "Attribute values are left out to fit the size limit; changed attribute names are listed.",
+    "addresses": "Attribute changes are left out to fit the size limit.",
+    "counts": "The list of resources is left out to fit the size limit.",
+}
+
+
+@dataclass
+class _Group:
+    action: str
+    title: str
+    total: int
+    resources: list[dict[str, Any]] = field(default_factory=list)
+    hidden: int = 0
+
+
+def _environment(template_dir: Path | None) -> Any:
+    import jinja2
+
+    loaders: list[Any] = []
+    if template_dir is not None:
+        loaders.append(jinja2.FileSystemLoader(str(template_dir)))
+    loaders.append(jinja2.PackageLoader("pipeline_tools", "templates"))
+    env = jinja2.Environment(
+        loader=jinja2.ChoiceLoader(loaders),
+        autoescape=False,  # markdown, not HTML: escaping is explicit (filters below)
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["md"] = escape_markdown
+    env.filters["e"] = escape_html
+    env.filters["code"] = code_span
+    env.filters["cell"] = lambda value: "" if value is None else code_span(value).replace("|", "\\|")
+    return env
+
+
+def _resource_view(resource: ResourceChange, level: str) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "address": resource.address,
+        "symbol": resource.symbol,
+        "description": resource.description,
+        "reason": resource.reason,
+        "forces": resource.replace_paths,
+        "moved_from": resource.previous_address if resource.moved else None,
+    }
+    if level == "full":
+        diff = "\n".join(resource_diff_lines(resource))
+        view["diff"] = diff
+        view["fence"] = fence_for(diff)
+    elif level == "keys":
+        view["changed"] = resource.changed_keys() if resource.action in ("update", "replace") else []
+    return view
+
+
+class _Renderer:
+    def __init__(self, summary: PlanSummary, env_name: str | None, template_dir: Path | None,
+                 details_url: str | None) -> None:
+        self.summary = summary
+        self.env_name = env_name
+        self.details_url = details_url
+        self.template = _environment(template_dir).get_template(TEMPLATE_NAME)
+
+    def render(self, level: str, *, resource_limit: int | None = None,
+               risk_limit: int | None = None) -> str:
+        summary = self.summary
+        groups: list[_Group] = []
+        shown = 0
+        hidden_total = 0
+        if level != "counts":
+            for action, resources in summary.resources_by_action():
+                group = _Group(action, ACTION_TITLES.get(action, action), len(resources))
+                for resource in resources:
+                    if resource_limit is not None and shown >= resource_limit:
+                        group.hidden += 1
+                        continue
+                    group.resources.append(_resource_view(resource, level))
+                    shown += 1
+                hidden_total += group.hidden
+                groups.append(group)
+        omitted = _OMITTED[level]
+        if hidden_total:
+            omitted = (f"{hidden_total} of {len(summary.resources)} resources are not listed "
+                       "to fit the size limit.")
+        if level == "counts" and summary.resources:
+            omitted = _OMITTED["counts"]
+        elif level == "counts" and summary.outputs:
+            omitted = "Output changes are left out to fit the size limit."
+        flags = summary.risk_flags if risk_limit is None else summary.risk_flags[:risk_limit]
+        if level == "full":
+            drift_items = [{"address": item.address, "action": item.action,
+                            "attributes": [attr.path for attr in item.attributes]}
+                           for item in summary.drift.relevant]
+        elif level in ("keys", "addresses"):
+            drift_items = [{"address": item.address, "action": item.action, "attributes": []}
+                           for item in summary.drift.relevant]
+        else:
+            drift_items = []
+        if level == "counts" and summary.drift.relevant:
+            omitted += " Drift details are left out."
+        title = "Terraform plan" + (f" for `{escape_markdown(self.env_name)}`" if self.env_name else "")
+        if summary.terraform_version:
+            title += f" (Terraform {escape_markdown(summary.terraform_version)})"
+        text = self.template.render(
+            summary=summary,
+            c=summary.counts,
+            heading="###",
+            title=title,
+            level=level,
+            groups=groups,
+            risk_flags=flags,
+            hidden_risk_flags=len(summary.risk_flags) - len(flags),
+            drift_items=drift_items,
+            outputs=summary.outputs if level != "counts" else [],
+            omitted=omitted.strip(),
+            details_url=self.details_url,
+            env=self.env_name,
+        )
+        return scrub(text, summary.sensitive_values())
+
+
+def _lower_bound(summary: PlanSummary) -> int:
+    """A cheap lower bound of the size of the detailed levels: every address, once."""
+    return sum(len(resource.address) + 12 for resource in summary.resources)
+
+
+def render_plan_markdown(summary: PlanSummary, *, env: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
+                         template_dir: Path | None = None, details_url: str | None = None) -> str:
+    """Markdown of ``summary`` in at most ``max_chars`` characters (see the module docstring)."""
+    renderer = _Renderer(summary, env, template_dir, details_url)
+    too_big_for_detail = _lower_bound(summary) > max_chars
+    for level in ("full", "keys", "addresses"):
+        if too_big_for_detail and level != "addresses":
+            continue
+        text = renderer.render(level)
+        if len(text) <= max_chars:
+            return text
+    # Addresses only, as many as fit.
+    base = renderer.render("addresses", resource_limit=0)
+    if len(base) <= max_chars:
+        budget = max_chars - len(base)
+        limit = 0
+        used = 0
+        for resource in summary.resources:
+            cost = len(resource.address) + 12
+            if resource.moved:
+                cost += len(resource.previous_address or "") + 12
+            if used + cost > budget:
+                break
+            used += cost
+            limit += 1
+        while limit > 0:
+            text = renderer.render("addresses", resource_limit=limit)
+            if len(text) <= max_chars:
+                return text
+            limit = int(limit * 0.9)
+    text = renderer.render("counts")
+    if len(text) <= max_chars:
+        return text
+    # Even the risk flags alone overflow: keep as many as fit.
+    low, high = 0, len(summary.risk_flags)
+    best = renderer.render("counts", risk_limit=0)
+    while low <= high:
+        middle = (low + high) // 2
+        candidate = renderer.render("counts", risk_limit=middle)
+        if len(candidate) <= max_chars:
+            best = candidate
+            low = middle + 1
+        else:
+            high = middle - 1
+    if len(best) <= max_chars:
+        return best
+    return _minimal(summary, env, max_chars)
+
+
+def _minimal(summary: PlanSummary, env: str | None, max_chars: int) -> str:
+    """Last resort for budgets too small for any template: the counts line, then whole lines."""
+    lines = [summary.plan_line]
+    if summary.risk_flags:
+        lines.append(f"{len(summary.risk_flags)} risk flag(s).")
+    if summary.warnings:
+        lines.insert(0, "WARNING: " + " ".join(summary.warnings))
+    if env:
+        lines.insert(0, f"{env}:")
+    lines.append("(Details left out: the size limit is too small.)")
+    text = ""
+    for line in lines:
+        if len(text) + len(line) + 1 > max_chars:
+            break
+        text += line + "\n"
+    return scrub(text or summary.plan_line[:max_chars], summary.sensitive_values())
