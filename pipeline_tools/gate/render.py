@@ -1,0 +1,143 @@
+"""Rendering a gate result: markdown (embedded in the PR comment), text, JSON, GitHub annotations.
+
+``render_gate_markdown(result, max_chars=...)`` is the entry point the plan comment uses: it
+returns one self-contained markdown section no longer than ``max_chars``, listing blocking
+findings first and saying how many it had to leave out.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from pipeline_tools.gate.model import Finding, GateResult, Status
+from pipeline_tools.redact import redact
+
+DEFAULT_MAX_CHARS = 20_000
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    import jinja2
+
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("pipeline_tools", "templates/gate"),
+        autoescape=False,  # markdown and plain text, not HTML
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    env.filters["cell"] = _cell
+    return env
+
+
+def _cell(value: object) -> str:
+    """Make text safe inside a markdown table cell (and inside backticks)."""
+    return " ".join(str(value).split()).replace("|", "\\|").replace("`", "'")
+
+
+def _counts(result: GateResult) -> dict[str, int]:
+    return {
+        "blocking": len(result.blocking),
+        "failed": result.count(Status.FAILED),
+        "baselined": result.count(Status.BASELINED),
+        "suppressed": result.count(Status.SUPPRESSED),
+    }
+
+
+def render_gate_markdown(result: GateResult, max_chars: int = DEFAULT_MAX_CHARS) -> str:
+    """The gate's markdown section, at most ``max_chars`` characters long."""
+    template = _environment().get_template("section.md.j2")
+    counts = _counts(result)
+    findings = result.findings
+
+    def render(count: int) -> str:
+        text = template.render(
+            result=result, counts=counts, shown=findings[:count], hidden=len(findings) - count
+        )
+        return redact(text.strip() + "\n")
+
+    text = render(len(findings))
+    if len(text) <= max_chars:
+        return text
+    low, high = 0, len(findings)  # largest count that fits, by bisection
+    while low < high:
+        middle = (low + high + 1) // 2
+        if len(render(middle)) <= max_chars:
+            low = middle
+        else:
+            high = middle - 1
+    text = render(low)
+    if len(text) > max_chars:  # even the header alone is too long: cut it, never exceed the limit
+        text = text[: max(0, max_chars - 2)].rstrip() + "…\n"
+    return text
+
+
+def render_text(result: GateResult) -> str:
+    return redact(_environment().get_template("text.j2").render(result=result, counts=_counts(result)))
+
+
+def finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "rule": finding.canonical_rule,
+        "rule_id": finding.rule_id,
+        "tool": finding.tool,
+        "reported_by": [{"tool": tool, "rule_id": rule_id} for tool, rule_id in finding.reported_by],
+        "severity": finding.severity.name if finding.severity else None,
+        "file": finding.file,
+        "start_line": finding.start_line,
+        "end_line": finding.end_line,
+        "resource": finding.resource,
+        "message": finding.message,
+        "category": finding.category,
+        "status": finding.status.value,
+        "blocking": finding.blocking,
+        "note": finding.note,
+        "fingerprint": finding.fingerprint,
+    }
+
+
+def result_dict(result: GateResult) -> dict[str, Any]:
+    return {
+        "verdict": result.verdict,
+        "environment": result.environment,
+        "fail_at": result.threshold.name,
+        "counts": _counts(result),
+        "findings": [finding_dict(f) for f in result.findings],
+        "stale_baseline": result.stale_baseline,
+        "scanned": result.scanned,
+    }
+
+
+def render_json(result: GateResult) -> str:
+    return redact(json.dumps(result_dict(result), indent=2, sort_keys=False)) + "\n"
+
+
+def _escape_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_property(text: str) -> str:
+    return _escape_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def render_annotations(result: GateResult) -> str:
+    """``::error file=...,line=...::`` lines for GitHub Actions: errors block, warnings do not."""
+    annotations = []
+    for finding in result.findings:
+        if finding.status is not Status.FAILED:
+            continue
+        severity = finding.severity.name if finding.severity else "?"
+        annotations.append(
+            {
+                "level": "error" if finding.blocking else "warning",
+                "file": _escape_property(finding.file),
+                "line": finding.start_line,
+                "title": _escape_property(f"{severity} {finding.canonical_rule}"),
+                "message": _escape_data(
+                    f"{finding.message} ({finding.resource or finding.file}; "
+                    f"{', '.join(t + ':' + r for t, r in finding.reported_by)})"
+                ),
+            }
+        )
+    return redact(_environment().get_template("annotations.j2").render(annotations=annotations))

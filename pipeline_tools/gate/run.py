@@ -1,0 +1,293 @@
+"""Running the whole gate: read the inputs, run checkov, parse every report, evaluate.
+
+This is the I/O shell around the pure modules. Anything that makes a scan untrustworthy raises
+:class:`InputError` (exit 2): a missing path or scanner, a crash, output that is not JSON, parse
+errors, or zero resources scanned while ``.tf`` files exist.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pipeline_tools.errors import InputError
+from pipeline_tools.gate.baseline import EMPTY, Baseline, parse_baseline
+from pipeline_tools.gate.evaluate import GateInputs, evaluate
+from pipeline_tools.gate.model import Finding, GateResult
+from pipeline_tools.gate.oidc import evaluate_trust_policies
+from pipeline_tools.gate.paths import PathResolver
+from pipeline_tools.gate.policy import Policy, parse_policy
+from pipeline_tools.gate.rules import default_table
+from pipeline_tools.gate.scanners import checkov_run
+from pipeline_tools.gate.scanners.checkov_json import decode_documents, parse_checkov
+from pipeline_tools.gate.scanners.inline_comments import InlineCommentReader
+from pipeline_tools.gate.scanners.sarif_in import parse_sarif
+from pipeline_tools.gate.scanners.tfsec_json import parse_tfsec
+from pipeline_tools.gate.scanners.trivy_json import parse_trivy
+from pipeline_tools.gate.suppressions import ExceptionEntry, parse_exceptions
+
+DEFAULT_POLICY = "security/policy.yml"
+DEFAULT_EXCEPTIONS = "security/exceptions.yml"
+DEFAULT_BASELINE = "security/baseline.json"
+_SKIPPED_DIRS = {".terraform", ".git", "node_modules", ".venv", ".tools"}
+
+
+@dataclass
+class GateRequest:
+    paths: list[Path]
+    repo_root: Path
+    today: date
+    plan: Path | None = None
+    tfsec_json: list[Path] = field(default_factory=list)
+    trivy_json: list[Path] = field(default_factory=list)
+    sarif: list[Path] = field(default_factory=list)
+    policy: Path | None = None
+    exceptions: Path | None = None
+    baseline: Path | None = None
+    previous_baseline: Path | None = None
+    baseline_base: str | None = None  # git ref whose baseline the current one may only shrink from
+    environment: str | None = None
+
+
+def find_repo_root(start: Path) -> Path:
+    try:
+        completed = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"],
+            cwd=start,
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=30,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return start.resolve()
+    if completed.returncode == 0 and completed.stdout.strip():
+        return Path(completed.stdout.strip()).resolve()
+    return start.resolve()
+
+
+def _read_text(path: Path, what: str) -> str:
+    try:
+        return path.read_text()
+    except FileNotFoundError:
+        raise InputError(f"{what} {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"cannot read {what} {path}: {exc}") from None
+
+
+def _load_yaml(path: Path, what: str) -> Any:
+    import yaml
+
+    try:
+        return yaml.safe_load(_read_text(path, what))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" (line {mark.line + 1})" if mark else ""
+        raise InputError(f"{what} {path} is not valid YAML{where}") from None
+
+
+def _load_json(path: Path, what: str) -> Any:
+    text = _read_text(path, what)
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{what} {path} is not JSON ({exc.msg} at line {exc.lineno})") from None
+
+
+def _has_terraform(paths: list[Path]) -> bool:
+    for path in paths:
+        if path.is_file():
+            if path.suffix == ".tf":
+                return True
+            continue
+        for _root, dirs, files in os.walk(path):
+            dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+            if any(name.endswith(".tf") for name in files):
+                return True
+    return False
+
+
+def _default(path: Path | None, repo_root: Path, relative: str, *, required: bool) -> Path | None:
+    if path is not None:
+        return path
+    candidate = repo_root / relative
+    if candidate.exists() or required:
+        return candidate
+    return None
+
+
+def load_policy(path: Path) -> Policy:
+    return parse_policy(_load_yaml(path, "policy"))
+
+
+def load_exceptions(path: Path | None) -> list[ExceptionEntry]:
+    return parse_exceptions(_load_yaml(path, "exceptions file")) if path else []
+
+
+def load_baseline(path: Path | None) -> Baseline:
+    if path is None:
+        return EMPTY
+    return parse_baseline(_load_json(path, "baseline"), source=f"baseline {path}")
+
+
+def baseline_at_ref(repo_root: Path, ref: str, baseline: Path) -> Baseline:
+    """The baseline as it was at ``ref`` (empty if the file did not exist there)."""
+    try:
+        relative = baseline.resolve().relative_to(repo_root).as_posix()
+    except ValueError:
+        raise InputError(f"--baseline-base needs the baseline inside the repository ({baseline})") from None
+    verify = subprocess.run(
+        ["git", "rev-parse", "--verify", "--quiet", f"{ref}^{{commit}}"],
+        cwd=repo_root,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if verify.returncode != 0:
+        raise InputError(f"--baseline-base: {ref!r} is not a commit in {repo_root}")
+    shown = subprocess.run(
+        ["git", "show", f"{ref}:{relative}"], cwd=repo_root, capture_output=True, text=True, check=False
+    )
+    if shown.returncode != 0:
+        return EMPTY
+    try:
+        data = json.loads(shown.stdout)
+    except json.JSONDecodeError:
+        raise InputError(f"the baseline at {ref} ({relative}) is not JSON") from None
+    return parse_baseline(data, source=f"baseline at {ref}")
+
+
+def _relative(path: Path, repo_root: Path) -> str:
+    try:
+        return path.resolve().relative_to(repo_root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def run_gate(request: GateRequest) -> GateResult:
+    repo_root = request.repo_root.resolve()
+    for path in request.paths:
+        if not path.exists():
+            raise InputError(f"path {path} does not exist: nothing to scan there")
+    for extra in [
+        *request.tfsec_json,
+        *request.trivy_json,
+        *request.sarif,
+        *([request.plan] if request.plan else []),
+    ]:
+        if not extra.is_file():
+            raise InputError(f"{extra} does not exist")
+    if (
+        not request.paths
+        and request.plan is None
+        and not (request.tfsec_json or request.trivy_json or request.sarif)
+    ):
+        raise InputError("nothing to check: give paths, --plan, or scanner reports")
+
+    policy_path = _default(request.policy, repo_root, DEFAULT_POLICY, required=True)
+    assert policy_path is not None
+    policy = load_policy(policy_path)
+    environment = request.environment or policy.default_environment
+    policy.threshold(environment)  # unknown environment: exit 2 before scanning
+    exceptions_path = _default(request.exceptions, repo_root, DEFAULT_EXCEPTIONS, required=False)
+    exceptions = load_exceptions(exceptions_path)
+    baseline_path = _default(request.baseline, repo_root, DEFAULT_BASELINE, required=False)
+    baseline = load_baseline(baseline_path)
+    previous: Baseline | None = None
+    if request.previous_baseline is not None:
+        previous = load_baseline(request.previous_baseline)
+    elif request.baseline_base is not None:
+        previous = baseline_at_ref(
+            repo_root, request.baseline_base, baseline_path or repo_root / DEFAULT_BASELINE
+        )
+    plan_document: dict[str, Any] | None = None
+    if request.plan is not None:
+        plan_document = _load_json(request.plan, "plan")
+        if not isinstance(plan_document, dict) or "format_version" not in plan_document:
+            raise InputError(f"plan {request.plan} is not 'terraform show -json' output")
+
+    scans: dict[str, list[str]] = {}
+    if request.paths:
+        scans["paths"] = checkov_run.directory_args([p.resolve() for p in request.paths])
+    if request.plan is not None:
+        scans["plan"] = checkov_run.plan_args(request.plan.resolve())
+    reports: dict[str, str] = {}
+    if scans:
+        binary = checkov_run.locate_checkov(repo_root)
+        reports = checkov_run.run_all(binary, scans, cwd=repo_root)
+
+    table = default_table()
+    resolve = PathResolver(repo_root)
+    findings: list[Finding] = []
+    scanned: dict[str, int] = {}
+    for label, text in reports.items():
+        scan = parse_checkov(
+            decode_documents(text, f"checkov ({label}) report"),
+            resolve=resolve,
+            table=table,
+            source=f"checkov ({label}) report",
+        )
+        if scan.parsing_errors:
+            raise InputError(
+                f"checkov could not parse {len(scan.parsing_errors)} file(s): "
+                f"{', '.join(sorted(set(scan.parsing_errors))[:5])}; fix them before the gate can pass"
+            )
+        for check_type, count in scan.resource_counts.items():
+            scanned[f"checkov/{check_type}"] = count
+        if (
+            label == "paths"
+            and _has_terraform(request.paths)
+            and scan.resource_counts.get("terraform", 0) == 0
+        ):
+            raise InputError(
+                "checkov scanned zero Terraform resources although .tf files exist under "
+                f"{', '.join(str(p) for p in request.paths)}; refusing to pass an empty scan"
+            )
+        if (
+            label == "plan"
+            and plan_document
+            and plan_document.get("resource_changes")
+            and scan.resource_counts.get("terraform_plan", 0) == 0
+        ):
+            raise InputError(f"checkov scanned zero resources in plan {request.plan} although it has changes")
+        findings += scan.findings
+
+    inline = InlineCommentReader(repo_root)
+    for path in request.tfsec_json:
+        findings += parse_tfsec(
+            _load_json(path, "tfsec JSON"),
+            resolve=resolve,
+            table=table,
+            inline=inline.find,
+            source=f"tfsec JSON {path}",
+        )
+    for path in request.trivy_json:
+        findings += parse_trivy(
+            _load_json(path, "trivy JSON"), resolve=resolve, table=table, source=f"trivy JSON {path}"
+        )
+    for path in request.sarif:
+        findings += parse_sarif(
+            _load_json(path, "SARIF"), resolve=resolve, table=table, source=f"SARIF {path}"
+        )
+    if plan_document is not None and request.plan is not None:
+        findings += evaluate_trust_policies(plan_document, policy, _relative(request.plan, repo_root))
+
+    return evaluate(
+        GateInputs(
+            findings=findings,
+            policy=policy,
+            environment=environment,
+            today=request.today,
+            exceptions=exceptions,
+            exceptions_file=_relative(exceptions_path, repo_root) if exceptions_path else DEFAULT_EXCEPTIONS,
+            baseline=baseline,
+            baseline_file=_relative(baseline_path, repo_root) if baseline_path else DEFAULT_BASELINE,
+            previous_baseline=previous,
+            scanned=scanned,
+        )
+    )

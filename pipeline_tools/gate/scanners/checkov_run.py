@@ -1,0 +1,114 @@
+"""Running checkov: once over every path, once over the plan JSON, both at the same time.
+
+checkov's exit code says nothing we can trust (0 for a missing directory, an empty one and
+unparseable ``.tf``), so it is never read as a verdict: the JSON report is. A run that leaves no
+report, or a report that is not JSON, is a crash and the gate fails closed.
+
+checkov cannot live in the project's virtualenv (its bc-python-hcl2 installs a package named
+``hcl2`` over python-hcl2's), so it is found through ``PIPELINE_TOOLS_CHECKOV``, then ``PATH``,
+then ``.tools/checkov/bin/checkov`` under the repository (what ``make`` installs).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from pipeline_tools.errors import InputError
+from pipeline_tools.redact import redact
+
+CHECKOV_ENV = "PIPELINE_TOOLS_CHECKOV"
+DIRECTORY_FRAMEWORKS = ("terraform", "github_actions")
+REPORT_NAME = "results_json.json"
+
+
+def locate_checkov(repo_root: Path, env: dict[str, str] | None = None) -> str:
+    env = dict(os.environ if env is None else env)
+    configured = env.get(CHECKOV_ENV)
+    if configured:
+        if Path(configured).is_file() and os.access(configured, os.X_OK):
+            return configured
+        raise InputError(f"{CHECKOV_ENV}={configured} is not an executable file; the gate cannot scan")
+    on_path = shutil.which("checkov", path=env.get("PATH"))
+    if on_path:
+        return on_path
+    bundled = repo_root / ".tools" / "checkov" / "bin" / "checkov"
+    if bundled.is_file() and os.access(bundled, os.X_OK):
+        return str(bundled)
+    raise InputError(
+        "checkov not found (set PIPELINE_TOOLS_CHECKOV, put it on PATH, or run "
+        "'make .tools/checkov/.installed'); refusing to pass the gate without scanning"
+    )
+
+
+@dataclass
+class CheckovRun:
+    label: str
+    args: list[str]
+    output_dir: Path
+    process: subprocess.Popen[bytes]
+
+
+def directory_args(paths: Sequence[Path]) -> list[str]:
+    args: list[str] = []
+    for path in paths:
+        args += ["-d", str(path)]
+    return [*args, "--framework", *DIRECTORY_FRAMEWORKS]
+
+
+def plan_args(plan: Path) -> list[str]:
+    return ["-f", str(plan), "--framework", "terraform_plan"]
+
+
+def start(binary: str, label: str, scan_args: list[str], work: Path, cwd: Path) -> CheckovRun:
+    output_dir = Path(tempfile.mkdtemp(prefix=f"checkov-{label}-", dir=work))
+    args = [binary, *scan_args, "-o", "json", "--output-file-path", str(output_dir), "--skip-download"]
+    env = dict(os.environ)
+    # Offline and quiet: no API key lookups, no update checks, no colour codes in messages.
+    env.setdefault("BC_SKIP_MAPPING", "TRUE")
+    env["ANSI_COLORS_DISABLED"] = "1"
+    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    return CheckovRun(label=label, args=args, output_dir=output_dir, process=process)
+
+
+def finish(run: CheckovRun, timeout: float = 1800) -> str:
+    """Wait for the run; return its JSON report text or fail closed (exit 2)."""
+    try:
+        _, stderr = run.process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        run.process.kill()
+        run.process.communicate()
+        raise InputError(f"checkov ({run.label}) did not finish within {int(timeout)} s") from None
+    report = run.output_dir / REPORT_NAME
+    if not report.is_file():
+        tail = " ".join(stderr.decode(errors="replace").split())[-400:] or "no message"
+        raise InputError(
+            f"checkov ({run.label}) crashed or wrote no report "
+            f"(exit {run.process.returncode}): {redact(tail)}"
+        )
+    return report.read_text(errors="replace")
+
+
+def run_all(binary: str, scans: dict[str, list[str]], cwd: Path) -> dict[str, str]:
+    """Start every scan at once (checkov's ~2 s start-up overlaps), return label -> report text."""
+    with tempfile.TemporaryDirectory(prefix="pipeline-tools-gate-") as tmp:
+        runs = []
+        try:
+            for label, scan_args in scans.items():
+                runs.append(start(binary, label, scan_args, Path(tmp), cwd))
+        except OSError as exc:
+            for run in runs:
+                run.process.kill()
+            raise InputError(f"cannot start checkov ({binary}): {exc.strerror or exc}") from None
+        try:
+            return {run.label: finish(run) for run in runs}
+        finally:
+            for run in runs:
+                if run.process.poll() is None:
+                    run.process.kill()
+                    run.process.wait()
