@@ -3,13 +3,19 @@
 Each patch is a function registered with :func:`patch`; it names the moto gap it closes and why,
 and has a test in tests/test_moto_patches.py. Patches never weaken what the Terraform modules
 ask for: they make the emulator answer the way AWS does.
+
+``PIPELINE_TOOLS_MOTO_PATCHES_DISABLE`` (comma-separated patch names, or ``all``) leaves patches
+out of an emulator process: the tests use it to prove each gap still exists in stock moto, and it
+helps to check whether a newer moto has closed a gap.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 
 PATCHES: list[tuple[str, Callable[[], None]]] = []
+DISABLE_ENV = "PIPELINE_TOOLS_MOTO_PATCHES_DISABLE"
 
 
 def patch(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
@@ -20,10 +26,556 @@ def patch(name: str) -> Callable[[Callable[[], None]], Callable[[], None]]:
     return decorator
 
 
+def disabled_names(environ: dict[str, str] | None = None) -> set[str]:
+    raw = (environ if environ is not None else os.environ).get(DISABLE_ENV, "")
+    return {name.strip() for name in raw.split(",") if name.strip()}
+
+
 def apply_all() -> list[str]:
-    """Apply every registered patch; return their names."""
+    """Apply every registered patch not disabled through the environment; return their names."""
+    disabled = disabled_names()
     applied = []
     for name, function in PATCHES:
+        if name in disabled or "all" in disabled:
+            continue
         function()
         applied.append(name)
     return applied
+
+
+# --- Application Auto Scaling ---------------------------------------------------------------
+
+@patch("appautoscaling-tags")
+def appautoscaling_tags() -> None:
+    """Scalable targets carry tags: RegisterScalableTarget(Tags), ListTagsForResource, Tag/Untag.
+
+    Gap: moto implements none of the tagging calls of Application Auto Scaling. The AWS provider
+    reads the tags of every ``aws_appautoscaling_target`` after creating it (the resource is
+    taggable, and provider ``default_tags`` apply), so apply fails with HTTP 500 on
+    ``ListTagsForResource``. AWS keeps the tags given to RegisterScalableTarget and answers
+    ``{"Tags": {key: value}}`` for the target's ARN
+    (https://docs.aws.amazon.com/autoscaling/application/APIReference/API_ListTagsForResource.html);
+    an unknown ARN is a ResourceNotFoundException.
+    """
+    import json
+
+    from moto.applicationautoscaling import models, responses
+    from moto.core.exceptions import JsonRESTError
+
+    class ResourceNotFound(JsonRESTError):
+        def __init__(self, arn: str) -> None:
+            super().__init__("ResourceNotFoundException", f"No resource found for ARN {arn}")
+
+    response_cls = responses.ApplicationAutoScalingResponse
+    original_register = response_cls.register_scalable_target
+
+    def target_by_arn(backend: models.ApplicationAutoscalingBackend, arn: str) -> models.FakeScalableTarget:
+        for by_resource in backend.targets.values():
+            for target in by_resource.values():
+                if target.arn == arn:
+                    return target
+        raise ResourceNotFound(arn)
+
+    def register_scalable_target(self: responses.ApplicationAutoScalingResponse) -> str:
+        body = original_register(self)
+        tags = self._get_param("Tags") or {}
+        if tags:
+            arn = json.loads(body)["ScalableTargetARN"]
+            target = target_by_arn(self.applicationautoscaling_backend, arn)
+            target.tags = {**getattr(target, "tags", {}), **tags}
+        return body
+
+    def list_tags_for_resource(self: responses.ApplicationAutoScalingResponse) -> str:
+        target = target_by_arn(self.applicationautoscaling_backend, self._get_param("ResourceARN"))
+        return json.dumps({"Tags": dict(getattr(target, "tags", {}))})
+
+    def tag_resource(self: responses.ApplicationAutoScalingResponse) -> str:
+        target = target_by_arn(self.applicationautoscaling_backend, self._get_param("ResourceARN"))
+        target.tags = {**getattr(target, "tags", {}), **(self._get_param("Tags") or {})}
+        return json.dumps({})
+
+    def untag_resource(self: responses.ApplicationAutoScalingResponse) -> str:
+        target = target_by_arn(self.applicationautoscaling_backend, self._get_param("ResourceARN"))
+        remove = set(self._get_param("TagKeys") or [])
+        target.tags = {k: v for k, v in getattr(target, "tags", {}).items() if k not in remove}
+        return json.dumps({})
+
+    response_cls.register_scalable_target = register_scalable_target
+    response_cls.list_tags_for_resource = list_tags_for_resource
+    response_cls.tag_resource = tag_resource
+    response_cls.untag_resource = untag_resource
+
+
+# --- SQS --------------------------------------------------------------------------------------
+
+@patch("sqs-redrive-allow-policy")
+def sqs_redrive_allow_policy() -> None:
+    """Queues keep and return ``RedriveAllowPolicy``.
+
+    Gap: moto stores the attribute but never returns it, and rejects it by name in
+    GetQueueAttributes. ``aws_sqs_queue_redrive_allow_policy`` (and ``aws_sqs_queue``) wait until
+    GetQueueAttributes shows the value they set, so the apply hangs until the provider's timeout.
+    AWS returns it with the other attributes once set, and not at all when it is unset or was set
+    to "" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_GetQueueAttributes.html).
+    """
+    from moto.sqs.models import Queue
+
+    Queue.redrive_allow_policy = None  # class default for queues created before it is set
+    if "RedriveAllowPolicy" not in Queue.BASE_ATTRIBUTES:
+        Queue.BASE_ATTRIBUTES = [*Queue.BASE_ATTRIBUTES, "RedriveAllowPolicy"]
+    original_attributes = Queue.attributes
+
+    def attributes(self: Queue) -> dict:
+        result = original_attributes.fget(self)
+        if not result.get("RedriveAllowPolicy"):
+            result.pop("RedriveAllowPolicy", None)
+        return result
+
+    Queue.attributes = property(attributes)
+
+
+@patch("sqs-set-attributes-keeps-policy")
+def sqs_set_attributes_keeps_policy() -> None:
+    """SetQueueAttributes changes only the attributes it is given.
+
+    Gap: moto's ``Queue._set_attributes`` ends with ``self.policy = attributes.get("Policy")``,
+    so setting any other attribute (a redrive policy, a redrive allow policy, a timeout) silently
+    deletes the queue's access policy; ``aws_sqs_queue_policy`` then shows a diff on every plan
+    and consumers lose access. AWS leaves attributes that are not named in the call unchanged
+    (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SetQueueAttributes.html).
+    """
+    from moto.sqs.models import Queue
+
+    original = Queue._set_attributes
+
+    def _set_attributes(self: Queue, attributes: dict, now: float | None = None) -> None:
+        previous = getattr(self, "policy", None)
+        original(self, attributes, now)
+        if "Policy" not in attributes:
+            self.policy = previous
+
+    Queue._set_attributes = _set_attributes
+
+
+@patch("sqs-compact-redrive-policy")
+def sqs_compact_redrive_policy() -> None:
+    """``RedrivePolicy`` comes back as compact JSON, the way AWS writes it.
+
+    Gap: moto re-serialises the stored policy with ``json.dumps`` defaults (``", "`` and
+    ``": "`` separators). The AWS provider compares the string it sent (``jsonencode`` output,
+    compact) with the one it reads, so every plan shows ``redrive_policy`` "whitespace changes" on
+    ``aws_sqs_queue``. AWS returns the policy compact:
+    ``{"deadLetterTargetArn":"arn:aws:sqs:...","maxReceiveCount":5}``.
+    """
+    import json
+
+    from moto.sqs.models import Queue
+
+    original_attributes = Queue.attributes
+
+    def attributes(self: Queue) -> dict:
+        result = original_attributes.fget(self)
+        if self.redrive_policy:
+            result["RedrivePolicy"] = json.dumps(self.redrive_policy, separators=(",", ":"))
+        return result
+
+    Queue.attributes = property(attributes)
+
+
+# --- ECS --------------------------------------------------------------------------------------
+
+# CreateService members moto's create_service reads itself (everything else it drops).
+_ECS_CREATE_SERVICE_HANDLED = {
+    "cluster", "serviceName", "taskDefinition", "desiredCount", "loadBalancers",
+    "schedulingStrategy", "serviceRegistries", "tags", "deploymentController", "launchType",
+    "platformVersion", "propagateTags", "networkConfiguration", "role", "clientToken",
+}
+
+
+@patch("ecs-service-keeps-settings")
+def ecs_service_keeps_settings() -> None:
+    """DescribeServices returns the settings CreateService was given.
+
+    Gap: moto's CreateService keeps only a dozen members and drops the rest
+    (``availabilityZoneRebalancing``, ``deploymentConfiguration`` with the circuit breaker,
+    ``healthCheckGracePeriodSeconds``, ``enableExecuteCommand``, ``enableECSManagedTags``, ...),
+    so ``aws_ecs_service`` shows e.g. ``+ availability_zone_rebalancing = "DISABLED"`` on every
+    plan. AWS stores each setting and returns it in the Service object
+    (https://docs.aws.amazon.com/AmazonECS/latest/APIReference/API_Service.html). UpdateService
+    already stores what it is given in moto.
+    """
+    from moto.core.utils import camelcase_to_underscores
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    original = EC2ContainerServiceResponse.create_service
+
+    def create_service(self: EC2ContainerServiceResponse):  # type: ignore[no-untyped-def]
+        result = original(self)
+        service = self.ecs_backend._get_service(self._get_param("cluster", "default"),
+                                                self._get_param("serviceName"))
+        for key, value in self._get_params().items():
+            if key in _ECS_CREATE_SERVICE_HANDLED or value is None:
+                continue
+            attribute = camelcase_to_underscores(key)
+            if getattr(service, attribute, None) is None:
+                setattr(service, attribute, value)
+        return result
+
+    EC2ContainerServiceResponse.create_service = create_service
+
+
+# --- CloudFront -------------------------------------------------------------------------------
+
+@patch("cloudfront-distribution-read-back")
+def cloudfront_distribution_read_back() -> None:
+    """A distribution reads back as it was created: OAC ids, cache policies, viewer certificate.
+
+    Gaps in moto, each a perpetual diff on ``aws_cloudfront_distribution``:
+
+    * ``Origin.OriginAccessControlId`` is dropped, so the origin is replaced on every plan.
+      AWS returns it (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html).
+    * ``ForwardedValues`` is invented (``QueryString=false, Cookies=none``) on behaviours that use
+      a cache policy; AWS returns no ForwardedValues when ``CachePolicyId`` is set (the two are
+      mutually exclusive, API_DefaultCacheBehavior.html).
+    * ``ViewerCertificate.SSLSupportMethod`` defaults to ``sni-only`` even with the CloudFront
+      default certificate; AWS returns no SSLSupportMethod unless an ACM or IAM certificate is
+      used.
+    """
+    from moto.cloudfront import models
+
+    original_origin_init = models.Origin.__init__
+
+    def origin_init(self: models.Origin, origin: dict) -> None:
+        original_origin_init(self, origin)
+        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+
+    original_behaviour_init = models.DefaultCacheBehaviour.__init__
+
+    def behaviour_init(self: models.DefaultCacheBehaviour, config: dict) -> None:
+        had_forwarded_values = "ForwardedValues" in config
+        original_behaviour_init(self, config)
+        if config.get("CachePolicyId") and not had_forwarded_values:
+            self.forwarded_values = None
+
+    original_certificate_init = models.ViewerCertificate.__init__
+
+    def certificate_init(self: models.ViewerCertificate, config: dict) -> None:
+        original_certificate_init(self, config)
+        if not config.get("SSLSupportMethod") and not (
+                config.get("ACMCertificateArn") or config.get("IAMCertificateId")):
+            self.ssl_support_method = None
+
+    models.Origin.__init__ = origin_init
+    models.DefaultCacheBehaviour.__init__ = behaviour_init
+    models.ViewerCertificate.__init__ = certificate_init
+
+
+# --- RDS --------------------------------------------------------------------------------------
+
+@patch("rds-parameter-source-user")
+def rds_parameter_source_user() -> None:
+    """Parameters set through ModifyDBParameterGroup are ``Source: user``; the Source filter works.
+
+    Gap: moto stores the raw request items and returns them without ``Source``, and ignores the
+    ``Source`` filter of DescribeDBParameters. The AWS provider keeps only parameters whose
+    Source is ``user`` when it reads ``aws_db_parameter_group``, so it sees none and plans to add
+    them all again on every plan. In AWS a parameter changed by the customer has Source ``user``
+    (https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Parameter.html).
+    """
+    from moto.core.responses import ActionResult
+    from moto.rds.exceptions import DBParameterGroupNotFoundError
+    from moto.rds.models import DBParameterGroup
+    from moto.rds.responses import RDSResponse
+
+    original_update = DBParameterGroup.update_parameters
+
+    def update_parameters(self: DBParameterGroup, new_parameters) -> None:  # type: ignore[no-untyped-def]
+        new_parameters = list(new_parameters)
+        original_update(self, new_parameters)
+        for parameter in new_parameters:
+            self.parameters[parameter["ParameterName"]].setdefault("Source", "user")
+
+    def describe_db_parameters(self: RDSResponse) -> ActionResult:
+        name = self.params.get("DBParameterGroupName")
+        groups = self.backend.describe_db_parameter_groups({"db_parameter_group_name": name})
+        if not groups:
+            raise DBParameterGroupNotFoundError(name)
+        source = self.params.get("Source")
+        parameters = [p for p in groups[0].parameters.values()
+                      if source is None or p.get("Source", "user") == source]
+        return ActionResult({"Parameters": parameters})
+
+    DBParameterGroup.update_parameters = update_parameters
+    RDSResponse.describe_db_parameters = describe_db_parameters
+
+
+@patch("rds-instance-performance-insights")
+def rds_instance_performance_insights() -> None:
+    """DB instances keep their Performance Insights settings.
+
+    Gap: moto drops ``EnablePerformanceInsights``, ``PerformanceInsightsKMSKeyId`` and
+    ``PerformanceInsightsRetentionPeriod`` on create, so ``aws_db_instance`` with Performance
+    Insights on shows ``performance_insights_enabled = false -> true`` on every plan. AWS returns
+    ``PerformanceInsightsEnabled``, the KMS key (its default key when none is given) and the
+    retention (7 days by default) (API_DBInstance.html).
+    """
+    from moto.rds.models import DBInstance
+
+    original_init = DBInstance.__init__
+
+    def init(self: DBInstance, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        original_init(self, *args, **kwargs)
+        enabled = bool(kwargs.get("enable_performance_insights", False))
+        self.performance_insights_enabled = enabled
+        if enabled:
+            self.performance_insights_retention_period = int(
+                kwargs.get("performance_insights_retention_period") or 7)
+            self.performance_insights_kms_key_id = kwargs.get("performance_insights_kms_key_id") or (
+                f"arn:aws:kms:{self.region}:{self.account_id}:key/"
+                "00000000-0000-0000-0000-000000000000")
+
+    original_update = DBInstance.update
+
+    def update(self: DBInstance, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        enable = kwargs.pop("enable_performance_insights", None)
+        original_update(self, *args, **kwargs)
+        if enable is not None:
+            self.performance_insights_enabled = bool(enable)
+            if enable and not getattr(self, "performance_insights_retention_period", None):
+                self.performance_insights_retention_period = 7
+
+    DBInstance.__init__ = init
+    DBInstance.update = update
+
+
+# --- ElastiCache ------------------------------------------------------------------------------
+
+@patch("elasticache-replication-group-members")
+def elasticache_replication_group_members() -> None:
+    """A replication group has real member cache clusters; deleting it deletes them.
+
+    Gaps: moto names member clusters in the replication group but never creates them (and,
+    with cluster mode disabled, ignores ``NumCacheClusters``), so the AWS provider's read of
+    ``aws_elasticache_replication_group`` fails with CacheClusterNotFound for ``<id>-001``.
+    DeleteReplicationGroup and DeleteCacheCluster only set the status to ``deleting`` and the
+    resource never goes away, so destroy waits until it times out. In AWS a replication group
+    with cluster mode disabled has ``NumCacheClusters`` member clusters, each visible through
+    DescribeCacheClusters with its ``ReplicationGroupId``, and deleted resources disappear after
+    ``deleting``.
+    """
+    from moto.elasticache.models import CacheCluster, ElastiCacheBackend, ReplicationGroup
+
+    original_disabled = ReplicationGroup._set_node_members_clusters_disabled
+
+    def set_members_disabled(self: ReplicationGroup, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        wanted = kwargs.get("num_cache_clusters") or 1
+        if not kwargs.get("replicas_per_node_group") and wanted > 1:
+            kwargs["replicas_per_node_group"] = wanted - 1
+        original_disabled(self, **kwargs)
+
+    original_create = ElastiCacheBackend.create_replication_group
+
+    def create_replication_group(self: ElastiCacheBackend, **kwargs) -> ReplicationGroup:  # type: ignore[no-untyped-def]
+        group = original_create(self, **kwargs)
+        zones = {member["cache_cluster_id"]: member.get("preferred_availability_zone")
+                 for node_group in group.node_groups for member in node_group["node_group_members"]}
+        for cluster_id in group.member_clusters:
+            if cluster_id in self.cache_clusters:
+                continue
+            self.cache_clusters[cluster_id] = CacheCluster(
+                account_id=self.account_id, region_name=self.region_name,
+                cache_cluster_id=cluster_id, cache_node_type=group.cache_node_type,
+                replication_group_id=group.replication_group_id, az_mode="single-az",
+                preferred_availability_zone=zones.get(cluster_id), num_cache_nodes=1,
+                engine=group.engine, engine_version=kwargs.get("engine_version") or "7.1",
+                cache_parameter_group_name=kwargs.get("cache_parameter_group_name"),
+                cache_subnet_group_name=kwargs.get("cache_subnet_group_name"),
+                transit_encryption_enabled=kwargs.get("transit_encryption_enabled"),
+                network_type=group.network_type, ip_discovery=group.ip_discovery,
+                snapshot_name=None,
+                preferred_maintenance_window=kwargs.get("preferred_maintenance_window"),
+                port=group.port, notification_topic_arn=kwargs.get("notification_topic_arn"),
+                auto_minor_version_upgrade=kwargs.get("auto_minor_version_upgrade"),
+                snapshot_retention_limit=group.snapshot_retention_limit,
+                snapshot_window=group.snapshot_window, auth_token=kwargs.get("auth_token"),
+                outpost_mode=None, preferred_outpost_arn=None, preferred_availability_zones=None,
+                cache_security_group_names=kwargs.get("cache_security_group_names"),
+                security_group_ids=kwargs.get("security_group_ids"), tags=None, snapshot_arns=None,
+                preferred_outpost_arns=None, log_delivery_configurations=[],
+                cache_node_ids_to_remove=None, cache_node_ids_to_reboot=None,
+            )
+            member = self.cache_clusters[cluster_id]
+            # moto only fills these for engine "redis"; a member always belongs to its group.
+            member.replication_group_id = group.replication_group_id
+            # The provider reads encryption settings from the member clusters (as AWS reports
+            # them there too); without them at_rest_encryption_enabled forces a replacement.
+            member.at_rest_encryption_enabled = group.at_rest_encryption_enabled
+            member.transit_encryption_enabled = group.transit_encryption_enabled
+        return group
+
+    original_delete_group = ElastiCacheBackend.delete_replication_group
+
+    def delete_replication_group(self: ElastiCacheBackend, replication_group_id: str,
+                                 retain_primary_cluster: bool | None) -> ReplicationGroup:
+        group = original_delete_group(self, replication_group_id, retain_primary_cluster)
+        self.replication_groups.pop(replication_group_id, None)
+        for cluster_id, cluster in list(self.cache_clusters.items()):
+            if getattr(cluster, "replication_group_id", None) == replication_group_id:
+                del self.cache_clusters[cluster_id]
+        return group
+
+    original_delete_cluster = ElastiCacheBackend.delete_cache_cluster
+
+    def delete_cache_cluster(self: ElastiCacheBackend, cache_cluster_id: str) -> CacheCluster:
+        cluster = original_delete_cluster(self, cache_cluster_id)
+        self.cache_clusters.pop(cache_cluster_id, None)
+        return cluster
+
+    ReplicationGroup._set_node_members_clusters_disabled = set_members_disabled
+    ElastiCacheBackend.create_replication_group = create_replication_group
+    ElastiCacheBackend.delete_replication_group = delete_replication_group
+    ElastiCacheBackend.delete_cache_cluster = delete_cache_cluster
+
+
+@patch("elasticache-delete-subnet-group")
+def elasticache_delete_subnet_group() -> None:
+    """DeleteCacheSubnetGroup exists.
+
+    Gap: moto does not implement it (HTTP 500), so destroying ``aws_elasticache_subnet_group``
+    fails. AWS deletes the group (CacheSubnetGroupNotFoundFault when it does not exist,
+    CacheSubnetGroupInUse while a cluster uses it)
+    (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteCacheSubnetGroup.html).
+    """
+    from moto.core.responses import EmptyResult
+    from moto.elasticache.exceptions import CacheSubnetGroupNotFound, ElastiCacheException
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    class CacheSubnetGroupInUse(ElastiCacheException):
+        code = "CacheSubnetGroupInUse"
+
+        def __init__(self, name: str) -> None:
+            super().__init__(f"Cache subnet group {name} is currently in use by a cache cluster.")
+
+    def delete_cache_subnet_group(self: ElastiCacheResponse) -> EmptyResult:
+        backend = self.elasticache_backend
+        name = self._get_param("CacheSubnetGroupName")
+        if name not in backend.cache_subnet_groups:
+            raise CacheSubnetGroupNotFound(name)
+        if any(c.cache_subnet_group_name == name for c in backend.cache_clusters.values()):
+            raise CacheSubnetGroupInUse(name)
+        del backend.cache_subnet_groups[name]
+        return EmptyResult()
+
+    ElastiCacheResponse.delete_cache_subnet_group = delete_cache_subnet_group
+
+
+@patch("cloudfront-origin-access-identity")
+def cloudfront_origin_access_identity() -> None:
+    """CloudFront origin access identities (the API behind ``aws_cloudfront_origin_access_identity``).
+
+    Gap: moto has no origin-access-identity API at all; the create call gets a 404 and apply
+    fails. AWS: Create/Get/GetConfig/Update/Delete/ListCloudFrontOriginAccessIdentities under
+    ``/2020-05-31/origin-access-identity/cloudfront``, each identity with an Id, an
+    S3CanonicalUserId, its config (CallerReference, Comment) and an ETag that Update and Delete
+    must quote in If-Match (PreconditionFailed otherwise)
+    (https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_CreateCloudFrontOriginAccessIdentity.html).
+    """
+    import hashlib
+
+    from moto.cloudfront import urls
+    from moto.cloudfront.exceptions import CloudFrontException
+    from moto.cloudfront.models import CloudFrontBackend, random_id
+    from moto.cloudfront.responses import CloudFrontResponse
+    from moto.core.responses import ActionResult, EmptyResult
+
+    class NoSuchIdentity(CloudFrontException):
+        code = "NoSuchCloudFrontOriginAccessIdentity"
+
+        def __init__(self) -> None:
+            super().__init__(self.code, "The specified origin access identity does not exist.")
+
+    class PreconditionFailed(CloudFrontException):
+        code = "PreconditionFailed"
+
+        def __init__(self) -> None:
+            super().__init__(self.code, "The If-Match version is missing or not valid.")
+
+    class Identity:
+        def __init__(self, config: dict) -> None:
+            self.id = "E" + random_id()[1:]
+            self.s3_canonical_user_id = hashlib.sha384(self.id.encode()).hexdigest()[:96]
+            self.config = {"CallerReference": config.get("CallerReference", ""),
+                           "Comment": config.get("Comment", "")}
+            self.etag = random_id()
+
+        def view(self) -> dict:
+            return {"Id": self.id, "S3CanonicalUserId": self.s3_canonical_user_id,
+                    "CloudFrontOriginAccessIdentityConfig": self.config}
+
+    def identities(backend: CloudFrontBackend) -> dict[str, Identity]:
+        if not hasattr(backend, "origin_access_identities"):
+            backend.origin_access_identities = {}
+        return backend.origin_access_identities
+
+    def find(self: CloudFrontResponse) -> Identity:
+        identity = identities(self.backend).get(self._get_param("Id"))
+        if identity is None:
+            raise NoSuchIdentity()
+        return identity
+
+    def check_if_match(self: CloudFrontResponse, identity: Identity) -> None:
+        if self._get_param("IfMatch") != identity.etag:
+            raise PreconditionFailed()
+
+    def create(self: CloudFrontResponse) -> ActionResult:
+        identity = Identity(self._get_param("CloudFrontOriginAccessIdentityConfig", {}))
+        identities(self.backend)[identity.id] = identity
+        return ActionResult({
+            "CloudFrontOriginAccessIdentity": identity.view(), "ETag": identity.etag,
+            "Location": f"https://cloudfront.amazonaws.com/2020-05-31/origin-access-identity/"
+                        f"cloudfront/{identity.id}",
+        })
+
+    def get(self: CloudFrontResponse) -> ActionResult:
+        identity = find(self)
+        return ActionResult({"CloudFrontOriginAccessIdentity": identity.view(), "ETag": identity.etag})
+
+    def get_config(self: CloudFrontResponse) -> ActionResult:
+        identity = find(self)
+        return ActionResult({"CloudFrontOriginAccessIdentityConfig": identity.config,
+                             "ETag": identity.etag})
+
+    def update(self: CloudFrontResponse) -> ActionResult:
+        identity = find(self)
+        check_if_match(self, identity)
+        config = self._get_param("CloudFrontOriginAccessIdentityConfig", {})
+        identity.config["Comment"] = config.get("Comment", "")
+        identity.etag = random_id()
+        return ActionResult({"CloudFrontOriginAccessIdentity": identity.view(), "ETag": identity.etag})
+
+    def delete(self: CloudFrontResponse) -> EmptyResult:
+        identity = find(self)
+        check_if_match(self, identity)
+        del identities(self.backend)[identity.id]
+        return EmptyResult()
+
+    def list_all(self: CloudFrontResponse) -> ActionResult:
+        items = [{"Id": i.id, "S3CanonicalUserId": i.s3_canonical_user_id,
+                  "Comment": i.config["Comment"]} for i in identities(self.backend).values()]
+        return ActionResult({"CloudFrontOriginAccessIdentityList": {
+            "Marker": "", "MaxItems": 100, "IsTruncated": False, "Quantity": len(items),
+            "Items": items or None,
+        }})
+
+    CloudFrontResponse.create_cloud_front_origin_access_identity = create
+    CloudFrontResponse.get_cloud_front_origin_access_identity = get
+    CloudFrontResponse.get_cloud_front_origin_access_identity_config = get_config
+    CloudFrontResponse.update_cloud_front_origin_access_identity = update
+    CloudFrontResponse.delete_cloud_front_origin_access_identity = delete
+    CloudFrontResponse.list_cloud_front_origin_access_identities = list_all
+    base = "{0}/2020-05-31/origin-access-identity/cloudfront"
+    urls.url_paths.update({
+        base + "$": CloudFrontResponse.dispatch,
+        base + "/(?P<oai_id>[^/]+)$": CloudFrontResponse.dispatch,
+        base + "/(?P<oai_id>[^/]+)/config$": CloudFrontResponse.dispatch,
+    })

@@ -1,0 +1,342 @@
+"""Our moto patches, tested over HTTP with boto3 against real moto server processes.
+
+Each test runs the same calls against two emulators: the patched one every local run uses
+(``patched``) and one started with every patch disabled (``stock``, through
+PIPELINE_TOOLS_MOTO_PATCHES_DISABLE=all). The patched emulator must answer the way AWS does; the
+stock one must still show the gap, which proves the test can fail without the patch (and tells us
+when a newer moto has closed a gap, so the patch can go).
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from botocore.parsers import ResponseParserError
+
+from pipeline_tools.local import emulator as emulator_module
+from pipeline_tools.local import moto_patches
+from pipeline_tools.local.emulator import Emulator
+
+
+@pytest.fixture(scope="module")
+def patched() -> Iterator[Emulator]:
+    server = emulator_module.start()
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def stock() -> Iterator[Emulator]:
+    server = emulator_module.start(extra_env={moto_patches.DISABLE_ENV: "all"})
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def client(server: Emulator, service: str):  # type: ignore[no-untyped-def]
+    env = server.env()
+    return boto3.client(
+        service, endpoint_url=server.endpoint, region_name=env["AWS_REGION"],
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        config=boto3.session.Config(retries={"max_attempts": 1}),
+    )
+
+
+def outcome(action: Callable[[], object]) -> object:
+    """The result of ``action``, or the AWS error code / HTTP status it failed with."""
+    try:
+        return action()
+    except ClientError as exc:
+        error = exc.response["Error"].get("Code") or exc.response["ResponseMetadata"]["HTTPStatusCode"]
+        return f"error {error}"
+    except ResponseParserError:
+        return "error 500"  # moto's HTML "Internal Server Error" page for unimplemented calls
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+def both(patched: Emulator, stock: Emulator, scenario: Callable[[Emulator], object]) -> tuple[object, object]:
+    return scenario(patched), scenario(stock)
+
+
+# --- Application Auto Scaling ----------------------------------------------------------------
+
+def _ecs_service(server: Emulator) -> tuple[str, str]:
+    ecs = client(server, "ecs")
+    cluster = unique("c")
+    ecs.create_cluster(clusterName=cluster)
+    ecs.register_task_definition(family="api", containerDefinitions=[
+        {"name": "api", "image": "nginx", "memory": 128}])
+    ecs.create_service(cluster=cluster, serviceName="api", taskDefinition="api", desiredCount=1)
+    return cluster, "api"
+
+
+def test_appautoscaling_tags(patched, stock):
+    def scenario(server: Emulator) -> object:
+        cluster, service = _ecs_service(server)
+        aas = client(server, "application-autoscaling")
+        arn = aas.register_scalable_target(
+            ServiceNamespace="ecs", ResourceId=f"service/{cluster}/{service}",
+            ScalableDimension="ecs:service:DesiredCount", MinCapacity=1, MaxCapacity=4,
+            Tags={"project": "platform"})["ScalableTargetARN"]
+
+        def tag_round_trip() -> object:
+            first = aas.list_tags_for_resource(ResourceARN=arn)["Tags"]
+            aas.tag_resource(ResourceARN=arn, Tags={"env": "dev"})
+            aas.untag_resource(ResourceARN=arn, TagKeys=["project"])
+            return first, aas.list_tags_for_resource(ResourceARN=arn)["Tags"]
+
+        return outcome(tag_round_trip)
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == ({"project": "platform"}, {"env": "dev"})
+    assert gap == "error 500"
+    unknown = outcome(lambda: client(patched, "application-autoscaling").list_tags_for_resource(
+        ResourceARN="arn:aws:application-autoscaling:us-east-1:123456789012:scalable-target/nope"))
+    assert unknown == "error ResourceNotFoundException"
+
+
+# --- SQS ---------------------------------------------------------------------------------------
+
+def _queues(server: Emulator) -> tuple[object, str, str, str]:
+    sqs = client(server, "sqs")
+    dlq_url = sqs.create_queue(QueueName=unique("dlq"))["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["QueueArn"])["Attributes"]
+    dlq_arn = attributes["QueueArn"]
+    source_url = sqs.create_queue(QueueName=unique("src"))["QueueUrl"]
+    return sqs, dlq_url, dlq_arn, source_url
+
+
+def test_sqs_redrive_allow_policy_is_read_back(patched, stock):
+    def scenario(server: Emulator) -> object:
+        sqs, dlq_url, _, _ = _queues(server)
+        policy = json.dumps({"redrivePermission": "allowAll"})
+        sqs.set_queue_attributes(QueueUrl=dlq_url, Attributes={"RedriveAllowPolicy": policy})
+        by_name = outcome(lambda: sqs.get_queue_attributes(
+            QueueUrl=dlq_url, AttributeNames=["RedriveAllowPolicy"]).get("Attributes", {}))
+        all_attributes = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
+        sqs.set_queue_attributes(QueueUrl=dlq_url, Attributes={"RedriveAllowPolicy": ""})
+        cleared = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"]
+        return by_name, all_attributes.get("RedriveAllowPolicy"), "RedriveAllowPolicy" in cleared
+
+    fixed, gap = both(patched, stock, scenario)
+    policy = json.dumps({"redrivePermission": "allowAll"})
+    assert fixed == ({"RedriveAllowPolicy": policy}, policy, False)
+    assert gap[1] is None  # stock moto never returns it: the provider waits for it forever
+
+
+def test_sqs_set_attributes_keeps_the_access_policy(patched, stock):
+    def scenario(server: Emulator) -> object:
+        sqs, dlq_url, _, _ = _queues(server)
+        policy = json.dumps({"Version": "2012-10-17", "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "sns.amazonaws.com"},
+             "Action": "sqs:SendMessage", "Resource": "*"}]})
+        sqs.set_queue_attributes(QueueUrl=dlq_url, Attributes={"Policy": policy})
+        sqs.set_queue_attributes(QueueUrl=dlq_url, Attributes={"VisibilityTimeout": "60"})
+        return sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=["All"])["Attributes"].get("Policy")
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed is not None and json.loads(fixed)["Statement"][0]["Action"] == "sqs:SendMessage"
+    assert gap is None
+
+
+def test_sqs_redrive_policy_is_compact_json(patched, stock):
+    def scenario(server: Emulator) -> object:
+        sqs, _, dlq_arn, source_url = _queues(server)
+        sent = json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": 5}, separators=(",", ":"))
+        sqs.set_queue_attributes(QueueUrl=source_url, Attributes={"RedrivePolicy": sent})
+        read = sqs.get_queue_attributes(QueueUrl=source_url, AttributeNames=["All"])["Attributes"]
+        return read["RedrivePolicy"] == sent
+
+    assert both(patched, stock, scenario) == (True, False)
+
+
+# --- ECS ---------------------------------------------------------------------------------------
+
+def test_ecs_service_keeps_its_settings(patched, stock):
+    def scenario(server: Emulator) -> object:
+        ecs = client(server, "ecs")
+        cluster = unique("c")
+        ecs.create_cluster(clusterName=cluster)
+        ecs.register_task_definition(family="api", containerDefinitions=[
+            {"name": "api", "image": "nginx", "memory": 128}])
+        ecs.create_service(
+            cluster=cluster, serviceName="api", taskDefinition="api", desiredCount=1,
+            availabilityZoneRebalancing="DISABLED", healthCheckGracePeriodSeconds=30,
+            enableExecuteCommand=False,
+            deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": True},
+                                     "maximumPercent": 200, "minimumHealthyPercent": 100})
+        service = ecs.describe_services(cluster=cluster, services=["api"])["services"][0]
+        return (service.get("availabilityZoneRebalancing"), service.get("healthCheckGracePeriodSeconds"),
+                service.get("deploymentConfiguration", {}).get("deploymentCircuitBreaker"))
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == ("DISABLED", 30, {"enable": True, "rollback": True})
+    assert gap[0] is None
+
+
+# --- CloudFront --------------------------------------------------------------------------------
+
+MANAGED_CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+
+
+def test_cloudfront_distribution_reads_back_as_created(patched, stock):
+    def scenario(server: Emulator) -> object:
+        cloudfront = client(server, "cloudfront")
+        oac = cloudfront.create_origin_access_control(OriginAccessControlConfig={
+            "Name": unique("oac"), "SigningProtocol": "sigv4", "SigningBehavior": "always",
+            "OriginAccessControlOriginType": "s3"})["OriginAccessControl"]["Id"]
+        created = cloudfront.create_distribution(DistributionConfig={
+            "CallerReference": unique("ref"), "Comment": "", "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [{
+                "Id": "s3", "DomainName": "site.s3.us-east-1.amazonaws.com",
+                "OriginAccessControlId": oac, "S3OriginConfig": {"OriginAccessIdentity": ""}}]},
+            "DefaultCacheBehavior": {"TargetOriginId": "s3", "ViewerProtocolPolicy": "redirect-to-https",
+                                     "CachePolicyId": MANAGED_CACHING_OPTIMIZED},
+            "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
+        })["Distribution"]
+        config = cloudfront.get_distribution_config(Id=created["Id"])["DistributionConfig"]
+        return (config["Origins"]["Items"][0].get("OriginAccessControlId") == oac,
+                "ForwardedValues" in config["DefaultCacheBehavior"],
+                config["ViewerCertificate"].get("SSLSupportMethod"))
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == (True, False, None)
+    assert gap == (False, True, "sni-only")
+
+
+def test_cloudfront_origin_access_identity(patched, stock):
+    def scenario(server: Emulator) -> object:
+        cloudfront = client(server, "cloudfront")
+
+        def lifecycle() -> object:
+            created = cloudfront.create_cloud_front_origin_access_identity(
+                CloudFrontOriginAccessIdentityConfig={"CallerReference": "ref-1", "Comment": "site"})
+            identity_id = created["CloudFrontOriginAccessIdentity"]["Id"]
+            got = cloudfront.get_cloud_front_origin_access_identity(Id=identity_id)
+            stale = outcome(lambda: cloudfront.update_cloud_front_origin_access_identity(
+                Id=identity_id, IfMatch="wrong",
+                CloudFrontOriginAccessIdentityConfig={"CallerReference": "ref-1", "Comment": "x"}))
+            updated = cloudfront.update_cloud_front_origin_access_identity(
+                Id=identity_id, IfMatch=got["ETag"],
+                CloudFrontOriginAccessIdentityConfig={"CallerReference": "ref-1", "Comment": "renamed"})
+            config = cloudfront.get_cloud_front_origin_access_identity_config(Id=identity_id)
+            listed = cloudfront.list_cloud_front_origin_access_identities()[
+                "CloudFrontOriginAccessIdentityList"]["Quantity"]
+            cloudfront.delete_cloud_front_origin_access_identity(Id=identity_id, IfMatch=updated["ETag"])
+            gone = outcome(lambda: cloudfront.get_cloud_front_origin_access_identity(Id=identity_id))
+            return (bool(got["CloudFrontOriginAccessIdentity"]["S3CanonicalUserId"]), stale,
+                    config["CloudFrontOriginAccessIdentityConfig"]["Comment"], listed, gone)
+
+        return outcome(lifecycle)
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == (True, "error PreconditionFailed", "renamed", 1,
+                     "error NoSuchCloudFrontOriginAccessIdentity")
+    assert isinstance(gap, str) and gap.startswith("error")
+
+
+# --- RDS -----------------------------------------------------------------------------------------
+
+def test_rds_user_parameters_have_source_user(patched, stock):
+    def scenario(server: Emulator) -> object:
+        rds = client(server, "rds")
+        name = unique("pg")
+        rds.create_db_parameter_group(DBParameterGroupName=name, DBParameterGroupFamily="postgres16",
+                                      Description="test")
+        rds.modify_db_parameter_group(DBParameterGroupName=name, Parameters=[
+            {"ParameterName": "log_min_duration_statement", "ParameterValue": "500",
+             "ApplyMethod": "immediate"}])
+        everything = rds.describe_db_parameters(DBParameterGroupName=name)["Parameters"]
+        system = rds.describe_db_parameters(DBParameterGroupName=name, Source="system")["Parameters"]
+        return [p.get("Source") for p in everything], len(system)
+
+    assert both(patched, stock, scenario) == ((["user"], 0), ([None], 1))
+
+
+def test_rds_instance_keeps_performance_insights(patched, stock):
+    def scenario(server: Emulator) -> object:
+        rds = client(server, "rds")
+        name = unique("db")
+        rds.create_db_instance(DBInstanceIdentifier=name, DBInstanceClass="db.t4g.micro", Engine="postgres",
+                               AllocatedStorage=20, MasterUsername="app", MasterUserPassword="password123",
+                               EnablePerformanceInsights=True)
+        instance = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"][0]
+        return instance.get("PerformanceInsightsEnabled"), instance.get("PerformanceInsightsRetentionPeriod")
+
+    assert both(patched, stock, scenario) == ((True, 7), (None, None))
+
+
+# --- ElastiCache -------------------------------------------------------------------------------
+
+def _subnet_group(server: Emulator) -> tuple[object, str]:
+    ec2 = client(server, "ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.9.0.0/16")["Vpc"]["VpcId"]
+    subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.9.1.0/24", AvailabilityZone="us-east-1a")
+    elasticache = client(server, "elasticache")
+    name = unique("sg")
+    elasticache.create_cache_subnet_group(CacheSubnetGroupName=name, CacheSubnetGroupDescription="t",
+                                          SubnetIds=[subnet["Subnet"]["SubnetId"]])
+    return elasticache, name
+
+
+def test_elasticache_replication_group_has_member_clusters(patched, stock):
+    def scenario(server: Emulator) -> object:
+        elasticache, subnet_group = _subnet_group(server)
+        group_id = unique("rg")
+        elasticache.create_replication_group(
+            ReplicationGroupId=group_id, ReplicationGroupDescription="t", Engine="redis",
+            CacheNodeType="cache.t4g.micro", NumCacheClusters=2, CacheSubnetGroupName=subnet_group,
+            AutomaticFailoverEnabled=True, MultiAZEnabled=True)
+        members = elasticache.describe_replication_groups(
+            ReplicationGroupId=group_id)["ReplicationGroups"][0]["MemberClusters"]
+        clusters = outcome(lambda: [c["ReplicationGroupId"] for c in elasticache.describe_cache_clusters(
+            CacheClusterId=members[0])["CacheClusters"]])
+        elasticache.delete_replication_group(ReplicationGroupId=group_id)
+        after_delete = outcome(lambda: elasticache.describe_replication_groups(ReplicationGroupId=group_id))
+        return len(members), clusters == [group_id], after_delete
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == (2, True, "error ReplicationGroupNotFoundFault")
+    assert gap[1] is False
+
+
+def test_elasticache_subnet_group_can_be_deleted(patched, stock):
+    def scenario(server: Emulator) -> object:
+        elasticache, name = _subnet_group(server)
+        deleted = outcome(lambda: elasticache.delete_cache_subnet_group(CacheSubnetGroupName=name) and "ok")
+        again = outcome(lambda: elasticache.describe_cache_subnet_groups(CacheSubnetGroupName=name))
+        return deleted, again
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == ("ok", "error CacheSubnetGroupNotFoundFault")
+    assert gap[0] == "error 500"
+
+
+# --- the registry itself -------------------------------------------------------------------------
+
+def test_every_patch_is_named_documented_and_tested():
+    source = Path(__file__).read_text()
+    names = [name for name, _ in moto_patches.PATCHES]
+    assert len(names) == len(set(names))
+    for name, function in moto_patches.PATCHES:
+        assert function.__doc__ and "Gap" in function.__doc__, name
+        # Each patch name maps to a test named after it (dashes -> underscores, prefix match).
+        stem = name.replace("-", "_").split("_")[0]
+        assert f"def test_{stem}" in source, name
+
+
+def test_disable_env_leaves_named_patches_out():
+    assert moto_patches.disabled_names({moto_patches.DISABLE_ENV: "a, b,,"}) == {"a", "b"}
+    assert moto_patches.disabled_names({}) == set()
