@@ -133,6 +133,10 @@ def test_bad_input_is_one_line_error_and_writes_nothing(tmp_path):
 def test_expression_rendering():
     assert unwrap_expression("${map(string)}") == "map(string)"
     assert unwrap_expression('${list(object({"a": "string"}))}') == "list(object({a = string}))"
+    # python-hcl2 nests quoted interpolations; string literals inside them stay quoted.
+    nested = '${list(object({"pattern": "${optional(string, "*")}", "n": "${optional(number, 3)}"}))}'
+    expected = 'list(object({pattern = optional(string, "*"), n = optional(number, 3)}))'
+    assert unwrap_expression(nested) == expected
     assert render_value(["a", 1, True, None]) == '["a", 1, true, null]'
     assert render_value({"with space": "x"}) == '{ "with space" = "x" }'
 

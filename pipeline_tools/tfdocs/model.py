@@ -11,9 +11,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-# python-hcl2 wraps every expression it cannot turn into a literal in "${...}".
-_INTERPOLATION = re.compile(r'"\$\{((?:[^"\\]|\\.)*)\}"')
-_QUOTED_WORD = re.compile(r'"([A-Za-z_][A-Za-z0-9_-]*)"')
+# python-hcl2 writes type keywords and object keys inside expressions as quoted strings.
+_QUOTED_KEY = re.compile(r'"([A-Za-z_][A-Za-z0-9_-]*)":\s*')
+_QUOTED_TYPE_KEYWORD = re.compile(r'"(string|number|bool|any)"')
 
 
 @dataclass(frozen=True)
@@ -52,19 +52,45 @@ class ModuleDocs:
     modules: list[tuple[str, str]] = field(default_factory=list)  # (name, source)
 
 
+def _strip_interpolations(text: str) -> str:
+    """Replace every ``"${...}"`` python-hcl2 wrote with the bare expression (nesting aware)."""
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        if text.startswith('"${', i):
+            j, depth, in_string = i + 3, 1, False
+            while j < len(text) and depth:
+                char = text[j]
+                if in_string:
+                    if char == "\\":
+                        j += 1
+                    elif char == '"':
+                        in_string = False
+                elif char == '"':
+                    in_string = True
+                elif char == "{":
+                    depth += 1
+                elif char == "}":
+                    depth -= 1
+                j += 1
+            if depth == 0 and j < len(text) and text[j] == '"':
+                out.append(_strip_interpolations(text[i + 3:j - 1]))
+                i = j + 1
+                continue
+        out.append(text[i])
+        i += 1
+    return "".join(out)
+
+
 def unwrap_expression(text: str) -> str:
     """``${map(string)}`` -> ``map(string)``; nested python-hcl2 quoting back to HCL."""
     text = text.strip()
     if text.startswith("${") and text.endswith("}"):
         text = text[2:-1]
-    previous = None
-    while previous != text:
-        previous = text
-        text = _INTERPOLATION.sub(lambda match: match.group(1), text)
+    text = _strip_interpolations(text)
     # object({"a": "string"}) -> object({a = string})
-    text = re.sub(r'"([A-Za-z_][A-Za-z0-9_-]*)":\s*', r"\1 = ", text)
-    text = _QUOTED_WORD.sub(r"\1", text)
-    return text
+    text = _QUOTED_KEY.sub(r"\1 = ", text)
+    return _QUOTED_TYPE_KEYWORD.sub(r"\1", text)
 
 
 def render_value(value: Any) -> str:
