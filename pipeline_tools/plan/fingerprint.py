@@ -1,0 +1,211 @@
+"""A canonical fingerprint of what a plan will change: ``sha256:<hex>``.
+
+The PR comment records one per environment; the apply workflow re-plans the merged commit and
+applies only when the new plan's fingerprint equals the recorded one, so what runs is what was
+reviewed. It therefore hashes the *semantic change set* and nothing else:
+
+- each resource change that does something (``no-op`` left out, except a ``moved`` resource), by
+  address: its actions, action reason, previous address (moves), import id, replace paths;
+- for each of them only the attributes that change: ``(path, before, after)`` at the leaves where
+  the values differ, an attribute unknown until apply as ``(path, before, <unknown>)``. Unchanged
+  attributes (those plan output hides and counts) do not enter, so refreshed computed values that
+  the plan does not touch, and how many attributes there are, change nothing;
+- a deleted resource contributes its address and its ``id`` (which object goes), not its contents;
+- output changes the same way;
+- everything sorted; the plan's timestamp, terraform version, prior state, drift, planned values
+  and the order of resource changes never enter.
+
+Sensitive values never enter the hash in clear: a hash of a short secret could be guessed back
+from the published fingerprint. With a key (``PIPELINE_TOOLS_FINGERPRINT_KEY``, a repository secret
+that both the plan and the apply job see) each sensitive value enters as an HMAC-SHA256 under that
+key, so a sensitive value that differs between review and apply still changes the fingerprint.
+Without a key a sensitive value enters only as ``<sensitive>`` (changed or not): two plans that
+differ only in which new secret value they write are then not told apart.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+from typing import Any
+
+FINGERPRINT_VERSION = 1
+PREFIX = "sha256:"
+
+_MISSING = {"<absent>": True}
+_UNKNOWN = {"<unknown>": True}
+_SENSITIVE = {"<sensitive>": True}
+KEY_ENV = "PIPELINE_TOOLS_FINGERPRINT_KEY"
+
+
+def fingerprint(plan: dict[str, Any], sensitive_key: bytes | None = None) -> str:
+    """``sha256:<64 hex>`` of the canonical change set of ``plan`` (``terraform show -json``).
+
+    ``sensitive_key``: see the module documentation; None hashes sensitive values as ``<sensitive>``.
+    """
+    canonical = _canonical_json(change_set(plan, sensitive_key))
+    return PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _canonical_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def key_from_env(environ: dict[str, str] | None = None) -> bytes | None:
+    """The HMAC key for sensitive values from ``PIPELINE_TOOLS_FINGERPRINT_KEY``, registered for redaction."""
+    import os
+
+    from pipeline_tools.redact import register_secret
+
+    value = (environ if environ is not None else os.environ).get(KEY_ENV, "")
+    if not value:
+        return None
+    register_secret(value)
+    return value.encode("utf-8")
+
+
+def is_fingerprint(text: str) -> bool:
+    digest = text.removeprefix(PREFIX)
+    return text.startswith(PREFIX) and len(digest) == 64 and all(c in "0123456789abcdef" for c in digest)
+
+
+def change_set(plan: dict[str, Any], sensitive_key: bytes | None = None) -> dict[str, Any]:
+    """The canonical document the fingerprint hashes (useful to see *why* two plans differ)."""
+    hide = _Hider(sensitive_key)
+    resources = []
+    for change in plan.get("resource_changes") or []:
+        entry = _resource_entry(change, hide)
+        if entry is not None:
+            resources.append(entry)
+    outputs = []
+    for name, change in sorted((plan.get("output_changes") or {}).items()):
+        actions = list(change.get("actions") or [])
+        if actions in ([], ["no-op"]):
+            continue
+        outputs.append({"name": name, "actions": actions, "changes": _attribute_changes(change, hide)})
+    resources.sort(key=lambda r: (r["address"], r.get("deposed", "")))
+    return {"version": FINGERPRINT_VERSION, "resources": resources, "outputs": outputs}
+
+
+class _Hider:
+    """What a sensitive value becomes in the change set: ``<sensitive>`` or its keyed HMAC."""
+
+    def __init__(self, key: bytes | None) -> None:
+        self._key = key
+
+    def __call__(self, value: Any) -> Any:
+        if value is _MISSING:
+            return _MISSING
+        if not self._key:
+            return _SENSITIVE
+        mac = hmac.new(self._key, _canonical_json(value).encode("utf-8"), hashlib.sha256).hexdigest()
+        return {"<sensitive>": mac}
+
+
+def _resource_entry(change: dict[str, Any], hide: _Hider) -> dict[str, Any] | None:
+    body = change.get("change") or {}
+    actions = list(body.get("actions") or [])
+    previous = change.get("previous_address")
+    importing = body.get("importing")
+    if actions in ([], ["no-op"]) and not previous and not importing:
+        return None
+    entry: dict[str, Any] = {"address": change.get("address"), "actions": actions}
+    for key in ("action_reason", "deposed"):
+        if change.get(key):
+            entry[key] = change[key]
+    if previous:
+        entry["previous_address"] = previous
+    if isinstance(importing, dict) and importing.get("id") is not None:
+        entry["import_id"] = importing["id"]
+    if body.get("replace_paths"):
+        entry["replace_paths"] = sorted(body["replace_paths"], key=lambda p: json.dumps(p))
+    if actions == ["delete"]:
+        before = body.get("before")
+        if isinstance(before, dict) and "id" in before:
+            entry["id"] = hide(before["id"]) if _is_sensitive(body.get("before_sensitive"), ("id",)) \
+                else before["id"]
+        return entry
+    entry["changes"] = _attribute_changes(body, hide)
+    return entry
+
+
+def _attribute_changes(body: dict[str, Any], hide: _Hider) -> list[list[Any]]:
+    """``[path, before, after]`` for every leaf that differs or is unknown, sorted by path."""
+    before: dict[tuple[Any, ...], Any] = {}
+    after: dict[tuple[Any, ...], Any] = {}
+    unknown: dict[tuple[Any, ...], Any] = {}
+    # A null object (before a create, after a delete) has no attributes rather than a null one.
+    for value, out in ((body.get("before"), before), (body.get("after"), after),
+                       (body.get("after_unknown"), unknown)):
+        if value is not None:
+            _flatten(value, (), out)
+    unknown_paths = [path for path, value in unknown.items() if value is True]
+    sensitive_marks = (body.get("before_sensitive"), body.get("after_sensitive"))
+    changes: list[list[Any]] = []
+    for path in unknown_paths:
+        old = _subtree(body.get("before"), path)
+        sensitive = any(_is_sensitive(mark, path) for mark in sensitive_marks)
+        changes.append([list(path), hide(old) if sensitive else old, _UNKNOWN])
+    for path in sorted(set(before) | set(after), key=_path_key):
+        if any(path[:len(u)] == u for u in unknown_paths):
+            continue
+        old, new = before.get(path, _MISSING), after.get(path, _MISSING)
+        if old == new:
+            continue
+        if any(_is_sensitive(mark, path) for mark in sensitive_marks):
+            old, new = hide(old), hide(new)
+        changes.append([list(path), old, new])
+    changes.sort(key=lambda item: _path_key(tuple(item[0])))
+    return changes
+
+
+def _flatten(value: Any, path: tuple[Any, ...], out: dict[tuple[Any, ...], Any]) -> None:
+    """Leaves by path; empty containers and null are leaves too (so {} and absent differ)."""
+    if isinstance(value, dict) and value:
+        for key, item in value.items():
+            _flatten(item, (*path, key), out)
+    elif isinstance(value, list) and value:
+        for index, item in enumerate(value):
+            _flatten(item, (*path, index), out)
+    else:
+        out[path] = value
+
+
+def _subtree(value: Any, path: tuple[Any, ...]) -> Any:
+    for step in path:
+        in_dict = isinstance(value, dict) and isinstance(step, str) and step in value
+        in_list = isinstance(value, list) and isinstance(step, int) and step < len(value)
+        if not (in_dict or in_list):
+            return _MISSING
+        value = value[step]
+    return value
+
+
+def _is_sensitive(mark: Any, path: tuple[Any, ...]) -> bool:
+    """Whether ``path`` (or anything above it, or anything below it) is marked sensitive."""
+    for step in path:
+        if mark is True:
+            return True
+        if isinstance(mark, dict) and isinstance(step, str):
+            mark = mark.get(step, False)
+        elif isinstance(mark, list) and isinstance(step, int) and step < len(mark):
+            mark = mark[step]
+        else:
+            return False
+    return _any_true(mark)
+
+
+def _any_true(mark: Any) -> bool:
+    if mark is True:
+        return True
+    if isinstance(mark, dict):
+        return any(_any_true(v) for v in mark.values())
+    if isinstance(mark, list):
+        return any(_any_true(v) for v in mark)
+    return False
+
+
+def _path_key(path: tuple[Any, ...]) -> list[Any]:
+    # Mixed str/int paths: sort by type then value, so that ordering never raises.
+    return [(0, step, "") if isinstance(step, int) else (1, 0, str(step)) for step in path]
