@@ -86,7 +86,8 @@ def post_json(
             if 400 <= status < 500:
                 error = f"HTTP {status}: {_short(response_body)}"
                 break
-            sleep(SERVER_ERROR_BACKOFF_SECONDS * attempt)
+            if attempt < max_attempts:
+                sleep(SERVER_ERROR_BACKOFF_SECONDS * attempt)
         except (urllib.error.URLError, TimeoutError, OSError) as exc:
             status = None
             reason = getattr(exc, "reason", exc)
