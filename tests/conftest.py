@@ -14,7 +14,8 @@ import pytest
 from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.emulator import Emulator
 
-pytest_plugins = ["tests.github_standin"]  # the `github_standin` fixture (local GitHub API)
+# Fixtures shared across modules: `github_standin` (local GitHub API), `world` (promotion world).
+pytest_plugins = ["tests.github_standin", "tests.promote_world"]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

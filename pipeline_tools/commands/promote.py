@@ -38,8 +38,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--reason", default="", metavar="TEXT", help="why: shown in the pull request")
     parser.add_argument("--dry-run", action="store_true",
                         help="print what would change and which preconditions hold; touch nothing")
-    parser.add_argument("--soak-minutes", type=float, default=30.0, metavar="N",
-                        help="how long the source deployment must have been stable (default 30)")
+    parser.add_argument("--soak-minutes", type=float, metavar="N",
+                        help="how long the source deployment must have been stable "
+                        "(default: $PIPELINE_TOOLS_SOAK_MINUTES, else 30)")
     parser.add_argument("--repo", metavar="OWNER/NAME",
                         help="GitHub repository (default: $GITHUB_REPOSITORY)")
     parser.add_argument("--base", default="main", metavar="BRANCH", help="base branch (default main)")
@@ -68,6 +69,14 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("promote needs --from ENV and --to ENV")
     if not args.service and not args.all:
         raise InputError("say which services to promote: --service NAME or --all")
+    if args.soak_minutes is None:
+        import os
+
+        configured = os.environ.get("PIPELINE_TOOLS_SOAK_MINUTES") or "30"
+        try:
+            args.soak_minutes = float(configured)
+        except ValueError:
+            raise InputError(f"PIPELINE_TOOLS_SOAK_MINUTES must be a number, got {configured!r}") from None
     from pipeline_tools.promote.cli import promote
 
     return promote(args)
