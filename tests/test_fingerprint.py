@@ -96,7 +96,7 @@ def test_a_different_secret_value_counts_only_with_the_key(plans: Plans):
     assert fingerprint(rotated, key) != fingerprint(plans.first, key)
     assert fingerprint(plans.second, key) == fingerprint(plans.first, key)
     # Without a key, only "a sensitive value changes" is recorded.
-    assert fingerprint(rotated) == fingerprint(plans.first)
+    assert fingerprint(rotated, None) == fingerprint(plans.first, None)
     for document in (change_set(rotated), change_set(rotated, key)):
         assert "v2-but-another-secret" not in json.dumps(document)
         assert '"v2"' not in json.dumps(document)
@@ -188,3 +188,28 @@ def test_bad_input(tmp_path: Path):
     plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": []}))
     assert_one_line_error(run_cli("plan", "verify", "--recorded", "sha256:abc", str(plan)))
     assert_one_line_error(run_cli("plan", "verify", str(plan)))
+
+
+@pytest.mark.terraform
+def test_verify_reads_the_fingerprint_recorded_in_the_plan_comment(plans: Plans, tmp_path: Path):
+    from pipeline_tools.comment.markers import CommentMarkers, format_marker
+
+    marker = format_marker(CommentMarkers(sha="0" * 40, run_key="7.1", fingerprints={
+        "dev": fingerprint(plans.second), "prod": None}))
+    comment = tmp_path / "comment.md"
+    comment.write_text(f"{marker}\n## Terraform plans\n...\n")
+    ok = run_cli("plan", "verify", "--comment-file", str(comment), "--env", "dev", str(plans.first_path))
+    assert ok.returncode == 0, ok.stderr
+    changed = run_cli("plan", "verify", "--comment-file", str(comment), "--env", "dev", str(plans.other_path))
+    assert_one_line_error(changed, code=1)
+    # prod was never planned in the pull request: nothing reviewed, nothing applied.
+    unreviewed = run_cli("plan", "verify", "--comment-file", str(comment), "--env", "prod",
+                         str(plans.first_path))
+    assert_one_line_error(unreviewed, code=1)
+    assert "recorded no plan for prod" in unreviewed.stderr
+    missing_env = run_cli("plan", "verify", "--comment-file", str(comment), str(plans.first_path))
+    assert_one_line_error(missing_env, code=2)
+    no_marker = tmp_path / "other.md"
+    no_marker.write_text("> <!-- pipeline-tools:plan-comment v=1 sha=0 env:dev=x -->\njust a reply\n")
+    assert_one_line_error(run_cli("plan", "verify", "--comment-file", str(no_marker), "--env", "dev",
+                                  str(plans.first_path)), code=2)

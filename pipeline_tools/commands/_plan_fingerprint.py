@@ -34,18 +34,25 @@ def register(actions: argparse._SubParsersAction) -> None:
         "verify",
         help="check that a plan's fingerprint equals the one recorded at review time",
         description=(
-            "Compute the fingerprint of PLAN_JSON and compare it with --recorded (the fingerprint the "
-            "reviewed pull request's plan comment recorded). Exit 0 when they match; exit 1 with both "
-            "fingerprints when they differ: the plan is not what was reviewed and must not be applied."
+            "Compute the fingerprint of PLAN_JSON and compare it with the one recorded when the change "
+            "was reviewed: given with --recorded, or read from the plan comment's hidden marker for "
+            "--env in --comment-file (the body of the pull request's plan comment, as the apply "
+            "workflow fetches it). Exit 0 when they match; exit 1 with both fingerprints when they "
+            "differ or nothing was recorded: the plan is not what was reviewed and must not be applied."
         ),
-        epilog="Exit codes: 0 match, 1 mismatch, 2 bad input (unreadable plan, malformed --recorded).",
+        epilog="Exit codes: 0 match, 1 mismatch or no recorded plan, 2 bad input (unreadable plan, "
+        "malformed --recorded, comment without a plan marker).",
     )
     verify.add_argument("plan", metavar="PLAN_JSON",
                         help="terraform show -json PLANFILE output, or - for stdin")
-    verify.add_argument("--recorded", required=True, metavar="sha256:HEX",
-                        help="the fingerprint recorded when the change was reviewed")
+    recorded = verify.add_mutually_exclusive_group(required=True)
+    recorded.add_argument("--recorded", metavar="sha256:HEX",
+                          help="the fingerprint recorded when the change was reviewed")
+    recorded.add_argument("--comment-file", metavar="FILE",
+                          help="a file holding the body of the pull request's plan comment (needs --env)")
     verify.add_argument("--env", metavar="NAME", default="",
-                        help="environment name, only used in the messages")
+                        help="the environment: whose fingerprint to read from --comment-file; "
+                        "named in messages")
     verify.set_defaults(func=run_verify)
 
 
@@ -70,9 +77,14 @@ def run_verify(args: argparse.Namespace) -> int:
     from pipeline_tools.plan.fingerprint import fingerprint, is_fingerprint, key_from_env
     from pipeline_tools.plan.load import load_plan
 
-    recorded = args.recorded.strip()
+    if args.comment_file is not None:
+        recorded = _recorded_in_comment(args.comment_file, args.env)
+    else:
+        recorded = args.recorded.strip()
     if not is_fingerprint(recorded):
-        raise InputError(f"--recorded {recorded!r} is not a fingerprint (expected sha256: and 64 hex digits)")
+        raise InputError(
+            f"recorded fingerprint {recorded!r} is malformed (expected sha256: and 64 hex digits)"
+        )
     plan = load_plan(args.plan)
     current = fingerprint(plan, key_from_env())
     where = f" for {args.env}" if args.env else ""
@@ -83,3 +95,28 @@ def run_verify(args: argparse.Namespace) -> int:
         )
     sys.stdout.write(f"plan{where} matches the reviewed plan ({current})\n")
     return 0
+
+
+def _recorded_in_comment(path: str, env: str) -> str:
+    """The fingerprint the plan comment in ``path`` recorded for ``env`` (see pipeline_tools.comment)."""
+    from pathlib import Path
+
+    from pipeline_tools.comment import parse_comment_markers
+    from pipeline_tools.errors import InputError, VerdictError
+
+    if not env:
+        raise InputError("--comment-file needs --env NAME (whose fingerprint to read)")
+    try:
+        body = Path(path).read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"--comment-file {path}: cannot read: {exc.strerror or exc}") from None
+    markers = parse_comment_markers(body)
+    if markers is None:
+        raise InputError(f"--comment-file {path}: no pipeline-tools plan comment marker in it")
+    recorded = markers.fingerprints.get(env)
+    if recorded is None:
+        raise VerdictError(
+            f"the pull request's plan comment recorded no plan for {env} (recorded: "
+            f"{', '.join(markers.environments) or 'none'}); refusing to apply an unreviewed plan"
+        )
+    return recorded

@@ -39,12 +39,23 @@ _SENSITIVE = {"<sensitive>": True}
 KEY_ENV = "PIPELINE_TOOLS_FINGERPRINT_KEY"
 
 
-def fingerprint(plan: dict[str, Any], sensitive_key: bytes | None = None) -> str:
+class _FromEnvironment:
+    """Default of ``sensitive_key``: read ``PIPELINE_TOOLS_FINGERPRINT_KEY``."""
+
+
+FROM_ENVIRONMENT = _FromEnvironment()
+
+
+def fingerprint(plan: dict[str, Any],
+                sensitive_key: bytes | _FromEnvironment | None = FROM_ENVIRONMENT) -> str:
     """``sha256:<64 hex>`` of the canonical change set of ``plan`` (``terraform show -json``).
 
     ``sensitive_key``: see the module documentation; None hashes sensitive values as ``<sensitive>``.
+    By default the key comes from ``PIPELINE_TOOLS_FINGERPRINT_KEY``, so that every caller (the PR
+    comment recording it, ``plan verify`` checking it) computes the same fingerprint in one job.
     """
-    canonical = _canonical_json(change_set(plan, sensitive_key))
+    key = key_from_env() if isinstance(sensitive_key, _FromEnvironment) else sensitive_key
+    canonical = _canonical_json(change_set(plan, key))
     return PREFIX + hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
