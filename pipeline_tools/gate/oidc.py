@@ -131,9 +131,12 @@ class _Plan:
         for section in (plan.get("prior_state") or {}).get("values"), plan.get("planned_values"):
             for resource in _module_resources((section or {}).get("root_module")):
                 self.values[resource["address"]] = resource
-        self.unknown: dict[str, Any] = {
-            change["address"]: (change.get("change") or {}).get("after_unknown") or {}
+        # Planned "after" values of data sources read during apply (deferred): their blocks are
+        # there with unknown parts as null.
+        self.after: dict[str, dict[str, Any]] = {
+            change["address"]: (change.get("change") or {}).get("after") or {}
             for change in plan.get("resource_changes") or []
+            if change.get("mode") == "data" and isinstance((change.get("change") or {}).get("after"), dict)
         }
         self.config: dict[str, tuple[str, dict[str, Any]]] = {
             prefix + resource["address"]: (prefix, resource)
@@ -202,6 +205,60 @@ def _document_from_config(plan: _Plan, prefix: str, config: dict[str, Any]) -> d
     return {"Statement": statements}
 
 
+def _blocks_to_document(plan: _Plan, prefix: str, data_address: str, after: dict[str, Any]) -> dict[str, Any]:
+    """A policy document from a deferred data source's planned ``statement`` blocks.
+
+    Values unknown at plan time are null there; a principal identifier that is null is resolved
+    through the configuration (a reference to the GitHub OIDC provider resource, typically).
+    """
+    config = (plan.config.get(_strip_index(data_address)) or ("", {}))[1]
+    config_blocks = (config.get("expressions") or {}).get("statement") or []
+    statements = []
+    for number, block in enumerate(after.get("statement") or []):
+        config_block = config_blocks[number] if number < len(config_blocks) else {}
+        statement: dict[str, Any] = {
+            "Effect": block.get("effect") or "Allow",
+            "Action": block.get("actions") or [],
+            "Principal": {},
+            "Condition": {},
+        }
+        for index, principal in enumerate(block.get("principals") or []):
+            identifiers = [i for i in _as_list(principal.get("identifiers")) if i is not None]
+            if None in _as_list(principal.get("identifiers")):
+                config_principals = config_block.get("principals") or []
+                expression = (
+                    config_principals[index].get("identifiers", {}) if index < len(config_principals) else {}
+                )
+                identifiers.append(plan.resolve(expression, prefix))
+            statement["Principal"].setdefault(str(principal.get("type")), []).extend(identifiers)
+        for condition in block.get("condition") or []:
+            values = [_UNRESOLVED if v is None else v for v in _as_list(condition.get("values"))] or [
+                _UNRESOLVED
+            ]
+            test = str(condition.get("test") or _UNRESOLVED)
+            variable = str(condition.get("variable") or _UNRESOLVED)
+            statement["Condition"].setdefault(test, {}).setdefault(variable, []).extend(values)
+        statements.append(statement)
+    return {"Statement": statements}
+
+
+def _policy_document_address(
+    references: list[str], role_address: str, plan: _Plan, prefix: str
+) -> str | None:
+    """Which aws_iam_policy_document instance a role's assume_role_policy refers to."""
+    instance = next((r for r in references if re.match(r"data\.aws_iam_policy_document\.[^.]+\[", r)), None)
+    if instance:
+        return prefix + re.sub(r"\.json$", "", instance)
+    plain = next((r for r in references if re.match(r"data\.aws_iam_policy_document\.[^.\[]+", r)), None)
+    if not plain:
+        return None
+    base = prefix + re.match(r"data\.aws_iam_policy_document\.[^.\[]+", plain).group(0)
+    index = re.search(r"(\[[^\]]*\])$", role_address)
+    if index and ("each.key" in references or "count.index" in references):
+        return base + index.group(1)
+    return base
+
+
 def _trust_document(plan: _Plan, address: str, values: dict[str, Any]) -> dict[str, Any] | str:
     """The role's trust policy as a document, or a string saying why it cannot be known."""
     text = values.get("assume_role_policy")
@@ -211,22 +268,18 @@ def _trust_document(plan: _Plan, address: str, values: dict[str, Any]) -> dict[s
         except json.JSONDecodeError:
             return "its assume_role_policy is not JSON"
     prefix, config = plan.config.get(_strip_index(address), ("", {}))
-    expression = (config.get("expressions") or {}).get("assume_role_policy") or {}
-    for reference in expression.get("references") or []:
-        match = re.match(r"(data\.aws_iam_policy_document\.[^.\[]+)", reference)
-        if not match:
-            continue
-        data_address = prefix + match.group(1)
-        known = (plan.values.get(data_address) or {}).get("values", {}).get("json")
+    references = ((config.get("expressions") or {}).get("assume_role_policy") or {}).get("references") or []
+    data_address = _policy_document_address(references, address, plan, prefix)
+    if data_address:
+        known = ((plan.values.get(data_address) or {}).get("values") or {}).get("json")
         if isinstance(known, str) and known:
             return json.loads(known)
-        data_config = plan.config.get(data_address)
-        if data_config:
+        if data_address in plan.after:
+            return _blocks_to_document(plan, prefix, data_address, plan.after[data_address])
+        data_config = plan.config.get(_strip_index(data_address))
+        if data_config and data_address == _strip_index(data_address):
             return _document_from_config(plan, *data_config)
-    if any(
-        plan.resolve({"references": [r]}, prefix) == _GITHUB_PROVIDER_REF
-        for r in expression.get("references") or []
-    ):
+    if any(plan.resolve({"references": [r]}, prefix) == _GITHUB_PROVIDER_REF for r in references):
         return (
             "its trust policy references the GitHub OIDC provider but is unknown until apply; "
             "build it with data.aws_iam_policy_document so the gate can check it"
