@@ -1,0 +1,199 @@
+"""Composing the one plan comment for all environments, within GitHub's size limit.
+
+Layout::
+
+    <!-- pipeline-tools:plan-comment ... -->        (hidden marker, see markers.py)
+    ## Terraform plans for `abc1234`
+    | Environment | Plan | Add | Change | Destroy | Also | Risks |   (dashboard, one row each)
+    **`dev`**: no changes. ...                         (a no-change environment: one line)
+    ### Terraform plan for `prod` ...                  (an environment with changes: its summary)
+    <sub>footer: commit, run, details link</sub>
+
+Budget. GitHub refuses a body over 65,536 characters. The marker, heading, dashboard, one-line
+environments and footer are small and always kept; what is left is shared among the environments
+with changes: each environment first gets what it needs at full detail if that is below an equal
+share, and the unused part of its share goes to the others (water-filling). Each section is then
+rendered by :func:`pipeline_tools.render.markdown.render_plan_markdown` within its share, which
+degrades detail step by step (and says so) rather than cutting anything in half.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline_tools.comment.markers import CommentMarkers, format_marker, valid_env_name
+
+if TYPE_CHECKING:
+    from pipeline_tools.plan.model import PlanSummary
+
+GITHUB_BODY_LIMIT = 65_536
+SEPARATOR = "\n\n"
+# Below this many characters per cut section, a second rendering would not show one more line.
+MIN_USEFUL_SLACK = 200
+RISK_LABELS = {
+    "stateful-destroy": "stateful data destroyed",
+    "iam-widened": "IAM widened",
+    "open-ingress": "ingress open to the internet",
+}
+
+# render(summary, env=..., max_chars=..., template_dir=..., details_url=...) -> markdown
+Renderer = Callable[..., str]
+
+
+@dataclass(frozen=True)
+class EnvironmentPlan:
+    """One environment's plan: its name, its summary and (when known) its fingerprint."""
+
+    name: str
+    summary: PlanSummary
+    fingerprint: str | None = None
+
+
+def is_quiet(summary: PlanSummary) -> bool:
+    """Nothing to review: no changes, and the plan is complete, did not error, has no warnings."""
+    return (not summary.has_changes and not summary.errored and summary.complete
+            and not summary.warnings)
+
+
+def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, run_key: str | None = None,
+                         details_url: str | None = None, max_chars: int = GITHUB_BODY_LIMIT,
+                         template_dir: Path | None = None, render: Renderer | None = None) -> str:
+    """The comment's markdown, at most ``max_chars`` characters long.
+
+    Raises ValueError for an empty list, a duplicate or invalid environment name, or a limit too
+    small for the marker, dashboard and one-line environments alone.
+    """
+    if not environments:
+        raise ValueError("no environments to comment on")
+    names = [env.name for env in environments]
+    for name in names:
+        if not valid_env_name(name):
+            raise ValueError(f"invalid environment name {name!r}")
+    if len(set(names)) != len(names):
+        raise ValueError("each environment may appear only once")
+    if render is None:
+        from pipeline_tools.render.markdown import render_plan_markdown as render
+
+    marker = format_marker(CommentMarkers(sha=sha, run_key=run_key,
+                                          fingerprints={env.name: env.fingerprint for env in environments}))
+    head = "\n".join([marker, _title(sha), "", _dashboard(environments)])
+    footer = _footer(sha, run_key, details_url)
+
+    def render_section(env: EnvironmentPlan, budget: int) -> str:
+        # Not stripped: the renderer's own length is what it measures against ``budget``.
+        return render(env.summary, env=env.name, max_chars=budget, template_dir=template_dir,
+                      details_url=details_url)
+
+    sections: dict[str, str] = {env.name: _quiet_line(env) for env in environments if is_quiet(env.summary)}
+    loud = [env for env in environments if env.name not in sections]
+    fixed = len(head) + len(footer) + sum(len(text) for text in sections.values())
+    fixed += len(SEPARATOR) * (len(environments) + 1)  # between head, each section and footer
+    available = max_chars - fixed
+    if available < 0 or (loud and available < len(loud)):
+        raise ValueError(f"{len(environments)} environments do not fit in {max_chars} characters")
+
+    needs = {env.name: len(render_section(env, max_chars)) for env in loud}
+    budgets = _share(available, needs)
+    rendered = {env.name: render_section(env, budgets[env.name]) for env in loud}
+    # The renderer degrades in steps, so a cut section usually leaves part of its budget unused.
+    # Give the cut sections bigger budgets by what is left over, and keep the result when the
+    # whole still fits.
+    for _ in range(2):
+        starved = [env for env in loud if len(rendered[env.name]) < needs[env.name]]
+        slack = available - sum(len(text) for text in rendered.values())
+        if not starved or slack < MIN_USEFUL_SLACK * len(starved):
+            break
+        extra = slack // len(starved)
+        trial = {env.name: render_section(env, budgets[env.name] + extra) for env in starved}
+        if sum(len(trial.get(name, text)) for name, text in rendered.items()) > available:
+            break
+        rendered.update(trial)
+        for env in starved:
+            budgets[env.name] += extra
+    for env in loud:
+        sections[env.name] = rendered[env.name].rstrip()
+
+    body = SEPARATOR.join([head, *(sections[name] for name in names), footer])
+    if len(body) > max_chars:
+        # Only if a renderer broke its promise to fit: keep the dashboard, drop the sections.
+        for env in loud:
+            sections[env.name] = (f"**`{env.name}`**: the details did not fit in the comment; "
+                                  "see the dashboard above and the run's summary.")
+        body = SEPARATOR.join([head, *(sections[name] for name in names), footer])
+    if len(body) > max_chars:
+        raise ValueError(f"the comment does not fit in {max_chars} characters")
+    return body
+
+
+def _share(available: int, needs: dict[str, int]) -> dict[str, int]:
+    """Split ``available`` among ``needs``: small needs are met in full, the rest share equally."""
+    budgets: dict[str, int] = {}
+    remaining = available
+    ordered = sorted(needs.items(), key=lambda item: item[1])
+    for index, (name, need) in enumerate(ordered):
+        share = remaining // (len(ordered) - index)
+        budgets[name] = min(need, share)
+        remaining -= budgets[name]
+    return budgets
+
+
+def _title(sha: str) -> str:
+    return f"## Terraform plans for `{sha[:12]}`" if sha else "## Terraform plans"
+
+
+def _status(summary: PlanSummary) -> str:
+    if summary.errored:
+        return ":x: **errored**"
+    if not summary.complete:
+        return ":warning: **incomplete**"
+    if summary.warnings:
+        return ":warning: changes" if summary.has_changes else ":warning: see warnings"
+    return "changes" if summary.has_changes else ":white_check_mark: no changes"
+
+
+def _also(summary: PlanSummary) -> str:
+    counts = summary.counts
+    extras = [(counts.replace, "replace"), (counts.import_, "import"), (counts.move, "move"),
+              (counts.forget, "forget"), (counts.read, "read")]
+    return ", ".join(f"{n} {word}" for n, word in extras if n)
+
+
+def _risks(summary: PlanSummary) -> str:
+    if not summary.risk_flags:
+        return ""
+    kinds = Counter(flag.kind for flag in summary.risk_flags)
+    parts = [f"{n} {RISK_LABELS.get(kind, kind)}" for kind, n in sorted(kinds.items())]
+    return ":warning: " + ", ".join(parts)
+
+
+def _dashboard(environments: Sequence[EnvironmentPlan]) -> str:
+    rows = ["| Environment | Plan | Add | Change | Destroy | Also | Risks |",
+            "|---|---|--:|--:|--:|---|---|"]
+    for env in environments:
+        summary = env.summary
+        counts = summary.counts
+        rows.append(f"| `{env.name}` | {_status(summary)} | {counts.add} | {counts.change} | "
+                    f"{counts.destroy} | {_also(summary)} | {_risks(summary)} |")
+    return "\n".join(rows)
+
+
+def _quiet_line(env: EnvironmentPlan) -> str:
+    text = f"**`{env.name}`**: :white_check_mark: no changes. Your infrastructure matches the configuration."
+    drift: Any = env.summary.drift
+    drifted = len(drift.relevant) + drift.other_count
+    if drifted:
+        text += f" ({drifted} object(s) changed outside Terraform without affecting this plan.)"
+    return text
+
+
+def _footer(sha: str, run_key: str | None, details_url: str | None) -> str:
+    parts = [f"commit `{sha}`" if sha else "commit unknown"]
+    if run_key:
+        parts.append(f"run `{run_key}`")
+    if details_url:
+        parts.append(f"[full report]({details_url.replace(' ', '%20').replace(')', '%29')})")
+    return "<sub>" + " · ".join(parts) + " · updated in place by pipeline-tools on every push</sub>"
