@@ -49,5 +49,14 @@ test: install lint
 demo: install
 	$(BIN)/python -m pipeline_tools.local.demo
 
+# Terraform README tables (inputs/outputs/resources) generated from the HCL; `make test` checks them.
+docs: $(VENV)/.installed
+	$(BIN)/python -m pipeline_tools docs terraform terraform/modules environments
+
+# Apply bootstrap + ENV against the local AWS emulator, re-plan (must be clean), destroy.
+# KEEP=1 leaves the emulator and everything applied running (see docs/local-aws.md).
+local-apply: $(VENV)/.installed
+	$(BIN)/python -m pipeline_tools.local.local_apply --env $(ENV) $(if $(KEEP),--keep,)
+
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .pipeline-tools

@@ -1,0 +1,42 @@
+# Bootstrap: what every environment relies on and what must exist before the first pipeline run.
+# - state backend: versioned, KMS-encrypted S3 bucket (S3 native locking) + DynamoDB lock table
+# - artifacts bucket (the deployer Lambda package)
+# - GitHub OIDC provider with a read-only plan role and an apply role per environment
+# - ECR repositories shared by all environments
+
+data "aws_caller_identity" "current" {}
+
+locals {
+  account_id            = data.aws_caller_identity.current.account_id
+  state_bucket_name     = "${var.project}-tfstate-${local.account_id}"
+  artifacts_bucket_name = "${var.project}-artifacts-${local.account_id}"
+}
+
+module "state_backend" {
+  source = "../../terraform/modules/state-backend"
+
+  state_bucket_name     = local.state_bucket_name
+  lock_table_name       = var.create_lock_table ? "${var.project}-terraform-locks" : null
+  artifacts_bucket_name = local.artifacts_bucket_name
+  force_destroy         = var.force_destroy
+}
+
+module "github_oidc" {
+  source = "../../terraform/modules/github-oidc"
+
+  name_prefix       = var.project
+  github_owner      = var.github_owner
+  github_repository = var.github_repository
+  environments      = { for env in var.environments : env => {} }
+  state_bucket_arn  = module.state_backend.state_bucket_arn
+  state_kms_key_arn = module.state_backend.kms_key_arn
+  lock_table_arn    = module.state_backend.lock_table_arn
+}
+
+module "ecr" {
+  source = "../../terraform/modules/ecr"
+
+  repositories  = var.ecr_repositories
+  kms_key_alias = "${var.project}-ecr"
+  force_delete  = var.force_destroy
+}

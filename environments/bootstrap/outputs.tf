@@ -1,0 +1,44 @@
+output "state_bucket_name" {
+  description = "Terraform state bucket: `terraform init -backend-config=bucket=<this>` in every root."
+  value       = module.state_backend.state_bucket_name
+}
+
+output "lock_table_name" {
+  description = "DynamoDB lock table for Terraform versions without `use_lockfile` (null when not created)."
+  value       = module.state_backend.lock_table_name
+}
+
+output "state_kms_key_arn" {
+  description = "KMS key encrypting the state, the artifacts and the lock table."
+  value       = module.state_backend.kms_key_arn
+}
+
+output "backend_config" {
+  description = "S3 backend settings for the environment roots (add `key = \"<env>/terraform.tfstate\"`)."
+  value       = module.state_backend.backend_config
+}
+
+output "artifacts_bucket_name" {
+  description = "Bucket holding build artifacts such as the deployer Lambda package."
+  value       = module.state_backend.artifacts_bucket_name
+}
+
+output "github_oidc_provider_arn" {
+  description = "ARN of the GitHub OIDC provider."
+  value       = module.github_oidc.oidc_provider_arn
+}
+
+output "plan_role_arns" {
+  description = "Read-only plan role per environment (pull request workflows)."
+  value       = module.github_oidc.plan_role_arns
+}
+
+output "apply_role_arns" {
+  description = "Apply role per environment (workflows bound to the GitHub environment of the same name)."
+  value       = module.github_oidc.apply_role_arns
+}
+
+output "ecr_repository_urls" {
+  description = "ECR repository URL by repository name."
+  value       = module.ecr.repository_urls
+}

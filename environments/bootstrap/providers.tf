@@ -1,0 +1,14 @@
+# Credentials and endpoints come from the environment (OIDC role in CI, a profile or
+# AWS_ENDPOINT_URL + test credentials for the local emulator); nothing here names them.
+# Tag keys are capitalised like the modules' own (IAM rejects keys differing only in case).
+provider "aws" {
+  region = var.aws_region
+
+  default_tags {
+    tags = {
+      Project     = var.project
+      Environment = "bootstrap"
+      ManagedBy   = "terraform"
+    }
+  }
+}

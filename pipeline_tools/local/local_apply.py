@@ -1,0 +1,398 @@
+"""``make local-apply ENV=dev``: apply bootstrap and an environment against the local AWS emulator.
+
+Steps (each printed with its duration):
+
+1. use the emulator recorded in ``.pipeline-tools/`` (``pipeline-tools local up``) or start one;
+2. create the *seed* bucket that holds bootstrap's own state (see "bootstrap's state" below);
+3. apply ``environments/bootstrap`` (state bucket, lock table, KMS key, artifacts bucket, GitHub
+   OIDC roles, ECR repositories) with its state in the seed bucket;
+4. build the deployer Lambda package and upload it to the artifacts bucket, if the environment
+   deploys it (it declares ``deployer_package_s3_key``);
+5. apply ``environments/<ENV>`` with its state in the bucket bootstrap created;
+6. ``terraform plan -detailed-exitcode``: any change is a failure (a perpetual diff means the
+   configuration or the emulator is wrong, and in real AWS would show up on every pull request);
+7. destroy ENV, then bootstrap, then the seed bucket, and stop the emulator if this run started it
+   (skipped with ``--keep``).
+
+Bootstrap's state: bootstrap creates the state bucket, so it cannot keep its own state there on
+the first run. Real accounts apply bootstrap once with local state and then move it into the new
+bucket (``terraform init -migrate-state``; see environments/bootstrap/README.md). Locally that
+would cost two more terraform invocations for no extra coverage, so the harness instead creates a
+separate seed bucket for bootstrap's state before applying it; the environments keep their state
+in the bucket bootstrap created, exactly as in a real account.
+
+Nothing here changes the committed roots: the emulator is reached through ``AWS_ENDPOINT_URL``
+and test credentials, the S3 backend through ``-backend-config`` (``use_path_style=true``), and the
+few settings that only make sense for a throwaway emulator are passed as ``-var`` (see
+:data:`LOCAL_VARS` and docs/local-aws.md). Terraform's working data goes to a temporary
+``TF_DATA_DIR``, so a user's own ``.terraform`` directories in the roots are left alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import sys
+import tempfile
+import time
+import zipfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO, TypeVar
+
+from pipeline_tools.errors import ExternalError, InputError, PipelineError, VerdictError
+from pipeline_tools.redact import redact
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+ENVIRONMENTS = ("dev", "staging", "prod")
+BOOTSTRAP = "bootstrap"
+REGION = "us-east-1"
+SEED_BUCKET = "platform-bootstrap-tfstate-local"
+
+# Settings passed with -var on local runs only. They never appear in committed files; each one is
+# explained in docs/local-aws.md.
+LOCAL_VARS: dict[str, dict[str, str]] = {
+    # The emulator is thrown away after the run: let destroy delete the state, artifacts and log
+    # buckets although they hold objects (the committed default keeps them).
+    BOOTSTRAP: {"force_destroy": "true"},
+    "dev": {"local_emulator": "true"},
+    "staging": {"local_emulator": "true"},
+    "prod": {"local_emulator": "true"},
+}
+
+T = TypeVar("T")
+
+
+@dataclass
+class StepPrinter:
+    out: TextIO = field(default_factory=lambda: sys.stdout)
+    timings: list[tuple[str, float]] = field(default_factory=list)
+
+    def say(self, text: str) -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def step(self, title: str, action: Callable[[], T]) -> T:
+        self.say(f"==> {title}")
+        started = time.monotonic()
+        result = action()
+        elapsed = time.monotonic() - started
+        self.timings.append((title, elapsed))
+        if isinstance(result, str) and result:
+            for line in result.rstrip().splitlines():
+                self.say(f"    {line}")
+        self.say(f"    done in {elapsed:.1f} s")
+        return result
+
+
+@dataclass
+class PlanChange:
+    address: str
+    actions: list[str]
+
+
+class LocalRun:
+    """One local apply: an emulator, the bootstrap root and one environment root."""
+
+    def __init__(self, env: str, *, root: Path = REPO_ROOT, printer: StepPrinter | None = None,
+                 emulator: Any = None, reuse_recorded_emulator: bool = True) -> None:
+        if env not in ENVIRONMENTS:
+            raise InputError(f"unknown environment {env!r}; expected one of {', '.join(ENVIRONMENTS)}")
+        self.env = env
+        self.root = root
+        for name in (BOOTSTRAP, env):  # fail before starting anything slow
+            self.root_dir(name)
+        self.printer = printer or StepPrinter()
+        self.emulator = emulator
+        self.reuse_recorded_emulator = reuse_recorded_emulator
+        self.started_emulator = False
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"pt-local-apply-{env}-"))
+        self.bootstrap_outputs: dict[str, Any] = {}
+        self.env_outputs: dict[str, Any] = {}
+        self.applied: list[str] = []  # roots applied and not yet destroyed, in order
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def root_dir(self, name: str) -> Path:
+        path = self.root / "environments" / name
+        if not (path / "main.tf").is_file():
+            raise InputError(f"{path} is not a Terraform root (no main.tf)")
+        return path
+
+    def terraform(self, name: str) -> Any:
+        from pipeline_tools.adapters.terraform import Terraform, terraform_env
+
+        data_dir = self.workdir / name / ".terraform"
+        data_dir.mkdir(parents=True, exist_ok=True)
+        env = terraform_env({**self.emulator.env(), "TF_DATA_DIR": str(data_dir)})
+        return Terraform(self.root_dir(name), env=env)
+
+    def var_args(self, name: str) -> list[str]:
+        declared = declared_variables(self.root_dir(name))
+        return [f"-var={key}={value}" for key, value in LOCAL_VARS.get(name, {}).items()
+                if key in declared]
+
+    def s3(self) -> Any:
+        import boto3
+
+        env = self.emulator.env()
+        return boto3.client(
+            "s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name=REGION,
+            aws_access_key_id=env["AWS_ACCESS_KEY_ID"], aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+        )
+
+    # --- steps ----------------------------------------------------------------------------------
+
+    def start_emulator(self) -> str:
+        from pipeline_tools.local import emulator as emulator_module
+
+        if self.emulator is not None:
+            return f"using the emulator at {self.emulator.endpoint}"
+        if self.reuse_recorded_emulator:
+            running = emulator_module.find_running(self.root)
+            if running is not None:
+                self.emulator = running
+                return f"reusing the emulator at {running.endpoint} (pid {running.pid})"
+        state_dir = emulator_module.state_file(self.root).parent
+        state_dir.mkdir(parents=True, exist_ok=True)
+        self.emulator = emulator_module.start(log_path=state_dir / "emulator.log")
+        self.started_emulator = True
+        return f"started moto server at {self.emulator.endpoint} (log: {state_dir / 'emulator.log'})"
+
+    def create_seed_bucket(self) -> str:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        client = self.s3()
+        try:
+            client.create_bucket(Bucket=SEED_BUCKET)
+            client.put_bucket_versioning(Bucket=SEED_BUCKET,
+                                         VersioningConfiguration={"Status": "Enabled"})
+        except (BotoCoreError, ClientError) as exc:
+            raise ExternalError(f"cannot create the seed state bucket: {redact(str(exc))}") from None
+        return f"s3://{SEED_BUCKET} holds bootstrap's state"
+
+    def apply_root(self, name: str, bucket: str) -> dict[str, Any]:
+        tf = self.terraform(name)
+        tf.init(backend_config={
+            "bucket": bucket,
+            "key": f"{name}/terraform.tfstate",
+            "region": REGION,
+            "use_path_style": "true",
+        })
+        self.applied.append(name)
+        tf.apply(None, *self.var_args(name))
+        return tf.output_json()
+
+    def apply_bootstrap(self) -> str:
+        self.bootstrap_outputs = self.apply_root(BOOTSTRAP, SEED_BUCKET)
+        return (f"state bucket {self.state_bucket}, artifacts bucket {self.artifacts_bucket}")
+
+    @property
+    def state_bucket(self) -> str:
+        return str(_output(self.bootstrap_outputs, "state_bucket_name"))
+
+    @property
+    def artifacts_bucket(self) -> str:
+        return str(_output(self.bootstrap_outputs, "artifacts_bucket_name"))
+
+    def deployer_package_key(self) -> str | None:
+        """The S3 key the environment reads the deployer package from, if it deploys one."""
+        root = self.root_dir(self.env)
+        if "deployer_package_s3_key" not in declared_variables(root):
+            return None
+        values = tfvars_values(root)
+        key = values.get("deployer_package_s3_key")
+        if not isinstance(key, str) or not key:
+            raise InputError(f"{root}/terraform.tfvars must set deployer_package_s3_key")
+        return key
+
+    def upload_deployer_package(self) -> str:
+        key = self.deployer_package_key()
+        if key is None:
+            return f"{self.env} deploys no Lambda package; nothing to upload"
+        archive = self.workdir / "deployer.zip"
+        how = build_deployer_package(archive)
+        self.s3().upload_file(str(archive), self.artifacts_bucket, key)
+        return f"{how}; uploaded to s3://{self.artifacts_bucket}/{key}"
+
+    def apply_env(self) -> str:
+        self.env_outputs = self.apply_root(self.env, self.state_bucket)
+        return f"{len(self.env_outputs)} outputs"
+
+    def replan(self) -> list[PlanChange]:
+        """Plan ENV again; return every resource the plan would change (empty when clean)."""
+        tf = self.terraform(self.env)
+        planfile = self.workdir / f"{self.env}-replan.tfplan"
+        code = tf.plan(planfile, *self.var_args(self.env), detailed_exitcode=True)
+        if code == 0:
+            return []
+        plan = tf.show_json(planfile)
+        changes = [
+            PlanChange(change["address"], list(change["change"]["actions"]))
+            for change in plan.get("resource_changes", [])
+            if change["change"]["actions"] not in (["no-op"], ["read"])
+        ]
+        # Exit 2 with only output changes is still a diff; report it rather than pass silently.
+        return changes or [PlanChange("(outputs)", ["update"])]
+
+    def check_replan(self) -> str:
+        changes = self.replan()
+        if changes:
+            listing = "; ".join(f"{c.address} ({'/'.join(c.actions)})" for c in changes)
+            raise VerdictError(f"re-plan of {self.env} is not clean: {listing}")
+        return "no changes"
+
+    def destroy_root(self, name: str) -> str:
+        self.terraform(name).destroy(*self.var_args(name))
+        self.applied.remove(name)
+        return f"{name} destroyed"
+
+    def delete_seed_bucket(self) -> str:
+        client = self.s3()
+        versions = client.list_object_versions(Bucket=SEED_BUCKET)
+        for item in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+            client.delete_object(Bucket=SEED_BUCKET, Key=item["Key"], VersionId=item["VersionId"])
+        client.delete_bucket(Bucket=SEED_BUCKET)
+        return f"s3://{SEED_BUCKET} deleted"
+
+    def stop_emulator(self) -> str:
+        if self.started_emulator and self.emulator is not None:
+            self.emulator.stop()
+            self.started_emulator = False
+            return "emulator stopped"
+        return "emulator left running (it was running before)"
+
+    def keep_emulator(self) -> str:
+        """With --keep: record a started emulator so `pipeline-tools local env|down` find it."""
+        from pipeline_tools.local import emulator as emulator_module
+
+        if self.started_emulator:
+            emulator_module.save(self.emulator, self.root)
+            self.started_emulator = False
+        return (f"kept: emulator at {self.emulator.endpoint}; point a shell at it with "
+                "eval \"$(pipeline-tools local env)\"; stop it with 'pipeline-tools local down'")
+
+    # --- the whole run ------------------------------------------------------------------------
+
+    def up(self) -> None:
+        step = self.printer.step
+        step("local AWS emulator", self.start_emulator)
+        step("seed bucket for bootstrap's state", self.create_seed_bucket)
+        step("apply environments/bootstrap", self.apply_bootstrap)
+        step("deployer Lambda package", self.upload_deployer_package)
+        step(f"apply environments/{self.env}", self.apply_env)
+
+    def down(self) -> None:
+        step = self.printer.step
+        for name in reversed(list(self.applied)):
+            step(f"destroy environments/{name}", lambda name=name: self.destroy_root(name))
+        step("delete the seed bucket", self.delete_seed_bucket)
+        step("stop the emulator", self.stop_emulator)
+
+
+def _output(outputs: dict[str, Any], name: str) -> Any:
+    try:
+        return outputs[name]["value"]
+    except (KeyError, TypeError):
+        raise ExternalError(f"bootstrap has no output {name!r}") from None
+
+
+def declared_variables(root: Path) -> set[str]:
+    import hcl2
+
+    names: set[str] = set()
+    for tf_file in sorted(root.glob("*.tf")):
+        with tf_file.open(encoding="utf-8") as handle:
+            parsed = hcl2.load(handle)
+        for block in parsed.get("variable", []):
+            names.update(block)
+    return names
+
+
+def tfvars_values(root: Path) -> dict[str, Any]:
+    import hcl2
+
+    path = root / "terraform.tfvars"
+    if not path.exists():
+        return {}
+    with path.open(encoding="utf-8") as handle:
+        return dict(hcl2.load(handle))
+
+
+def build_deployer_package(out: Path) -> str:
+    """The deployer zip from ``pipeline-tools deploy package``'s builder (engineer H's)."""
+    try:
+        from pipeline_tools.deploy.package import build_zip
+    except ImportError:
+        return _fallback_package(out)
+    result = build_zip(out)
+    return (f"built {out.name} ({result.size} bytes, sha256 {result.sha256[:12]}) "
+            "with the deploy package builder")
+
+
+def _fallback_package(out: Path) -> str:
+    # Only while `pipeline-tools deploy package` is missing: the whole pipeline_tools package.
+    source = Path(__file__).resolve().parents[1]
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(source.rglob("*.py")):
+            if "__pycache__" not in path.parts:
+                archive.write(path, path.relative_to(source.parent).as_posix())
+    return f"built {out.name} from the pipeline_tools sources (deploy package builder not found)"
+
+
+@contextlib.contextmanager
+def applied_environment(env: str, **kwargs: Any) -> Iterator[LocalRun]:
+    """Bootstrap + ``env`` applied; destroyed (and the emulator stopped if started) on exit."""
+    run = LocalRun(env, **kwargs)
+    try:
+        run.up()
+        yield run
+    finally:
+        run.down()
+
+
+def run(env: str, *, keep: bool = False, out: TextIO = sys.stdout, root: Path = REPO_ROOT) -> int:
+    printer = StepPrinter(out)
+    local = LocalRun(env, root=root, printer=printer)
+    started = time.monotonic()
+    failure: PipelineError | None = None
+    try:
+        local.up()
+        printer.step(f"re-plan environments/{env} (must show no changes)", local.check_replan)
+    except PipelineError as exc:
+        failure = exc
+    finally:
+        if keep:
+            if local.emulator is not None:
+                printer.step("keep everything", local.keep_emulator)
+        else:
+            try:
+                local.down()
+            except PipelineError as exc:
+                failure = failure or exc
+    if failure is not None:
+        raise failure
+    printer.say(f"local apply of bootstrap + {env} finished in {time.monotonic() - started:.1f} s")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m pipeline_tools.local.local_apply",
+        description="Apply environments/bootstrap and environments/ENV against the local AWS "
+        "emulator, fail on any diff in a second plan, then destroy both (unless --keep).",
+    )
+    parser.add_argument("--env", default="dev", help=f"one of {', '.join(ENVIRONMENTS)} (default dev)")
+    parser.add_argument("--keep", action="store_true",
+                        help="leave the emulator and the applied roots running")
+    args = parser.parse_args(argv)
+    try:
+        return run(args.env, keep=args.keep)
+    except PipelineError as exc:
+        sys.stderr.write(f"error: {redact(str(exc))}\n")
+        return int(exc.exit_code)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
