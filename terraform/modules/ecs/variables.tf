@@ -1,0 +1,375 @@
+variable "cluster_name" {
+  description = "Name of the ECS cluster (for example `platform-dev`); also the prefix of the IAM roles and log groups."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,39}$", var.cluster_name))
+    error_message = "cluster_name must be 1-40 letters, digits, '-' or '_' (it prefixes IAM role names)."
+  }
+}
+
+variable "service_name" {
+  description = "Name of the ECS service and task definition family suffix (for example `api`)."
+  type        = string
+  default     = "api"
+
+  validation {
+    condition     = can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,63}$", var.service_name))
+    error_message = "service_name must be 1-64 letters, digits, '-' or '_'."
+  }
+}
+
+variable "container_name" {
+  description = "Name of the application container in the task definition; the deployer swaps the image of this container. Defaults to service_name."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.container_name == null || can(regex("^[a-zA-Z0-9][a-zA-Z0-9_-]{0,254}$", var.container_name))
+    error_message = "container_name must be 1-255 letters, digits, '-' or '_'."
+  }
+}
+
+variable "image" {
+  description = "Container image pinned by digest: `<repository_url>@sha256:<64 hex>` (built by the root from the release file). Tags are refused so the task runs exactly the verified artifact."
+  type        = string
+
+  validation {
+    condition     = can(regex("^[^@\\s]+@sha256:[0-9a-f]{64}$", var.image))
+    error_message = "image must be pinned by digest: <repository_url>@sha256:<64 lowercase hex characters>."
+  }
+}
+
+variable "container_port" {
+  description = "Port the container listens on (mapped for awsvpc networking and registered with the target group)."
+  type        = number
+  default     = 8080
+
+  validation {
+    condition     = var.container_port >= 1 && var.container_port <= 65535 && floor(var.container_port) == var.container_port
+    error_message = "container_port must be an integer between 1 and 65535."
+  }
+}
+
+variable "cpu" {
+  description = "Task CPU units (Fargate: 256, 512, 1024, 2048, 4096, 8192 or 16384)."
+  type        = number
+  default     = 256
+
+  validation {
+    condition     = contains([256, 512, 1024, 2048, 4096, 8192, 16384], var.cpu)
+    error_message = "cpu must be one of the Fargate sizes 256, 512, 1024, 2048, 4096, 8192, 16384."
+  }
+}
+
+variable "memory" {
+  description = "Task memory in MiB; must be a combination Fargate accepts for the chosen cpu (for example 512-2048 for 256 CPU units)."
+  type        = number
+  default     = 512
+
+  validation {
+    condition     = var.memory >= 512 && var.memory <= 122880 && floor(var.memory) == var.memory
+    error_message = "memory must be an integer number of MiB between 512 and 122880."
+  }
+}
+
+variable "cpu_architecture" {
+  description = "CPU architecture of the task: X86_64 or ARM64 (must match the image)."
+  type        = string
+  default     = "X86_64"
+
+  validation {
+    condition     = contains(["X86_64", "ARM64"], var.cpu_architecture)
+    error_message = "cpu_architecture must be X86_64 or ARM64."
+  }
+}
+
+variable "environment" {
+  description = "Plain environment variables of the container (never secrets: use `secrets`)."
+  type        = map(string)
+  default     = {}
+}
+
+variable "secrets" {
+  description = "Environment variables filled from Secrets Manager or SSM Parameter Store at task start: name => secret ARN (optionally with `:json-key::` suffix) or SSM parameter ARN. The execution role may read exactly these."
+  type        = map(string)
+  default     = {}
+
+  validation {
+    condition     = alltrue([for arn in values(var.secrets) : can(regex("^arn:aws[a-z-]*:(secretsmanager|ssm):", arn))])
+    error_message = "Every value of secrets must be a Secrets Manager secret ARN or an SSM parameter ARN."
+  }
+}
+
+variable "secrets_kms_key_arns" {
+  description = "ARNs of customer-managed KMS keys encrypting the secrets/parameters in `secrets`; the execution role may decrypt with them."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.secrets_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:", arn))])
+    error_message = "Every entry of secrets_kms_key_arns must be a KMS key ARN."
+  }
+}
+
+variable "readonly_root_filesystem" {
+  description = "Mount the container's root filesystem read-only (recommended; the module mounts a writable /tmp volume)."
+  type        = bool
+  default     = true
+}
+
+variable "container_health_check" {
+  description = "Container health check run by the ECS agent. `command` uses the Docker form, for example [\"CMD-SHELL\", \"curl -fsS http://localhost:8080/health || exit 1\"]. Null disables it (the ALB target group health check still applies)."
+  type = object({
+    command      = list(string)
+    interval     = optional(number, 30)
+    timeout      = optional(number, 5)
+    retries      = optional(number, 3)
+    start_period = optional(number, 30)
+  })
+  default = null
+
+  validation {
+    condition = var.container_health_check == null || try(
+      contains(["CMD", "CMD-SHELL"], var.container_health_check.command[0]) &&
+      var.container_health_check.interval >= 5 && var.container_health_check.interval <= 300 &&
+      var.container_health_check.timeout >= 2 && var.container_health_check.timeout <= 60 &&
+      var.container_health_check.retries >= 1 && var.container_health_check.retries <= 10 &&
+      var.container_health_check.start_period >= 0 && var.container_health_check.start_period <= 300,
+      false
+    )
+    error_message = "container_health_check.command must start with CMD or CMD-SHELL; interval 5-300 s, timeout 2-60 s, retries 1-10, start_period 0-300 s."
+  }
+}
+
+variable "subnet_ids" {
+  description = "Private subnet IDs the tasks run in (at least two, in different AZs)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.subnet_ids) >= 1 && alltrue([for id in var.subnet_ids : can(regex("^subnet-[0-9a-f]+$", id))])
+    error_message = "subnet_ids must list at least one subnet ID (subnet-...)."
+  }
+}
+
+variable "security_group_ids" {
+  description = "Security group IDs of the tasks (the security-groups module's tasks group)."
+  type        = list(string)
+
+  validation {
+    condition     = length(var.security_group_ids) >= 1 && alltrue([for id in var.security_group_ids : can(regex("^sg-[0-9a-f]+$", id))])
+    error_message = "security_group_ids must list at least one security group ID (sg-...)."
+  }
+}
+
+variable "target_group_arn" {
+  description = "ARN of the ALB target group the service registers its tasks with. Null runs the service without a load balancer."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.target_group_arn == null || can(regex("^arn:aws[a-z-]*:elasticloadbalancing:", var.target_group_arn))
+    error_message = "target_group_arn must be an Elastic Load Balancing target group ARN or null."
+  }
+}
+
+variable "health_check_grace_period_seconds" {
+  description = "Seconds after a task starts during which failing load balancer health checks are ignored (only used with a target group)."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.health_check_grace_period_seconds >= 0 && var.health_check_grace_period_seconds <= 2147483647
+    error_message = "health_check_grace_period_seconds must be between 0 and 2147483647."
+  }
+}
+
+variable "desired_count" {
+  description = "Number of tasks when the service is created. Afterwards autoscaling (when enabled) owns the count; Terraform ignores drift in it."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.desired_count >= 0 && floor(var.desired_count) == var.desired_count
+    error_message = "desired_count must be a non-negative integer."
+  }
+}
+
+variable "deployment_minimum_healthy_percent" {
+  description = "Lower bound, in percent of desired_count, of running healthy tasks during a deployment."
+  type        = number
+  default     = 100
+
+  validation {
+    condition     = var.deployment_minimum_healthy_percent >= 0 && var.deployment_minimum_healthy_percent <= 100
+    error_message = "deployment_minimum_healthy_percent must be between 0 and 100."
+  }
+}
+
+variable "deployment_maximum_percent" {
+  description = "Upper bound, in percent of desired_count, of running tasks during a deployment."
+  type        = number
+  default     = 200
+
+  validation {
+    condition     = var.deployment_maximum_percent >= 100 && var.deployment_maximum_percent <= 400
+    error_message = "deployment_maximum_percent must be between 100 and 400."
+  }
+}
+
+variable "platform_version" {
+  description = "Fargate platform version."
+  type        = string
+  default     = "LATEST"
+
+  validation {
+    condition     = can(regex("^(LATEST|[0-9]+\\.[0-9]+\\.[0-9]+)$", var.platform_version))
+    error_message = "platform_version must be LATEST or a version such as 1.4.0."
+  }
+}
+
+variable "container_insights" {
+  description = "CloudWatch Container Insights level of the cluster: enabled or enhanced."
+  type        = string
+  default     = "enabled"
+
+  validation {
+    condition     = contains(["enabled", "enhanced"], var.container_insights)
+    error_message = "container_insights must be enabled or enhanced."
+  }
+}
+
+variable "enable_execute_command" {
+  description = "Allow `aws ecs execute-command` into running tasks (session logs go to the exec log group, KMS-encrypted). Keep false in production unless needed."
+  type        = bool
+  default     = false
+}
+
+variable "task_role_policy_json" {
+  description = "IAM policy document (JSON) granting the application what it needs at run time, attached inline to the task role. Null gives the task role no AWS permissions."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.task_role_policy_json == null || can(jsondecode(var.task_role_policy_json))
+    error_message = "task_role_policy_json must be a JSON policy document or null."
+  }
+}
+
+variable "log_retention_days" {
+  description = "How many days the container and exec log groups keep events."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be one of the values CloudWatch Logs accepts (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653)."
+  }
+}
+
+variable "log_kms_key_arn" {
+  description = "ARN of an existing KMS key for the log groups and exec sessions. When null the module creates one (with rotation)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:", var.log_kms_key_arn))
+    error_message = "log_kms_key_arn must be a KMS key ARN (arn:aws:kms:...) or null."
+  }
+}
+
+variable "enable_autoscaling" {
+  description = "Scale the service with Application Auto Scaling (CPU and memory target tracking plus scheduled actions). Turn off to keep desired_count fixed."
+  type        = bool
+  default     = true
+}
+
+variable "min_capacity" {
+  description = "Lowest number of tasks autoscaling may scale in to."
+  type        = number
+  default     = 2
+
+  validation {
+    condition     = var.min_capacity >= 0 && floor(var.min_capacity) == var.min_capacity
+    error_message = "min_capacity must be a non-negative integer."
+  }
+}
+
+variable "max_capacity" {
+  description = "Highest number of tasks autoscaling may scale out to."
+  type        = number
+  default     = 6
+
+  validation {
+    condition     = var.max_capacity >= 1 && floor(var.max_capacity) == var.max_capacity
+    error_message = "max_capacity must be a positive integer."
+  }
+}
+
+variable "cpu_target_percent" {
+  description = "Average service CPU utilisation (percent) target tracking keeps the service at."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.cpu_target_percent > 0 && var.cpu_target_percent <= 100
+    error_message = "cpu_target_percent must be in (0, 100]."
+  }
+}
+
+variable "memory_target_percent" {
+  description = "Average service memory utilisation (percent) target tracking keeps the service at."
+  type        = number
+  default     = 70
+
+  validation {
+    condition     = var.memory_target_percent > 0 && var.memory_target_percent <= 100
+    error_message = "memory_target_percent must be in (0, 100]."
+  }
+}
+
+variable "scale_in_cooldown_seconds" {
+  description = "Seconds after a scale-in before another scale-in may start."
+  type        = number
+  default     = 300
+
+  validation {
+    condition     = var.scale_in_cooldown_seconds >= 0
+    error_message = "scale_in_cooldown_seconds must not be negative."
+  }
+}
+
+variable "scale_out_cooldown_seconds" {
+  description = "Seconds after a scale-out before another scale-out may start."
+  type        = number
+  default     = 60
+
+  validation {
+    condition     = var.scale_out_cooldown_seconds >= 0
+    error_message = "scale_out_cooldown_seconds must not be negative."
+  }
+}
+
+variable "scheduled_actions" {
+  description = "Scheduled capacity changes by name, for example scaling down at night: schedule is `cron(...)`, `rate(...)` or `at(...)`; timezone an IANA name."
+  type = map(object({
+    schedule     = string
+    min_capacity = number
+    max_capacity = number
+    timezone     = optional(string, "UTC")
+  }))
+  default = {}
+
+  validation {
+    condition = alltrue([for action in values(var.scheduled_actions) :
+      can(regex("^(cron|rate|at)\\(.+\\)$", action.schedule)) && action.min_capacity >= 0 && action.max_capacity >= action.min_capacity
+    ])
+    error_message = "Each scheduled action needs a cron(...), rate(...) or at(...) schedule and 0 <= min_capacity <= max_capacity."
+  }
+}
+
+variable "tags" {
+  description = "Tags added to every resource."
+  type        = map(string)
+  default     = {}
+}
