@@ -177,3 +177,15 @@ HEAD, OLD = "b" * 40, "a" * 40
 )
 def test_older_plans_never_supersede_newer_ones(new, existing, head, expected):
     assert supersedes(new, existing, head) is expected
+
+
+def test_an_errored_or_incomplete_plan_without_changes_is_never_shrunk_to_one_line():
+    errored = {**load("actions"), "errored": True}
+    incomplete = {**load("actions"), "complete": False}
+    body = compose_plan_comment([env("dev", errored), env("qa", incomplete), env("prod", load("actions"))],
+                                sha=SHA)
+    assert "| `dev` | :x: **errored** |" in body
+    assert "| `qa` | :warning: **incomplete** |" in body
+    assert "### Terraform plan for `dev`" in body and "### Terraform plan for `qa`" in body
+    assert "must not be applied" in body  # the renderer's loud warning is kept
+    assert "**`prod`**: :white_check_mark: no changes." in body
