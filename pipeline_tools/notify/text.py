@@ -32,10 +32,10 @@ def slack_fit(text: str, limit: int) -> str:
 
 
 def discord_escape(text: str) -> str:
-    # Keep user-provided text from turning into markdown links or formatting.
-    for char in ("\\", "*", "_", "~", "`", "|", "[", "]", ">"):
-        text = text.replace(char, "\\" + char)
-    return text
+    # Producers may use light markdown (`code`, *bold*) as in Slack mrkdwn; what we neutralise is
+    # masked links ([text](url)) in relayed text, which could disguise where a link goes.
+    # Mentions need no escaping: payloads carry allowed_mentions {"parse": []}.
+    return text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]")
 
 
 def discord_fit(text: str, limit: int) -> str:
