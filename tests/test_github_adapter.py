@@ -323,3 +323,24 @@ def test_deployment_and_statuses_survive_a_landed_502_without_duplicates(github_
         ("in_progress", None), ("success", "https://ci.example/run/1")]
     with pytest.raises(ValueError):
         client.create_deployment_status(REPO, deployment.id, "bogus")
+
+
+def test_exhausted_primary_quota_waits_until_the_reset_time(github_standin, client, sleeps):
+    import time
+
+    pr = github_standin.add_pull(REPO)
+    reset = int(time.time()) + 5
+    github_standin.inject_fault("GET", rf"/repos/{REPO}/issues/{pr}/comments", 403,
+                                message="API rate limit exceeded for installation ID 1.",
+                                headers={"X-RateLimit-Remaining": "0", "X-RateLimit-Reset": str(reset)})
+    assert client.upsert_comment(REPO, pr, MARKER, body("plan")).action == "created"
+    [waited] = sleeps
+    assert 3 <= waited <= 7
+    # A reset too far away is not waited for.
+    github_standin.inject_fault("GET", rf"/repos/{REPO}/issues/{pr}/comments", 403,
+                                message="API rate limit exceeded for installation ID 1.",
+                                headers={"X-RateLimit-Remaining": "0",
+                                         "X-RateLimit-Reset": str(int(time.time()) + 3600)})
+    with pytest.raises(ExternalError, match="rate limit"):
+        client.upsert_comment(REPO, pr, MARKER, body("plan 2"))
+    assert len(sleeps) == 1
