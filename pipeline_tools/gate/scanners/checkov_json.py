@@ -9,6 +9,7 @@ object without ``check_type``. Severities are ``null`` offline: the policy assig
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,16 @@ from pipeline_tools.errors import InputError
 from pipeline_tools.gate.model import Finding, Severity
 from pipeline_tools.gate.rules import RuleTable
 from pipeline_tools.gate.suppressions import parse_inline_comment
+
+# ``module.state_backend.aws_s3_bucket.state`` (reached through a module call) and
+# ``aws_s3_bucket.state[0]`` (the module scanned directly) are the same code block in the same
+# file: source-scan findings are about code, so the module path and instance key are dropped.
+_MODULE_PREFIX = re.compile(r"^(?:module\.[^.\[]+(?:\[[^\]]*\])?\.)+")
+_INSTANCE_KEY = re.compile(r"\[[^\]]*\]$")
+
+
+def code_resource(address: str) -> str:
+    return _INSTANCE_KEY.sub("", _MODULE_PREFIX.sub("", address))
 
 
 @dataclass
@@ -93,12 +104,15 @@ def _finding(
     if skipped:
         comment = str((check.get("check_result") or {}).get("suppress_comment") or "")
         skip = parse_inline_comment("checkov:skip", comment)
+    resource = str(check.get("resource_address") or check.get("resource") or "")
+    if check_type == "terraform":
+        resource = code_resource(resource)
     return Finding(
         tool="checkov",
         rule_id=rule_id,
         canonical_rule=table.canonical("checkov", rule_id),
         severity=Severity.parse(check.get("severity")),
-        resource=str(check.get("resource_address") or check.get("resource") or ""),
+        resource=resource,
         file=resolve(str(reported_path)),
         start_line=start or None,
         end_line=end or None,
