@@ -344,3 +344,35 @@ def test_exhausted_primary_quota_waits_until_the_reset_time(github_standin, clie
     with pytest.raises(ExternalError, match="rate limit"):
         client.upsert_comment(REPO, pr, MARKER, body("plan 2"))
     assert len(sleeps) == 1
+
+
+def _concurrent_run_posts_first(standin: GitHubStandin, other_body: str) -> None:
+    """Route override: the first comment POST is preceded by another run's POST landing."""
+    from tests.github_standin import create_comment
+
+    state = {"raced": False}
+
+    @standin.route("POST", r"/repos/(?P<owner>[^/]+)/(?P<name>[^/]+)/issues/(?P<number>\d+)/comments")
+    def racing_create(standin_: GitHubStandin, request):
+        if not state["raced"]:
+            state["raced"] = True
+            standin_.add_comment(request.repo, int(request.params["number"]), other_body)
+        return create_comment(standin_, request)
+
+
+def test_a_race_between_two_first_posts_leaves_the_oldest_comment_only(github_standin, client):
+    pr = github_standin.add_pull(REPO)
+    _concurrent_run_posts_first(github_standin, body("plan of the other run"))
+    result = client.upsert_comment(REPO, pr, MARKER, body("our plan"))
+    assert result.action == "updated"
+    [only] = marked(github_standin, pr)
+    assert only["body"] == body("our plan") and only["id"] == result.comment.id
+
+
+def test_a_race_lost_to_a_newer_run_leaves_its_comment_alone(github_standin, client):
+    pr = github_standin.add_pull(REPO)
+    _concurrent_run_posts_first(github_standin, body("newer plan"))
+    result = client.upsert_comment(REPO, pr, MARKER, body("older plan"),
+                                   replace_if=lambda existing: "newer" not in existing)
+    assert result.action == "skipped"
+    assert [c["body"] for c in marked(github_standin, pr)] == [body("newer plan")]

@@ -175,8 +175,11 @@ class GitHub:
 
         ``body`` must contain a line starting with ``marker`` (that is how it is found next time).
         ``replace_if(existing_body)`` may refuse to overwrite an existing comment (e.g. it shows a
-        newer commit): then nothing is written and the action is ``skipped``. Comments with the
-        marker beyond the first (left by a race between two runs) are deleted, so one remains.
+        newer commit): then nothing is written and the action is ``skipped``.
+
+        One comment remains even when two runs race: after creating its comment a run lists again,
+        and if another comment with the marker is older, it deletes its own and edits (or, per
+        ``replace_if``, leaves) the oldest one. Marked comments beyond the oldest are deleted.
         """
         if not has_marker(body, marker):
             raise ValueError("the comment body must contain its marker")
@@ -190,13 +193,20 @@ class GitHub:
             found = self._marked_comments(issue, marker)
             if not found:
                 tried_create = True
-                return StickyResult("created", _comment_ref(issue.create_comment(body)))
+                created = issue.create_comment(body)
+                found = self._marked_comments(issue, marker)
+                if not found or found[0].id == created.id:
+                    return StickyResult("created", _comment_ref(created))
+                # Another run created one first: both keep the oldest.
+                _delete_quietly(created)
+                tried_create = False
+                found = [c for c in found if c.id != created.id]
             if replace_if is not None and not all(replace_if(c.body) for c in found):
                 refusing = next(c for c in found if not replace_if(c.body))
                 return StickyResult("skipped", _comment_ref(refusing))
             keep, extra = found[0], found[1:]
             for duplicate in extra:
-                duplicate.delete()
+                _delete_quietly(duplicate)
             if keep.body == body:
                 # A create that failed from our side but landed counts as created.
                 action: Literal["created", "unchanged"] = "created" if tried_create else "unchanged"
@@ -511,6 +521,15 @@ def _translate(exc: GithubException, what: str) -> Exception:
     if status in (403, 429):
         return ExternalError(f"GitHub: {what}: refused (HTTP {status}: {detail})")
     return ExternalError(f"GitHub: {what} failed (HTTP {status}: {detail})")
+
+
+def _delete_quietly(comment: IssueComment) -> None:
+    """Delete a comment; one already gone (deleted by a concurrent run) is fine."""
+    try:
+        comment.delete()
+    except GithubException as exc:
+        if exc.status != 404:
+            raise
 
 
 def _comment_ref(comment: IssueComment) -> CommentRef:
