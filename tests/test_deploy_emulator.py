@@ -441,3 +441,21 @@ def test_rollout_that_never_completes_times_out(emulator: Emulator, receivers, m
     assert no_wait.returncode == 0, no_wait.stderr
     assert "started" in no_wait.stdout
     assert world.running_image() == f"{world.uri}@{world.first_digest}"
+
+
+def test_direct_form_rolls_back_on_purpose_and_redeploys_a_handled_digest(world: World) -> None:
+    """Events never roll back and never repeat; a person asking for an exact image gets it."""
+    newer = world.push("v1.1.0")
+    lambda_handler(world.event("v1.1.0", newer), None)
+    base = ("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
+            "--no-notify")
+
+    back = run_cli(*base, "--image", f"{world.uri}@{world.first_digest}", env=world.env)
+    assert back.returncode == 0 and "completed" in back.stdout, (back.stdout, back.stderr)
+    assert world.running_image() == f"{world.uri}@{world.first_digest}"
+
+    forward = run_cli(*base, "--image", f"{world.uri}@{newer}", env=world.env)
+    assert forward.returncode == 0 and "completed" in forward.stdout, (forward.stdout, forward.stderr)
+    assert world.running_image() == f"{world.uri}@{newer}"
+    # The event's redelivery is still a no-op.
+    assert lambda_handler(world.event("v1.1.0", newer), None)["results"][0]["outcome"] == "skipped"

@@ -161,7 +161,8 @@ def _deploy_event(args: argparse.Namespace) -> int:
 
     config = _config(args)
     event = _read_event(args.event)
-    report = handle_event(event, config, notifier=_notifier(args), timeout_seconds=config.timeout_seconds)
+    report = handle_event(event, config, notifier=_notifier(args), timeout_seconds=config.timeout_seconds,
+                          wait=not args.no_wait)
     if report.ignored:
         print(f"nothing to deploy: {report.ignored}")
     for result in report.results:

@@ -7,6 +7,7 @@ Order of checks for one service (each makes a redelivered or late event harmless
    EventBridge/Lambda retry later; the CLI exits 13);
 3. the service already runs this digest -> skip;
 4. (events only) the image was pushed before the one running -> skip, never roll back;
+   (1 and 4 apply to events only: a direct request for an exact image is done as asked)
 5. register a copy of the running task definition with only the container's image changed
    (nothing is ever deregistered), ``update_service``, follow the returned deployment.
 """
@@ -44,8 +45,11 @@ class DeployRequest:
     tag: str = ""
     trigger: str = ""
     source_commit: str = ""
-    # Events only: refuse to deploy an image pushed before the one running.
-    refuse_older: bool = False
+    # Events are delivered at least once and out of order: skip a repository+digest already
+    # handled for this service, and never deploy an image pushed before the one running. A direct
+    # request (a person or a pipeline asking for this exact image) is taken as meant: it may
+    # redeploy a digest that failed before, or roll back on purpose.
+    from_event: bool = False
 
     @property
     def repository(self) -> str:
@@ -109,7 +113,7 @@ class Deployer:
             region=str(getattr(self.clients.ecs.meta, "region_name", "") or ""),
         )
         repository, digest = request.repository, request.digest
-        if self.lock.was_handled(request.cluster, request.service, repository, digest):
+        if request.from_event and self.lock.was_handled(request.cluster, request.service, repository, digest):
             result.reason = f"{repository}@{digest} was already handled for this service"
             return result
         lock_ttl = self.timeout_seconds + LOCK_MARGIN_SECONDS
@@ -119,7 +123,8 @@ class Deployer:
             return result
         try:
             # A deploy that held the lock a moment ago may have handled this very digest.
-            if self.lock.was_handled(request.cluster, request.service, repository, digest):
+            if request.from_event and self.lock.was_handled(request.cluster, request.service,
+                                                            repository, digest):
                 result.reason = f"{repository}@{digest} was already handled for this service"
                 return result
             self._deploy_locked(request, result, started_at)
@@ -144,7 +149,7 @@ class Deployer:
             result.reason = f"the service already runs {request.image}"
             result.task_definition_arn = current_arn
             return
-        if request.refuse_older:
+        if request.from_event:
             older = self._older_than_running(request, result.old_image)
             if older:
                 result.reason = older

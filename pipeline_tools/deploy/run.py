@@ -72,6 +72,7 @@ def handle_event(
     deployer: Deployer | None = None,
     notifier: Notifier | None = notify_result,
     timeout_seconds: float | None = None,
+    wait: bool = True,
 ) -> EventReport:
     parsed = parse_event(event)
     if isinstance(parsed, Ignored):
@@ -95,7 +96,7 @@ def handle_event(
     uri = images.repository_uri(clients.ecr, parsed.repository)
     deployer = deployer or Deployer(
         clients=clients, lock=make_lock(config, clients),
-        timeout_seconds=timeout_seconds or config.timeout_seconds,
+        timeout_seconds=timeout_seconds or config.timeout_seconds, wait=wait,
     )
     report = EventReport()
     for target in targets:
@@ -107,7 +108,7 @@ def handle_event(
             environment=target.environment,
             tag=parsed.tag,
             trigger=_trigger(parsed),
-            refuse_older=True,
+            from_event=True,
         )
         result = deployer.deploy(request)
         log.info("deploy %s/%s: %s%s", target.cluster, target.service, result.outcome.value,
