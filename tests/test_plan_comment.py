@@ -249,6 +249,14 @@ def test_dry_run_contacts_nothing_and_writes_nothing(github_standin, pr, plans, 
     assert not summary.exists()
 
 
+def test_dry_run_reads_a_plan_from_stdin(github_standin, plans):
+    result = run_cli("plan", "comment", "--repo", REPO, "--pr", "1", "--env", "prod", "-", "--dry-run",
+                     input=plans["changes"].read_text(), env={name: "" for name in ACTIONS_VARS})
+    assert result.returncode == 0, result.stderr
+    assert "| `prod` | changes | 3 | 0 | 0 |" in result.stdout
+    assert parse_comment_markers(result.stdout).fingerprints["prod"].startswith("sha256:")
+
+
 def test_step_summary_gets_the_same_markdown_appended(github_standin, pr, plans, tmp_path):
     summary = tmp_path / "summary.md"
     summary.write_text("## Earlier step\n")
@@ -308,6 +316,8 @@ def test_token_never_appears_in_any_output(github_standin, pr, plans, tmp_path):
         ("truncated plan", ["--env", "prod", "{truncated}"], {}),
         ("plan is a directory", ["--env", "prod", "{dir}"], {}),
         ("bad api url", [], {"GITHUB_API_URL": "not a url"}),
+        ("bad details url", ["--details-url", "javascript:alert(1)"], {}),
+        ("bad run key", ["--run-key", "abc"], {}),
     ],
 )
 def test_bad_input_is_one_line_exit_2_and_writes_nothing(github_standin, pr, plans, tmp_path, case, args,

@@ -103,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
     if run_key is not None and not RUN_KEY.match(run_key):
         raise InputError(f"invalid --run-key {run_key!r}: expected dot-separated integers")
     details_url = args.details_url if args.details_url is not None else _default_details_url(env)
-    if details_url is not None and not re.match(r"^https?://\S+$", details_url):
+    if details_url is not None and not re.match(r"^https?://[^\s<>\"'`()\[\]]+$", details_url):
         raise InputError(f"invalid --details-url {details_url!r}: expected an http(s) URL")
     template_dir = Path(args.template_dir) if args.template_dir else None
     if template_dir is not None and not template_dir.is_dir():
@@ -137,8 +137,7 @@ def run(args: argparse.Namespace) -> int:
     _append_step_summary(env.get("GITHUB_STEP_SUMMARY"), body)
     if github_failure is not None:
         raise github_failure
-    ours = parse_comment_markers(body)
-    assert ours is not None  # we just wrote it
+    ours = parse_comment_markers(body) or CommentMarkers(sha=sha, run_key=run_key)
 
     def replace_if(existing_body: str) -> bool:
         return supersedes(ours, parse_comment_markers(existing_body), head_sha)

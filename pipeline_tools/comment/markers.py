@@ -33,7 +33,8 @@ _SAFE = "/:._-+="
 
 @dataclass(frozen=True)
 class CommentMarkers:
-    """What the marker records. ``fingerprints`` maps environment -> fingerprint (or None)."""
+    """What the marker records. ``sha`` is "" when unknown (a dry run without one);
+    ``fingerprints`` maps environment -> fingerprint (or None)."""
 
     sha: str
     run_key: str | None = None
@@ -92,9 +93,7 @@ def parse_comment_markers(body: str | None) -> CommentMarkers | None:
         version = int(values.get("v", ""))
     except ValueError:
         return None
-    if sha is None:
-        return None
-    return CommentMarkers(sha=sha, run_key=_decode(values.get("run", NONE)), fingerprints=fingerprints,
+    return CommentMarkers(sha=sha or "", run_key=_decode(values.get("run", NONE)), fingerprints=fingerprints,
                           version=version)
 
 
