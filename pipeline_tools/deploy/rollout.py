@@ -58,7 +58,9 @@ def classify(service: dict[str, Any], deployment_id: str) -> tuple[Outcome | Non
     if ours is not None:
         state = ours.get("rolloutState")
         reason = str(ours.get("rolloutStateReason") or "")
-        if state == "COMPLETED" and replaced_by is None:
+        # ECS marks a deployment COMPLETED only once it was PRIMARY and reached steady state; a
+        # later deployment replacing it does not undo that.
+        if state == "COMPLETED":
             return Outcome.COMPLETED, reason
         if state == "FAILED":
             if replaced_by is not None and _is_rollback(replaced_by):
