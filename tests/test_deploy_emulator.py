@@ -459,3 +459,31 @@ def test_direct_form_rolls_back_on_purpose_and_redeploys_a_handled_digest(world:
     assert world.running_image() == f"{world.uri}@{newer}"
     # The event's redelivery is still a no-op.
     assert lambda_handler(world.event("v1.1.0", newer), None)["results"][0]["outcome"] == "skipped"
+
+
+class FakeLambdaContext:
+    def __init__(self, remaining_ms: int) -> None:
+        self.remaining_ms = remaining_ms
+
+    def get_remaining_time_in_millis(self) -> int:
+        return self.remaining_ms
+
+
+def test_lambda_reports_a_timeout_before_its_own_deadline(emulator: Emulator, receivers, monkeypatch) -> None:
+    """Session emulator: moto keeps the rollout IN_PROGRESS. With 32 s of Lambda time left the
+    handler follows for 2 s (30 s are kept to report), says TIMED OUT in chat, and remembers the
+    digest so EventBridge's redelivery does not start it again."""
+    receivers.reset()
+    webhooks.clear_cache()
+    world = World(emulator, receivers, monkeypatch)
+    digest = world.push("v1.1.0")
+    started = time.monotonic()
+
+    summary = lambda_handler(world.event("v1.1.0", digest), FakeLambdaContext(32_000))
+
+    assert time.monotonic() - started < 20
+    assert summary["results"][0]["outcome"] == "timed_out"
+    assert summary["exit_code"] == 12
+    assert "not finished after 2 s" in summary["results"][0]["reason"]
+    assert len(receivers.slack.accepted) == 1 and len(receivers.discord.accepted) == 1
+    assert lambda_handler(world.event("v1.1.0", digest), None)["results"][0]["outcome"] == "skipped"
