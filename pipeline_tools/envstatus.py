@@ -156,13 +156,16 @@ def gather(env: str, *, environments_dir: Path, project: str, ecs: Any, s3: Any 
 
 
 def check_drift(root: Path, backend_config: Mapping[str, str]) -> str:
+    import tempfile
+
     from pipeline_tools.adapters.terraform import Terraform
 
     terraform = Terraform(root)
     try:
-        terraform.init(backend_config=backend_config)
-        code = terraform.plan(root / ".terraform" / "status-drift.tfplan", "-lock=false", "-refresh=true",
-                              detailed_exitcode=True)
+        with tempfile.TemporaryDirectory(prefix="pt-status-") as workdir:
+            terraform.init(backend_config=backend_config)
+            # -lock=false: a read-only look must not block (or be blocked by) a running apply.
+            code = terraform.plan(Path(workdir) / "drift.tfplan", "-lock=false", detailed_exitcode=True)
     except ExternalError as exc:
         return f"error: {exc}"
     return "none" if code == 0 else "drift"

@@ -1,9 +1,10 @@
 """A small world for promotion, status and runbook tests: staging and prod in the emulator.
 
 ECR holds three images of platform/api (v1, v2, v3); staging's ECS service runs v3 (verified:
-its deployment COMPLETED); prod's release file says v2. Both environment roots are small ones
-(tests/tf/env_root) that, like the real roots, read their release file; they are applied once
-per session so that drift checks start clean. The GitHub stand-in holds the repository.
+its deployment COMPLETED); prod runs v2, as its release file says; dev runs v3. The staging
+and prod roots are small ones (tests/tf/env_root) that, like the real roots, read their release
+file; they are applied once per session so that drift checks start clean. The GitHub stand-in
+holds the repository.
 """
 
 from __future__ import annotations
@@ -109,7 +110,13 @@ def world(tmp_path_factory) -> Iterator[World]:
         for tag in ("v1", "v2", "v3"):
             world.digests[tag] = push_image(ecr, tag)
         # prod runs v2; staging runs v3, verified; v1 is an earlier image to roll back to.
+        # dev (no terraform root here: only its release file) runs v3 too.
         world.run_service("platform-staging", "api", world.digests["v3"])
+        world.run_service("platform-prod", "api", world.digests["v2"])
+        world.run_service("platform-dev", "api", world.digests["v3"])
+        (repo_dir / "environments/dev").mkdir(parents=True)
+        (repo_dir / "environments/dev/release.auto.tfvars.json").write_text(
+            render_releases(releases(world.digests["v3"], "v3", "c0ffee3")))
         for env in ("staging", "prod"):
             shutil.copytree(Path(__file__).parent / "tf/env_root", repo_dir / "environments" / env)
         staging_release = releases(world.digests["v3"], "v3", "c0ffee3")

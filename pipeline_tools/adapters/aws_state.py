@@ -47,7 +47,9 @@ def service_evidence(ecs: Any, *, env: str, cluster: str, service: str, containe
     svc = services[0]
     deployments = svc.get("deployments", [])
     primary = next((d for d in deployments if d.get("status") == "PRIMARY"), None)
-    task_definition_arn = (primary or {}).get("taskDefinition") or svc.get("taskDefinition", "")
+    # ECS keeps the service's taskDefinition equal to its PRIMARY deployment's; moto updates only
+    # the former on update_service, so read that one.
+    task_definition_arn = svc.get("taskDefinition") or (primary or {}).get("taskDefinition", "")
 
     running = _task_digests(ecs, cluster=cluster, service=service, container=container)
     source = "running tasks"
@@ -58,7 +60,7 @@ def service_evidence(ecs: Any, *, env: str, cluster: str, service: str, containe
                   if c.get("name") == container]
         digests = {d for d in (digest_of_image(i) for i in images) if d}
         running = digests
-        source = "task definition of the PRIMARY deployment" if digests else "image not pinned by digest"
+        source = "the service's task definition" if digests else "image not pinned by digest"
 
     return DeploymentEvidence(
         env=env,
