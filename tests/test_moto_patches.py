@@ -324,6 +324,30 @@ def test_elasticache_subnet_group_can_be_deleted(patched, stock):
     assert gap[0] == "error 500"
 
 
+# --- IAM policy evaluation ---------------------------------------------------------------------
+
+def test_policy_deny_with_a_condition_that_does_not_hold_does_not_apply(patched, stock):
+    def scenario(server: Emulator) -> object:
+        s3 = client(server, "s3")
+        tls_only, deny_all = unique("tls-only"), unique("deny-all")
+        for bucket, condition in ((tls_only, {"Bool": {"aws:SecureTransport": "false"}}), (deny_all, None)):
+            s3.create_bucket(Bucket=bucket)
+            statement = {"Sid": "Deny", "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+                         "Resource": [f"arn:aws:s3:::{bucket}", f"arn:aws:s3:::{bucket}/*"]}
+            if condition:
+                statement["Condition"] = condition
+            s3.put_bucket_policy(Bucket=bucket, Policy=json.dumps({"Version": "2012-10-17",
+                                                                   "Statement": [statement]}))
+        put_tls_only = outcome(lambda: s3.put_object(Bucket=tls_only, Key="state", Body=b"{}") and "ok")
+        put_deny_all = outcome(lambda: s3.put_object(Bucket=deny_all, Key="state", Body=b"{}") and "ok")
+        return put_tls_only, put_deny_all
+
+    fixed, gap = both(patched, stock, scenario)
+    # A TLS-only bucket accepts SDK requests; an unconditional Deny still denies.
+    assert fixed == ("ok", "error 403")
+    assert gap == ("error 403", "error 403")
+
+
 # --- the registry itself -------------------------------------------------------------------------
 
 def test_every_patch_is_named_documented_and_tested():

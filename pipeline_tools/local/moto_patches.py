@@ -579,3 +579,46 @@ def cloudfront_origin_access_identity() -> None:
         base + "/(?P<oai_id>[^/]+)$": CloudFrontResponse.dispatch,
         base + "/(?P<oai_id>[^/]+)/config$": CloudFrontResponse.dispatch,
     })
+
+
+# --- IAM policy evaluation (S3 bucket policies) ------------------------------------------------
+
+@patch("policy-deny-applies-only-when-its-condition-holds")
+def policy_deny_applies_only_when_its_condition_holds() -> None:
+    """A Deny statement whose Condition cannot hold does not apply.
+
+    Gap: moto evaluates only the StringEquals operator and treats every other condition
+    (``Bool``, ``StringLike``, ``IpAddress``...) as satisfied, and for S3 it has no request context
+    at all (no ``aws:SecureTransport``, ``aws:SourceVpce``...). So the standard TLS-only bucket
+    policy (Deny ``s3:*`` when ``aws:SecureTransport`` is false), which every bucket here has,
+    becomes an unconditional Deny: Terraform cannot write state to the state bucket and the
+    deployer package cannot be uploaded. In AWS a statement applies only when all its conditions
+    hold, and a condition on a key absent from the request context does not hold (except the
+    ``...IfExists`` and ``Null`` operators)
+    (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-logic-multiple-context-keys-or-values.html).
+    So a Deny whose condition keys are missing from the context is ignored; Deny statements
+    without a condition, with ``...IfExists``/``Null`` conditions or with context values, and
+    all Allow statements, are evaluated by moto as before.
+    """
+    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+
+    original = IAMPolicyStatement.is_action_permitted
+
+    def condition_cannot_hold(conditions: dict, context: dict[str, str]) -> bool:
+        for operator, keys in conditions.items():
+            if operator.endswith("IfExists") or operator == "Null":
+                continue
+            if any(key not in context for key in keys):
+                return True
+        return False
+
+    def is_action_permitted(self: IAMPolicyStatement, action: str, resource: str = "*",
+                            principal: str | None = None,
+                            incoming_condition_values: dict[str, str] | None = None) -> PermissionResult:
+        conditions = self._statement.get("Condition")
+        if (self._statement.get("Effect") == "Deny" and isinstance(conditions, dict) and conditions
+                and condition_cannot_hold(conditions, incoming_condition_values or {})):
+            return PermissionResult.NEUTRAL
+        return original(self, action, resource, principal, incoming_condition_values)
+
+    IAMPolicyStatement.is_action_permitted = is_action_permitted
