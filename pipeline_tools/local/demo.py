@@ -68,9 +68,106 @@ def _start_emulator(demo: Demo) -> str:
     return f"moto server at {server.endpoint}"
 
 
+# A small terraform root for the plan summary step: a bucket, a queue with a dead-letter queue,
+# an IAM role with a wildcard policy (a risk flag) and a sensitive variable echoed by an output.
+_PLAN_DEMO_ROOT = {
+    "versions.tf": """terraform {
+  required_version = ">= 1.6"
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
+}
+
+provider "aws" {
+  region = "us-east-1"
+}
+""",
+    "variables.tf": """variable "api_token" {
+  type        = string
+  description = "A secret: it must never appear in the summary."
+  sensitive   = true
+}
+""",
+    "main.tf": """resource "aws_s3_bucket" "assets" {
+  bucket = "pt-demo-assets"
+}
+
+resource "aws_sqs_queue" "dlq" {
+  name = "pt-demo-dlq"
+}
+
+resource "aws_sqs_queue" "jobs" {
+  name = "pt-demo-jobs"
+  redrive_policy = jsonencode({
+    deadLetterTargetArn = aws_sqs_queue.dlq.arn
+    maxReceiveCount     = 3
+  })
+}
+
+resource "aws_iam_role" "worker" {
+  name = "pt-demo-worker"
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Action    = "sts:AssumeRole"
+      Principal = { Service = "ecs-tasks.amazonaws.com" }
+    }]
+  })
+}
+
+resource "aws_iam_role_policy" "worker" {
+  name = "queues"
+  role = aws_iam_role.worker.id
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = ["sqs:*"], Resource = "*" }]
+  })
+}
+
+resource "aws_ssm_parameter" "token" {
+  name  = "/pt-demo/api-token"
+  type  = "SecureString"
+  value = var.api_token
+}
+""",
+    "outputs.tf": """output "jobs_queue" {
+  value = aws_sqs_queue.jobs.name
+}
+
+output "api_token" {
+  value     = var.api_token
+  sensitive = true
+}
+""",
+}
+
+
+def _summarize_a_real_plan(demo: Demo) -> str:
+    """terraform init + plan of a small root against the emulator, then the text summary."""
+    from pipeline_tools.adapters.terraform import Terraform, terraform_env
+    from pipeline_tools.plan.model import summarize
+    from pipeline_tools.render.text import render_plan_text
+
+    root = demo.workdir / "plan-summary"
+    root.mkdir(exist_ok=True)
+    for name, text in _PLAN_DEMO_ROOT.items():
+        (root / name).write_text(text)
+    env = terraform_env({**demo.state["emulator"].env(), "TF_VAR_api_token": "demo-token-0123456789"})
+    terraform = Terraform(root, env=env)
+    terraform.init(backend=False)
+    terraform.plan(root / "demo.tfplan")
+    summary = summarize(terraform.show_json(root / "demo.tfplan"))
+    return render_plan_text(summary, color=False)
+
+
 def default_steps() -> list[tuple[str, Callable[[Demo], str | None]]]:
     return [
         ("start the local AWS emulator", _start_emulator),
+        ("summarize a real terraform plan (pipeline-tools plan summarize)", _summarize_a_real_plan),
     ]
 
 

@@ -16,6 +16,8 @@ from pipeline_tools.plan.jsondiff import JsonChange, diff_json_strings
 from pipeline_tools.plan.masking import SENSITIVE, UNKNOWN, display, has_mark, sub_mark
 
 _ABSENT = object()
+# Null and these are the same thing to a reviewer (providers flip between them).
+_EMPTY_VALUES = ("", [], {}, None)
 
 
 @dataclass(slots=True)
@@ -85,18 +87,23 @@ def attribute_changes(change: dict[str, Any],
 
 
 def changed_top_level_keys(change: dict[str, Any]) -> list[str]:
-    """Names of the top-level attributes that change: cheap, for the JSON output of big plans."""
+    """Names of the top-level attributes that change: cheap, for the JSON output of big plans.
+
+    Like :func:`attribute_changes`, a change between null and an empty value is not a change.
+    """
     before = change.get("before")
     after = change.get("after")
-    unknown = change.get("after_unknown") or {}
+    unknown = change.get("after_unknown")
     before = before if isinstance(before, dict) else {}
     after = after if isinstance(after, dict) else {}
-    unknown = unknown if isinstance(unknown, dict) else {}
-    keys = []
-    for key in before.keys() | after.keys() | unknown.keys():
-        marked_unknown = unknown.get(key) is True or (unknown.get(key) and has_mark(unknown[key]))
-        if marked_unknown or before.get(key) != after.get(key):
-            keys.append(key)
+    keys = {key for key, value in unknown.items() if value is True or (value and has_mark(value))} \
+        if isinstance(unknown, dict) else set()
+    if before:
+        keys.update(key for key in before.keys() | after.keys()
+                    if before.get(key) != after.get(key)
+                    and not (before.get(key) in _EMPTY_VALUES and after.get(key) in _EMPTY_VALUES))
+    else:
+        keys.update(key for key, value in after.items() if value is not None and value not in _EMPTY_VALUES)
     return sorted(keys)
 
 
@@ -116,6 +123,8 @@ def _walk(before: Any, after: Any, unknown: Any, before_sens: Any, after_sens: A
         ))
         return
     if before_sens is True or after_sens is True:
+        if _is_empty(before) and _is_empty(after):
+            return
         if before != after or before_sens != after_sens:
             out.append(AttributeChange(
                 path or "(value)",
@@ -138,10 +147,10 @@ def _walk(before: Any, after: Any, unknown: Any, before_sens: Any, after_sens: A
         if not old and not new and not has_mark(unknown):
             _leaf(before, after, before_sens, after_sens, path, out)
             return
-        keys = list(old) + [key for key in new if key not in old]
+        keys = set(old) | set(new)
         if isinstance(unknown, dict):
-            keys += [key for key in unknown if key not in old and key not in new]
-        for key in keys:
+            keys |= set(unknown)
+        for key in sorted(keys):
             _walk(
                 old.get(key, _ABSENT) if old.get(key) is not None else _ABSENT,
                 new.get(key, _ABSENT) if new.get(key) is not None else _ABSENT,
@@ -201,9 +210,6 @@ def _walk_list(before: Any, after: Any, unknown: Any, before_sens: Any, after_se
 
 def _contains_container(items: list[Any]) -> bool:
     return any(isinstance(item, dict | list) for item in items)
-
-
-_EMPTY_VALUES = ("", [], {})
 
 
 def _leaf(before: Any, after: Any, before_sens: Any, after_sens: Any, path: str,

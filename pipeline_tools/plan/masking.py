@@ -33,11 +33,10 @@ def has_mark(mark: Any) -> bool:
     """Whether ``mark`` flags anything at all (``{"tags": {}}`` flags nothing)."""
     if mark is True:
         return True
-    if isinstance(mark, dict):
-        return any(has_mark(value) for value in mark.values())
-    if isinstance(mark, list):
-        return any(has_mark(value) for value in mark)
-    return False
+    if not mark or not isinstance(mark, dict | list):
+        return False
+    # Marks hold only containers and booleans: one C-level dump beats a Python walk.
+    return "true" in json.dumps(mark)
 
 
 def masked(value: Any, sensitive: Any) -> Any:
@@ -98,7 +97,7 @@ def collect_sensitive_strings(plan: dict[str, Any]) -> set[str]:
             change = entry.get("change") or {}
             for value_key, mark_key in (("before", "before_sensitive"), ("after", "after_sensitive")):
                 mark = change.get(mark_key)
-                if mark:
+                if has_mark(mark):
                     found.update(sensitive_strings(change.get(value_key), mark))
     for change in (plan.get("output_changes") or {}).values():
         for value_key, mark_key in (("before", "before_sensitive"), ("after", "after_sensitive")):

@@ -149,7 +149,8 @@ class ResourceChange:
             "action_reason": self.action_reason,
             "deposed": self.deposed,
             "replace_paths": self.replace_paths,
-            "changed_attributes": self.changed_keys(),
+            # Only where it informs: a create sets everything, a delete removes everything.
+            "changed_attributes": self.changed_keys() if self.action in ("update", "replace") else [],
         }
 
 

@@ -12,6 +12,7 @@ Sensitive or unknown policies are not analysed.
 
 from __future__ import annotations
 
+import fnmatch
 from dataclasses import dataclass
 from typing import Any
 
@@ -152,6 +153,16 @@ def _grants(documents: list[Any]) -> _Grants:
     return grants
 
 
+def _not_covered(new: set[str], old: set[str], *, fold_case: bool = False) -> list[str]:
+    """Items of ``new`` that no pattern of ``old`` already grants (IAM ``*``/``?`` wildcards)."""
+    def norm(text: str) -> str:
+        return text.lower() if fold_case else text
+
+    patterns = [norm(item) for item in old]
+    return sorted(item for item in new
+                  if not any(fnmatch.fnmatchcase(norm(item), pattern) for pattern in patterns))
+
+
 def _policy_documents(values: dict[str, Any], sensitive: Any, unknown: Any) -> list[Any] | None:
     """Parsed policy documents of one side, or None when one is sensitive or not yet known."""
     documents: list[Any] = []
@@ -184,6 +195,8 @@ def _policy_flags(address: str, resource_type: str, before: dict[str, Any], afte
         return flags
     if not any(key in after for key in (*POLICY_ATTRIBUTES, "inline_policy")):
         return flags
+    if all(after.get(key) == before.get(key) for key in (*POLICY_ATTRIBUTES, "inline_policy")):
+        return flags  # policies untouched (the common case): nothing can widen
     after_docs = _policy_documents(after, change.get("after_sensitive"), change.get("after_unknown"))
     before_docs = _policy_documents(before, change.get("before_sensitive"), False)
     if not after_docs or before_docs is None:
@@ -193,12 +206,15 @@ def _policy_flags(address: str, resource_type: str, before: dict[str, Any], afte
     details = []
     new_wildcards = sorted(new.wildcards - old.wildcards)
     if before_docs:
-        if new.actions - old.actions:
-            details.append("new actions " + ", ".join(sorted(new.actions - old.actions)))
-        if new.resources - old.resources:
-            details.append("new resources " + ", ".join(sorted(new.resources - old.resources)))
-        if new.principals - old.principals:
-            details.append("new principals " + ", ".join(sorted(new.principals - old.principals)))
+        actions = _not_covered(new.actions, old.actions, fold_case=True)
+        resources = _not_covered(new.resources, old.resources)
+        principals = [] if "*" in old.principals else sorted(new.principals - old.principals)
+        if actions:
+            details.append("new actions " + ", ".join(actions))
+        if resources:
+            details.append("new resources " + ", ".join(resources))
+        if principals:
+            details.append("new principals " + ", ".join(principals))
     if new_wildcards:
         details.append("wildcards " + ", ".join(new_wildcards))
     if details:

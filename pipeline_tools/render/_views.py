@@ -59,6 +59,11 @@ def _json_value(value: Any) -> str:
 def attribute_lines(attr: AttributeChange) -> list[str]:
     """Diff lines (``+``/``-``/``~`` first) for one changed attribute."""
     note = "  # forces replacement" if attr.forces_replacement else ""
+    whole = attr.json_changes[0] if attr.json_changes and len(attr.json_changes) == 1 else None
+    if whole is not None and whole.path == "(document)" and whole.kind in ("added", "removed"):
+        if whole.kind == "added":
+            return [f"+ {attr.path} (JSON) = {_json_value(whole.after)}{note}"]
+        return [f"- {attr.path} (JSON) = {_json_value(whole.before)}{note}"]
     if attr.json_changes:
         lines = [f"~ {attr.path} (JSON):{note}"]
         for item in attr.json_changes:

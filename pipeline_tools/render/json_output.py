@@ -8,6 +8,7 @@ from pipeline_tools.plan.masking import scrub
 from pipeline_tools.plan.model import PlanSummary
 
 
-def render_plan_json(summary: PlanSummary, *, indent: int | None = 2) -> str:
+def render_plan_json(summary: PlanSummary, *, indent: int | None = None) -> str:
+    """One JSON object on one line (compact: the C encoder is ~10x faster on huge plans)."""
     text = json.dumps(summary.to_json_dict(), indent=indent, ensure_ascii=False)
     return scrub(text, summary.sensitive_values()) + "\n"

@@ -10,6 +10,7 @@ fence is never cut. Templates (``plan/summary.md.j2``) can be overridden with ``
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -45,7 +46,9 @@ class _Group:
     hidden: int = 0
 
 
+@functools.lru_cache(maxsize=8)
 def _environment(template_dir: Path | None) -> Any:
+    """One Jinja2 environment per template directory (templates compile once per process)."""
     import jinja2
 
     loaders: list[Any] = []
@@ -190,19 +193,22 @@ def render_plan_markdown(summary: PlanSummary, *, env: str | None = None, max_ch
     if len(text) <= max_chars:
         return text
     # Even the risk flags alone overflow: keep as many as fit.
-    low, high = 0, len(summary.risk_flags)
     best = renderer.render("counts", risk_limit=0)
-    while low <= high:
-        middle = (low + high) // 2
-        candidate = renderer.render("counts", risk_limit=middle)
+    if len(best) > max_chars:
+        return _minimal(summary, env, max_chars)
+    budget = max_chars - len(best) - 80  # room for the "and N more" line
+    limit = 0
+    for flag in summary.risk_flags:
+        budget -= len(escape_markdown(flag.message)) + 3
+        if budget < 0:
+            break
+        limit += 1
+    while limit > 0:
+        candidate = renderer.render("counts", risk_limit=limit)
         if len(candidate) <= max_chars:
-            best = candidate
-            low = middle + 1
-        else:
-            high = middle - 1
-    if len(best) <= max_chars:
-        return best
-    return _minimal(summary, env, max_chars)
+            return candidate
+        limit = int(limit * 0.9)
+    return best
 
 
 def _minimal(summary: PlanSummary, env: str | None, max_chars: int) -> str:

@@ -1,0 +1,118 @@
+"""Benchmark: `pipeline-tools plan summarize` on a plan of ~24,000 resource changes.
+
+The plan is a real one scaled up: by default this script runs the plan scenario of the tests
+(tests/plan_scenarios.py: terraform against a fresh local moto server, ~1-2 minutes), or it takes
+``--plan FILE`` (any ``terraform show -json`` output). Its resource changes are repeated under
+numbered modules until there are ``--resources`` of them.
+
+Printed figures (best of ``--repeat`` runs, each command in its own process):
+* wall time of ``summarize --format markdown`` and ``--format json`` as a ratio to the parse
+  floor, ``python -c 'import json; json.load(open(F))'`` on the same file in the same run
+  (target: <= 1.5x);
+* peak RSS of each, as a ratio to the floor's (target: <= 3x);
+* wall time of ``pipeline-tools --help`` (target: < 0.3 s).
+
+Run from the repository root: ``.venv/bin/python benchmarks/bench_plan_summarize.py``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO_ROOT))
+
+# Runs one command and prints its own peak RSS (children only: this wrapper's memory is not counted).
+_MEASURE = (
+    "import resource, subprocess, sys, time\n"
+    "start = time.perf_counter()\n"
+    "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
+    "wall = time.perf_counter() - start\n"
+    "print(code, wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+)
+
+
+def measure(command: list[str], repeat: int) -> tuple[float, int]:
+    """Best wall time (s) and peak RSS (KiB) of ``command`` over ``repeat`` runs."""
+    walls, peaks = [], []
+    for _ in range(repeat):
+        out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True,
+                             check=True).stdout.split()
+        code, wall, peak = int(out[0]), float(out[1]), int(out[2])
+        if code != 0:
+            raise SystemExit(f"error: {' '.join(command)} exited {code}")
+        walls.append(wall)
+        peaks.append(peak)
+    return min(walls), min(peaks)
+
+
+def real_plan(plan_path: Path | None) -> dict:
+    if plan_path is not None:
+        return json.loads(plan_path.read_text())
+    from pipeline_tools.local import emulator
+    from tests.plan_scenarios import build_scenario_plan
+
+    print("making a real plan: terraform against a fresh local moto server ...", flush=True)
+    server = emulator.start()
+    try:
+        with tempfile.TemporaryDirectory(prefix="pt-bench-") as workdir:
+            return build_scenario_plan(server, Path(workdir)).plan
+    finally:
+        server.stop()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--plan", type=Path, help="a real plan JSON to scale (default: run terraform)")
+    parser.add_argument("--resources", type=int, default=24000, help="resource changes to reach")
+    parser.add_argument("--repeat", type=int, default=3, help="runs per command (best is kept)")
+    args = parser.parse_args()
+
+    from tests.plan_scenarios import scale_plan
+
+    base = real_plan(args.plan)
+    per_copy = len(base.get("resource_changes") or [])
+    if per_copy == 0:
+        raise SystemExit("error: the plan has no resource changes to scale")
+    copies = -(-args.resources // per_copy)
+    big = scale_plan(base, copies)
+    with tempfile.TemporaryDirectory(prefix="pt-bench-") as tmp:
+        plan_file = Path(tmp) / "big.plan.json"
+        plan_file.write_text(json.dumps(big))
+        del big
+        size_mb = plan_file.stat().st_size / 1e6
+        print(f"plan: {copies * per_copy} resource changes ({copies} copies of {per_copy}), "
+              f"{size_mb:.1f} MB")
+        py = sys.executable
+        floor_wall, floor_rss = measure([py, "-c", f"import json; json.load(open({str(plan_file)!r}))"],
+                                        args.repeat)
+        print(f"parse floor (json.load):    {floor_wall:6.3f} s  peak RSS {floor_rss / 1024:7.1f} MiB")
+        ok = True
+        for fmt in ("markdown", "json"):
+            wall, rss = measure([py, "-m", "pipeline_tools", "plan", "summarize", str(plan_file),
+                                 "--format", fmt], args.repeat)
+            time_ratio, rss_ratio = wall / floor_wall, rss / floor_rss
+            ok &= time_ratio <= 1.5 and rss_ratio <= 3
+            print(f"summarize --format {fmt:8s} {wall:6.3f} s  peak RSS {rss / 1024:7.1f} MiB   "
+                  f"time {time_ratio:4.2f}x floor (target <= 1.5x)   RSS {rss_ratio:4.2f}x floor "
+                  f"(target <= 3x)")
+    help_walls = []
+    for _ in range(max(5, args.repeat)):
+        start = time.perf_counter()
+        subprocess.run([py, "-m", "pipeline_tools", "--help"], stdout=subprocess.DEVNULL, check=True)
+        help_walls.append(time.perf_counter() - start)
+    help_wall = min(help_walls)
+    ok &= help_wall < 0.3
+    print(f"pipeline-tools --help:      {help_wall:6.3f} s  (target < 0.3 s)")
+    print("all targets met" if ok else "some targets NOT met")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
