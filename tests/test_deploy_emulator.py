@@ -388,12 +388,21 @@ def test_cli_direct_form(world: World) -> None:
     assert len(world.receivers.slack.accepted) == 1
     assert world.receivers.discord.requests == 0
 
-    # The same image again: nothing to do, no new revision.
+    # The same image again, named as release files name it: nothing to do, no new revision.
     revisions = world.revisions()
     again = run_cli("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
-                    "--image", image, env=env)
+                    "--image", f"{world.repository}@{digest}", env=env)
     assert again.returncode == 0 and "skipped" in again.stdout
     assert world.revisions() == revisions
+
+    # A bare repository name is expanded to the ECR URI, never left for Docker Hub.
+    by_name = run_cli("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
+                      "--image", f"{world.repository}@{world.first_digest}", "--no-notify", env=env)
+    assert by_name.returncode == 0, by_name.stderr
+    assert world.running_image() == f"{world.uri}@{world.first_digest}"
+    unknown = run_cli("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
+                      "--image", f"platform/no-such-repo@{digest}", env=env)
+    assert_one_line_error(unknown)
 
 
 def test_cli_direct_form_bad_input(world: World) -> None:

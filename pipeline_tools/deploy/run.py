@@ -11,7 +11,7 @@ from typing import Any
 from pipeline_tools.deploy import images
 from pipeline_tools.deploy.config import DeployConfig
 from pipeline_tools.deploy.deployer import AwsClients, Deployer, DeployRequest
-from pipeline_tools.deploy.events import Ignored, PushEvent, parse_event
+from pipeline_tools.deploy.events import Ignored, PushEvent, parse_event, repository_name, split_image
 from pipeline_tools.deploy.lock import DeployLock, DynamoDBLock, NoLock
 from pipeline_tools.deploy.outcome import DeployResult, Outcome, combined_exit_code
 from pipeline_tools.deploy.targets import load_from_ssm, matching_targets
@@ -133,12 +133,26 @@ def deploy_direct(
     notifier: Notifier | None = notify_result,
 ) -> DeployResult:
     clients = clients or AwsClients()
+    request = with_registry(request, clients)
     deployer = Deployer(clients=clients, lock=make_lock(config, clients),
                         timeout_seconds=config.timeout_seconds, wait=wait)
     result = deployer.deploy(request)
     if notifier is not None and _should_notify(result):
         notifier(result)
     return result
+
+
+def with_registry(request: DeployRequest, clients: AwsClients) -> DeployRequest:
+    """``platform/api@sha256:...`` (a bare ECR repository name, as release files hold it) becomes
+    ``<account>.dkr.ecr.<region>.amazonaws.com/platform/api@sha256:...``: ECS would otherwise
+    look for the image on Docker Hub. References with a registry host are used as given."""
+    from dataclasses import replace
+
+    repository, digest = split_image(request.image)
+    if repository_name(repository) != repository:
+        return request
+    uri = images.repository_uri(clients.ecr, repository)
+    return replace(request, image=f"{uri}@{digest}")
 
 
 def monotonic_budget(deadline_ms: Callable[[], int] | None, margin_seconds: float = 30.0) -> float | None:
