@@ -321,3 +321,60 @@ def test_cli_github_actions_annotations(cli, tmp_path):
     assert len(errors) == 9
     assert errors[0].startswith("::error file=gha_bad/.github/workflows/terraform-bad.yml,line=")
     assert "### ❌ Security gate: failed" in result.stdout
+
+
+def test_cli_write_baseline_then_only_new_findings_fail(cli, tmp_path):
+    repo = _reports_repo(tmp_path)
+    document = json.loads((repo / "tfsec_v1.28.14_aws_results.json").read_text())
+    legacy = {"results": document["results"][:10]}
+    (repo / "legacy.json").write_text(json.dumps(legacy))
+    (repo / "all.json").write_text(json.dumps(document))
+    (repo / "security" / "empty-baseline.json").write_text('{"version": 1, "findings": []}')
+    written = cli(
+        "gate", "--tfsec-json", "legacy.json", "--write-baseline", "--repo-root", str(repo), cwd=repo
+    )
+    assert written.returncode == 0, written.stderr
+    baseline = json.loads((repo / "security" / "baseline.json").read_text())
+    assert len(baseline["findings"]) == 10
+    # The baseline file is picked up by default: the legacy findings pass.
+    again = cli("gate", "--tfsec-json", "legacy.json", "--format", "json", "--repo-root", str(repo), cwd=repo)
+    assert again.returncode == 0, again.stdout
+    assert {f["status"] for f in json.loads(again.stdout)["findings"]} == {"baselined"}
+    # New findings still fail.
+    more = cli("gate", "--tfsec-json", "all.json", "--format", "json", "--repo-root", str(repo), cwd=repo)
+    assert more.returncode == 1
+    statuses = [f["status"] for f in json.loads(more.stdout)["findings"]]
+    assert statuses.count("baselined") == 10 and statuses.count("failed") == 9
+    # Compared with the older (empty) baseline, the one written above grew: a violation.
+    grew = cli(
+        "gate",
+        "--tfsec-json",
+        "legacy.json",
+        "--baseline-old",
+        "security/empty-baseline.json",
+        "--format",
+        "json",
+        "--repo-root",
+        str(repo),
+        cwd=repo,
+    )
+    assert grew.returncode == 1
+    assert sum(f["rule"] == "gate/baseline-grew" for f in json.loads(grew.stdout)["findings"]) == 10
+
+
+def test_cli_malformed_baseline_is_refused_without_writing(cli, tmp_path):
+    repo = _reports_repo(tmp_path)
+    (repo / "security" / "baseline.json").write_text('{"version": 1, "findings": [{"rule": "x"}]}')
+    result = cli(
+        "gate",
+        "--tfsec-json",
+        "tfsec_v1.28.14_aws_results.json",
+        "--sarif-out",
+        "out.sarif",
+        "--repo-root",
+        str(repo),
+        cwd=repo,
+    )
+    assert_one_line_error(result, code=2)
+    assert "has no 'fingerprint'" in result.stderr
+    assert not (repo / "out.sarif").exists()

@@ -139,6 +139,7 @@ class GateResult:
     findings: list[Finding]
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
     scanned: dict[str, int] = field(default_factory=dict)  # tool/category -> resources scanned
+    timings: dict[str, float] = field(default_factory=dict)  # step -> wall seconds (e.g. checkov)
 
     @property
     def blocking(self) -> list[Finding]:

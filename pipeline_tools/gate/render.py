@@ -106,6 +106,7 @@ def result_dict(result: GateResult) -> dict[str, Any]:
         "findings": [finding_dict(f) for f in result.findings],
         "stale_baseline": result.stale_baseline,
         "scanned": result.scanned,
+        "timings": {step: round(seconds, 3) for step, seconds in result.timings.items()},
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -217,9 +218,12 @@ def run_gate(request: GateRequest) -> GateResult:
     if request.plan is not None:
         scans["plan"] = checkov_run.plan_args(request.plan.resolve())
     reports: dict[str, str] = {}
+    timings: dict[str, float] = {}
     if scans:
         binary = checkov_run.locate_checkov(repo_root)
+        started = time.perf_counter()
         reports = checkov_run.run_all(binary, scans, cwd=repo_root)
+        timings["checkov"] = time.perf_counter() - started
 
     table = default_table()
     resolve = PathResolver(repo_root)
