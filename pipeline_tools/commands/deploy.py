@@ -34,9 +34,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "deploy",
         help="deploy an image to ECS and follow the rollout; build the deployer Lambda package",
-        description="Deploy an image by digest to an ECS service (from an ECR push event or "
-        "directly), following the deployment until it completes, fails, is rolled back or "
-        "times out. 'deploy package' builds the deployer Lambda's zip instead.",
+        description="Deploy an image by digest to an ECS service (from an ECR push event or\n"
+        "directly), following the deployment until it completes, fails, is rolled back or\n"
+        "times out. 'deploy package' builds the deployer Lambda's zip instead.\n"
+        "See docs/deployer.md.",
         epilog=EXIT_CODES_HELP,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
