@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -182,10 +184,19 @@ def test_deleted_and_renamed_roots_are_reported_apart(monorepo):
     assert "Deleted roots" in text and "environments/bootstrap was deleted" in text
 
 
+def backdate(repo: Path, seconds: float = 60) -> None:
+    """Date the work tree's files back, as files checked out a while before the run are."""
+    when = time.time() - seconds
+    for path in repo.rglob("*"):
+        if ".git" not in path.parts and path.is_file():
+            os.utime(path, (when, when))
+
+
 def test_cache_gives_the_same_answer_and_notices_edits(monorepo):
     repo, base = monorepo
     write(repo, {"terraform/modules/vpc/main.tf": "# v2\n"})
     commit(repo)
+    backdate(repo)
     cold = find_affected(base, start=repo)
     assert cold.stats["parsed"] > 0
     warm = find_affected(base, start=repo)
@@ -222,3 +233,25 @@ def test_module_scanner_handles_strings_comments_and_heredocs():
     assert hclscan.module_calls(text) == [("a", "./a"), ("b", "../b"),
                                            ("remote", "terraform-aws-modules/vpc/aws")]
     assert hclscan.local_sources(text) == ["../b", "./a"]
+
+
+def test_cache_rereads_a_file_changed_within_the_timestamp_granularity(monorepo):
+    """An edit that keeps size and mtime (coarse timestamps) right after a run must still be seen."""
+    repo, base = monorepo
+    git(repo, "rm", "-q", "environments/prod/.terraform.lock.hcl")
+    commit(repo)
+    prod = repo / "environments" / "prod" / "main.tf"
+    before = find_affected(base, start=repo)
+    assert [r.path for r in before.roots] == ["environments/prod"]
+    stat = prod.stat()
+    # Same length, same mtime: only the content says that prod now calls network, not vpc.
+    edited = prod.read_text().replace('"../../terraform/modules/vpc"', '"../../terraform/modules/net"')
+    assert len(edited) == len(prod.read_text())
+    prod.write_text(edited)
+    os.utime(prod, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    (repo / "terraform" / "modules" / "net").mkdir()
+    (repo / "terraform" / "modules" / "net" / "main.tf").write_text("# net\n")
+    commit(repo)
+    after = find_affected(base, start=repo)
+    reasons = {r.kind for root in after.roots for r in root.reasons if root.path == "environments/prod"}
+    assert "module" in reasons, "the cached view of the edited file was used"

@@ -15,12 +15,16 @@ import hashlib
 import json
 import os
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline_tools.affected.gitdiff import git_dir
 
 CACHE_VERSION = 1
+# A file modified this close to the moment the cache was written may have changed again within the
+# filesystem's timestamp granularity without its mtime moving ("racy git"): it is re-read.
+RACY_WINDOW_NS = 2_000_000_000
 
 
 @dataclass
@@ -37,6 +41,11 @@ class Cache:
     files: dict[str, FileRecord] = field(default_factory=dict)
     calls: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     dirty: bool = False
+    written_ns: int = 0  # when the loaded cache was written (0: never)
+
+    def trusts_stat(self, record: FileRecord) -> bool:
+        """Whether an unchanged size and mtime prove an unchanged file."""
+        return record.mtime_ns < self.written_ns - RACY_WINDOW_NS
 
     @classmethod
     def load(cls, path: Path | None) -> Cache:
@@ -47,10 +56,11 @@ class Cache:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("version") != CACHE_VERSION:
                 return cache
+            cache.written_ns = int(data["written_ns"])
             cache.files = {name: FileRecord(*entry) for name, entry in data["files"].items()}
             cache.calls = {digest: [(n, s) for n, s in calls] for digest, calls in data["calls"].items()}
         except (OSError, ValueError, TypeError, KeyError):
-            cache.files, cache.calls = {}, {}
+            cache.files, cache.calls, cache.written_ns = {}, {}, 0
         return cache
 
     def save(self, live_files: set[str]) -> None:
@@ -64,6 +74,7 @@ class Cache:
         calls = self.calls if len(self.calls) <= 4 * max(len(files), 1000) else {}
         payload = {
             "version": CACHE_VERSION,
+            "written_ns": time.time_ns(),
             "files": {name: [r.mtime_ns, r.size, r.digest, r.sources] for name, r in files.items()},
             "calls": calls,
         }

@@ -68,18 +68,22 @@ def scan_tree(repo_root: Path, cache: Cache) -> Tree:
 
 
 def _record(full: str, relative: str, cache: Cache, tree: Tree) -> FileRecord:
-    stat = os.stat(full)
     cached = cache.files.get(relative)
-    if cached and cached.mtime_ns == stat.st_mtime_ns and cached.size == stat.st_size:
-        return cached
+    if cached is not None:
+        stat = os.stat(full)
+        if cached.mtime_ns == stat.st_mtime_ns and cached.size == stat.st_size and cache.trusts_stat(cached):
+            return cached
     with open(full, "rb") as handle:
+        stat = os.fstat(handle.fileno())
         data = handle.read()
     tree.stats["read"] += 1
     digest = content_digest(data)
     if cached and cached.digest == digest:
         sources = cached.sources
-    else:
+    elif b"module" in data and b"source" in data:  # decode only what may call a module
         sources = hclscan.local_sources(data.decode("utf-8", errors="replace"))
+    else:
+        sources = []
     record = FileRecord(stat.st_mtime_ns, stat.st_size, digest, sources)
     cache.files[relative] = record
     cache.dirty = True
