@@ -299,6 +299,11 @@ def test_a_held_lock_makes_the_handler_raise_for_a_retry_and_changes_nothing(wor
 
     with pytest.raises(DeployBusyError, match="retry later"):
         lambda_handler(world.event("v1.1.0", digest), None)
+    # The CLI takes the same lock: exit 13, nothing changed.
+    busy = run_cli("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
+                   "--image", f"{world.uri}@{digest}", env=world.env)
+    assert busy.returncode == 13, (busy.stdout, busy.stderr)
+    assert "busy" in busy.stdout
     assert world.service()["taskDefinition"] == world.first_task_definition
     assert world.receivers.slack.requests == 0
 
