@@ -64,8 +64,8 @@ class World:
         return {**self.emulator.env(), "GITHUB_TOKEN": self.standin.token,
                 "GITHUB_API_URL": self.standin.base_url, "GITHUB_REPOSITORY": REPO_NAME}
 
-    def promote(self, *args: str):
-        return run_cli("promote", *args, env=self.env(), cwd=self.repo_dir)
+    def promote(self, *args: str, env: dict[str, str] | None = None):
+        return run_cli("promote", *args, env={**self.env(), **(env or {})}, cwd=self.repo_dir)
 
     def ecs(self):
         return boto3.client("ecs", **self._client_args())

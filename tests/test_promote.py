@@ -13,6 +13,7 @@ import pytest
 from pipeline_tools.promote.engine import PromotionRequest, TargetPlan, decide
 from pipeline_tools.promote.render import parse_marker
 from pipeline_tools.release import Release, load_releases, render_releases
+from tests.chat_receivers import running
 from tests.conftest import assert_one_line_error
 from tests.promote_world import (
     PROD_RELEASE,
@@ -38,9 +39,15 @@ def test_dry_run_shows_the_change_and_preconditions_and_touches_nothing(fresh: W
 
 
 def test_promotion_opens_a_pull_request_that_changes_only_the_release_file(fresh: World):
-    result = fresh.promote("--from", "staging", "--to", "prod", "--service", "api", "--soak-minutes", "0",
-                           "--expected-digest", fresh.digests["v3"], "--reason", "weekly release")
-    assert result.returncode == 0, result.stderr
+    with running() as chat:
+        result = fresh.promote("--from", "staging", "--to", "prod", "--service", "api", "--soak-minutes", "0",
+                               "--expected-digest", fresh.digests["v3"], "--reason", "weekly release",
+                               env={"SLACK_WEBHOOK_URL": chat.slack_url})
+        assert result.returncode == 0, result.stderr
+        # The promotion is announced in chat, webhook URL kept out of the output.
+        [message] = chat.slack.accepted
+        assert "Promotion to prod opened" in str(message) and "weekly release" in str(message)
+        assert chat.slack_url not in result.stdout + result.stderr
     repo = fresh.standin.repos[REPO_NAME]
     [number] = repo.pulls
     pull = repo.issues[number]
