@@ -486,7 +486,7 @@ class GitHub:
                 wait = max(0.0, float(headers["x-ratelimit-reset"]) - time.time()) + 1
             except ValueError:
                 wait = None
-        elif "rate limit" in _message(exc).lower():
+        elif any(word in _message(exc).lower() for word in ("rate limit", "abuse detection")):
             wait = self.retry.secondary_rate_wait
         elif status == 429:
             wait = self._backoff(number)
