@@ -376,3 +376,15 @@ def test_a_race_lost_to_a_newer_run_leaves_its_comment_alone(github_standin, cli
                                    replace_if=lambda existing: "newer" not in existing)
     assert result.action == "skipped"
     assert [c["body"] for c in marked(github_standin, pr)] == [body("newer plan")]
+
+
+@pytest.mark.parametrize("message", [
+    "You have exceeded a secondary rate limit. Please wait a few minutes before you try again.",
+    "You have triggered an abuse detection mechanism. Please wait a few minutes before you try again.",
+])
+def test_secondary_limit_without_retry_after_waits_a_minute(github_standin, client, sleeps, message):
+    pr = github_standin.add_pull(REPO)
+    github_standin.inject_fault("POST", rf"/repos/{REPO}/issues/{pr}/comments", 403, message=message)
+    assert client.upsert_comment(REPO, pr, MARKER, body("plan")).action == "created"
+    assert sleeps == [60.0]
+    assert len(marked(github_standin, pr)) == 1
