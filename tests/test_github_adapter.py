@@ -388,3 +388,12 @@ def test_secondary_limit_without_retry_after_waits_a_minute(github_standin, clie
     assert client.upsert_comment(REPO, pr, MARKER, body("plan")).action == "created"
     assert sleeps == [60.0]
     assert len(marked(github_standin, pr)) == 1
+
+
+def test_a_token_with_a_trailing_newline_works(github_standin, sleeps):
+    github_standin.add_repo(REPO)
+    pr = github_standin.add_pull(REPO, head_sha="f" * 40)
+    client = GitHub(github_standin.token + "\n", api_url=github_standin.base_url,
+                    retry=RetryPolicy(sleep=sleeps.append), seconds_between_requests=None,
+                    seconds_between_writes=None)
+    assert client.pr_head_sha(REPO, pr) == "f" * 40

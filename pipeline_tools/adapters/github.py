@@ -135,6 +135,10 @@ class GitHub:
     def __init__(self, token: str, *, api_url: str = DEFAULT_API_URL, retry: RetryPolicy | None = None,
                  timeout: float = 15, per_page: int = 100, seconds_between_requests: float | None = 0.25,
                  seconds_between_writes: float | None = 1.0) -> None:
+        register_secret(token)
+        # A token read from a file often ends with a newline, which is invalid in a header (and an
+        # error message quoting the header would show the token in a form redaction misses).
+        token = (token or "").strip()
         if not token:
             raise InputError("GITHUB_TOKEN is not set: a token is needed to talk to GitHub")
         register_secret(token)
