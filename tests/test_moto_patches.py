@@ -348,6 +348,37 @@ def test_policy_deny_with_a_condition_that_does_not_hold_does_not_apply(patched,
     assert gap == ("error 403", "error 403")
 
 
+# --- S3 ----------------------------------------------------------------------------------------
+
+def test_s3_delete_marker_versions_can_be_deleted(patched, stock):
+    def scenario(server: Emulator) -> object:
+        s3 = client(server, "s3")
+        bucket = unique("versioned")
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        # What the S3 backend's lock file leaves behind: a version and a delete marker.
+        s3.put_object(Bucket=bucket, Key="dev/terraform.tfstate.tflock", Body=b"lock")
+        s3.delete_object(Bucket=bucket, Key="dev/terraform.tfstate.tflock")
+
+        # Destroy removes aws_s3_bucket_versioning (suspends versioning) before the bucket.
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Suspended"})
+
+        def empty_and_delete() -> object:
+            # Like the AWS provider's force_destroy: one DeleteObjects batch, versions first.
+            listing = s3.list_object_versions(Bucket=bucket)
+            objects = [{"Key": item["Key"], "VersionId": item["VersionId"]}
+                       for item in listing.get("Versions", []) + listing.get("DeleteMarkers", [])]
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": objects, "Quiet": True})
+            s3.delete_bucket(Bucket=bucket)
+            return "deleted"
+
+        return outcome(empty_and_delete)
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == "deleted"
+    assert gap == "error 500"
+
+
 # --- the registry itself -------------------------------------------------------------------------
 
 def test_every_patch_is_named_documented_and_tested():

@@ -622,3 +622,25 @@ def policy_deny_applies_only_when_its_condition_holds() -> None:
         return original(self, action, resource, principal, incoming_condition_values)
 
     IAMPolicyStatement.is_action_permitted = is_action_permitted
+
+
+# --- S3 ----------------------------------------------------------------------------------------
+
+@patch("s3-delete-marker-dispose")
+def s3_delete_marker_dispose() -> None:
+    """Deleting the last version of a key whose history holds a delete marker works.
+
+    Gap: once versioning is suspended (destroy removes ``aws_s3_bucket_versioning`` before the
+    bucket), moto's DeleteObject(s) drops every version of the key and disposes of each, and
+    ``FakeDeleteMarker`` has no ``dispose`` method: the request fails with HTTP 500
+    (AttributeError). The S3 backend's lock file (``use_lockfile``) leaves a delete marker per
+    Terraform run, so ``force_destroy`` of the state bucket retries until it times out. AWS
+    deletes delete markers like any other version
+    (https://docs.aws.amazon.com/AmazonS3/latest/userguide/ManagingDelMarkers.html).
+    """
+    from moto.s3.models import FakeDeleteMarker
+
+    def dispose(self: FakeDeleteMarker, garbage: bool = False) -> None:
+        """A delete marker holds no data buffer: nothing to release."""
+
+    FakeDeleteMarker.dispose = dispose
