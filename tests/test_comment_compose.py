@@ -36,7 +36,7 @@ def load(name: str) -> dict:
 def scaled(plan: dict, copies: int) -> dict:
     """``plan`` with its resource changes repeated in ``copies`` modules (addresses stay unique)."""
     plan = copy.deepcopy(plan)
-    changes = plan["resource_changes"]
+    changes = plan.get("resource_changes") or []
     plan["resource_changes"] = [
         {**change, "address": f"module.copy{i}.{change['address']}", "module_address": f"module.copy{i}"}
         for i in range(copies) for change in changes
@@ -189,3 +189,37 @@ def test_an_errored_or_incomplete_plan_without_changes_is_never_shrunk_to_one_li
     assert "### Terraform plan for `dev`" in body and "### Terraform plan for `qa`" in body
     assert "must not be applied" in body  # the renderer's loud warning is kept
     assert "**`prod`**: :white_check_mark: no changes." in body
+
+
+_SUMMARIES: dict[tuple[str, int], object] = {}
+
+
+def _summary(name: str, copies: int):
+    # Summaries are cached: hypothesis explores budgets and combinations, not parsing.
+    key = (name, copies)
+    if key not in _SUMMARIES:
+        plan = load(name) if copies == 1 else scaled(load(name), copies)
+        _SUMMARIES[key] = summarize(plan)
+    return _SUMMARIES[key]
+
+
+def test_any_mix_of_environments_fits_any_limit():
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    plan_choice = st.tuples(st.sampled_from(["actions", "action_reason", "basic"]),
+                            st.sampled_from([1, 40, 400]))
+
+    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(st.lists(plan_choice, min_size=1, max_size=5), st.integers(3_000, 65_536))
+    def check(choices, limit):
+        environments = [EnvironmentPlan(f"env{i}", _summary(name, copies), "sha256:" + "0" * 64)
+                        for i, (name, copies) in enumerate(choices)]
+        body = compose_plan_comment(environments, sha=SHA, run_key="1.1", max_chars=limit)
+        assert len(body) <= limit
+        markers = parse_comment_markers(body)
+        assert markers.environments == [env.name for env in environments]
+        for env_plan in environments:
+            assert f"| `{env_plan.name}` |" in body  # every environment keeps its dashboard row
+
+    check()
