@@ -213,3 +213,19 @@ def test_verify_reads_the_fingerprint_recorded_in_the_plan_comment(plans: Plans,
     no_marker.write_text("> <!-- pipeline-tools:plan-comment v=1 sha=0 env:dev=x -->\njust a reply\n")
     assert_one_line_error(run_cli("plan", "verify", "--comment-file", str(no_marker), "--env", "dev",
                                   str(plans.first_path)), code=2)
+
+
+@pytest.mark.terraform
+def test_the_plan_comment_records_what_verify_checks(plans: Plans, tmp_path: Path):
+    """End to end with the real comment command: the fingerprint `plan comment` records is the one
+    `plan verify` accepts for the same change, and refuses for another one."""
+    posted = run_cli("plan", "comment", "--repo", "octo/infra", "--pr", "3", "--sha", "abcdef1",
+                     "--env", "dev", str(plans.first_path), "--dry-run")
+    assert posted.returncode == 0, posted.stderr
+    body = tmp_path / "comment.md"
+    body.write_text(posted.stdout)
+    second = tmp_path / "second.json"
+    second.write_text(json.dumps(plans.second))
+    assert run_cli("plan", "verify", "--comment-file", str(body), "--env", "dev", str(second)).returncode == 0
+    assert_one_line_error(run_cli("plan", "verify", "--comment-file", str(body), "--env", "dev",
+                                  str(plans.other_path)), code=1)
