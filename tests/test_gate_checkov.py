@@ -166,6 +166,7 @@ def test_insecure_tree_fails_with_exit_1(insecure_run):
     assert result.returncode == 1, result.stderr
     assert report["verdict"] == "fail" and report["fail_at"] == "MEDIUM"
     assert report["scanned"]["checkov/terraform"] == 10
+    assert report["timings"]["checkov"] > 0
 
 
 def test_open_security_group_blocks_under_its_canonical_name(insecure_run):

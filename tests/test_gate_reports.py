@@ -316,11 +316,11 @@ def test_cli_github_actions_annotations(cli, tmp_path):
         cwd=repo,
     )
     assert result.returncode == 1
-    errors = [line for line in result.stdout.splitlines() if line.startswith("::error ")]
+    errors = [line for line in result.stderr.splitlines() if line.startswith("::error ")]
     # Every zizmor finding blocks in prod (MEDIUM and up); an error annotation for each, with its line.
     assert len(errors) == 9
     assert errors[0].startswith("::error file=gha_bad/.github/workflows/terraform-bad.yml,line=")
-    assert "### ❌ Security gate: failed" in result.stdout
+    assert result.stdout.startswith("### ❌ Security gate: failed")  # the report alone, redirectable
 
 
 def test_cli_write_baseline_then_only_new_findings_fail(cli, tmp_path):

@@ -192,9 +192,9 @@ def run(args: argparse.Namespace) -> int:
     if args.markdown_out is not None:
         _write_atomic(args.markdown_out, render.render_gate_markdown(result))
     if os.environ.get("GITHUB_ACTIONS") == "true":
-        annotations = render.render_annotations(result)
-        # Keep stdout parseable when it carries JSON; the runner reads commands from both streams.
-        (sys.stderr if args.format == "json" else sys.stdout).write(annotations)
+        # On stderr: stdout carries the report and is often redirected to a file (gate.md); the
+        # runner reads workflow commands from both streams.
+        sys.stderr.write(render.render_annotations(result))
     if args.format == "json":
         sys.stdout.write(render.render_json(result))
     elif args.format == "markdown":

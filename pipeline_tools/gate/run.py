@@ -281,7 +281,7 @@ def run_gate(request: GateRequest) -> GateResult:
     if plan_document is not None and request.plan is not None:
         findings += evaluate_trust_policies(plan_document, policy, _relative(request.plan, repo_root))
 
-    return evaluate(
+    result = evaluate(
         GateInputs(
             findings=findings,
             policy=policy,
@@ -295,3 +295,5 @@ def run_gate(request: GateRequest) -> GateResult:
             scanned=scanned,
         )
     )
+    result.timings = timings
+    return result
