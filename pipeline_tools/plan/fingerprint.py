@@ -95,7 +95,7 @@ def change_set(plan: dict[str, Any], sensitive_key: bytes | None = None) -> dict
         if actions in ([], ["no-op"]):
             continue
         outputs.append({"name": name, "actions": actions, "changes": _attribute_changes(change, hide)})
-    resources.sort(key=lambda r: (r["address"], r.get("deposed", "")))
+    resources.sort(key=lambda r: (str(r["address"]), str(r.get("deposed", ""))))
     return {"version": FINGERPRINT_VERSION, "resources": resources, "outputs": outputs}
 
 
