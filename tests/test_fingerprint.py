@@ -188,6 +188,9 @@ def test_bad_input(tmp_path: Path):
     plan.write_text(json.dumps({"format_version": "1.2", "resource_changes": []}))
     assert_one_line_error(run_cli("plan", "verify", "--recorded", "sha256:abc", str(plan)))
     assert_one_line_error(run_cli("plan", "verify", str(plan)))
+    broken = tmp_path / "broken.json"
+    broken.write_text(json.dumps({"format_version": "1.2", "resource_changes": ["not a change"]}))
+    assert_one_line_error(run_cli("plan", "fingerprint", str(broken)))
 
 
 @pytest.mark.terraform

@@ -30,6 +30,8 @@ import hmac
 import json
 from typing import Any
 
+from pipeline_tools.errors import InputError
+
 FINGERPRINT_VERSION = 1
 PREFIX = "sha256:"
 
@@ -85,12 +87,18 @@ def change_set(plan: dict[str, Any], sensitive_key: bytes | None = None) -> dict
     """The canonical document the fingerprint hashes (useful to see *why* two plans differ)."""
     hide = _Hider(sensitive_key)
     resources = []
-    for change in plan.get("resource_changes") or []:
+    for index, change in enumerate(plan.get("resource_changes") or []):
+        if not isinstance(change, dict) or not isinstance(change.get("change", {}), dict):
+            # Never hash around a part of the plan we cannot read: that could match wrongly.
+            raise InputError(f"plan: resource_changes[{index}] is not a resource change object")
         entry = _resource_entry(change, hide)
         if entry is not None:
             resources.append(entry)
     outputs = []
-    for name, change in sorted((plan.get("output_changes") or {}).items()):
+    output_changes = plan.get("output_changes") or {}
+    if not isinstance(output_changes, dict) or not all(isinstance(c, dict) for c in output_changes.values()):
+        raise InputError("plan: output_changes is not a map of output change objects")
+    for name, change in sorted(output_changes.items()):
         actions = list(change.get("actions") or [])
         if actions in ([], ["no-op"]):
             continue
