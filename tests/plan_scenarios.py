@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import tempfile
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,12 +99,19 @@ def build_scenario_plan(emulator: Emulator, workdir: Path) -> ScenarioPlan:
     return ScenarioPlan(plan_json_path, plan, text, workdir)
 
 
+# pytest makes one session fixture per module that imports it; this cache makes the plan once
+# per session (and per emulator) however many modules use the fixture.
+_BUILT: dict[int, ScenarioPlan] = {}
+
+
 @pytest.fixture(scope="session")
-def scenario_plan(emulator: Emulator) -> Iterator[ScenarioPlan]:
+def scenario_plan(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> ScenarioPlan:
     """The real scenario plan (see the module docstring), made once per test session."""
-    emulator.reset()
-    with tempfile.TemporaryDirectory(prefix="pt-plan-scenario-") as tmp:
-        yield build_scenario_plan(emulator, Path(tmp))
+    key = id(emulator)
+    if key not in _BUILT:
+        emulator.reset()
+        _BUILT[key] = build_scenario_plan(emulator, tmp_path_factory.mktemp("plan-scenario"))
+    return _BUILT[key]
 
 
 def scale_plan(plan: dict[str, Any], copies: int) -> dict[str, Any]:

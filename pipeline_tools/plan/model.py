@@ -57,6 +57,12 @@ ACTION_REASONS = {
 }
 
 
+_ACTION_WORDS = {
+    "create": "create", "update": "update in place", "delete": "destroy", "read": "read",
+    "forget": "forget (remove from state, keep the object)", "no-op": "no change",
+}
+
+
 @dataclass(slots=True)
 class ResourceChange:
     """One entry of ``resource_changes`` that does something.
@@ -103,10 +109,7 @@ class ResourceChange:
     @property
     def description(self) -> str:
         """What happens, in words: ``replace (destroy first)``, ``import and update``, ..."""
-        words = {
-            "create": "create", "update": "update in place", "delete": "destroy", "read": "read",
-            "forget": "forget (remove from state, keep the object)", "no-op": "no change",
-        }
+        words = _ACTION_WORDS
         if self.action == "replace":
             text = "replace (destroy first)" if self.replace_order == "destroy-first" else \
                 "replace (create first)"

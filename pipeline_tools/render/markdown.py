@@ -84,7 +84,11 @@ def _resource_view(resource: ResourceChange, level: str) -> dict[str, Any]:
         view["diff"] = diff
         view["fence"] = fence_for(diff)
     elif level == "keys":
-        view["changed"] = resource.changed_keys() if resource.action in ("update", "replace") else []
+        # A replacement changes everything: what matters is what forces it.
+        if resource.action == "replace":
+            view["changed"] = []
+        else:
+            view["changed"] = resource.changed_keys() if resource.action in ("update", "replace") else []
     return view
 
 
@@ -163,13 +167,11 @@ def render_plan_markdown(summary: PlanSummary, *, env: str | None = None, max_ch
                          template_dir: Path | None = None, details_url: str | None = None) -> str:
     """Markdown of ``summary`` in at most ``max_chars`` characters (see the module docstring)."""
     renderer = _Renderer(summary, env, template_dir, details_url)
-    too_big_for_detail = _lower_bound(summary) > max_chars
-    for level in ("full", "keys", "addresses"):
-        if too_big_for_detail and level != "addresses":
-            continue
-        text = renderer.render(level)
-        if len(text) <= max_chars:
-            return text
+    if _lower_bound(summary) <= max_chars:
+        for level in ("full", "keys", "addresses"):
+            text = renderer.render(level)
+            if len(text) <= max_chars:
+                return text
     # Addresses only, as many as fit.
     base = renderer.render("addresses", resource_limit=0)
     if len(base) <= max_chars:
