@@ -247,6 +247,50 @@ def test_cloudfront_origin_access_identity(patched, stock):
     assert isinstance(gap, str) and gap.startswith("error")
 
 
+def test_cloudfront_cache_and_response_headers_policies(patched, stock):
+    cache_config = {
+        "Name": "site", "Comment": "static site", "DefaultTTL": 3600, "MaxTTL": 86400, "MinTTL": 0,
+        "ParametersInCacheKeyAndForwardedToOrigin": {
+            "EnableAcceptEncodingGzip": True, "EnableAcceptEncodingBrotli": True,
+            "HeadersConfig": {"HeaderBehavior": "none"}, "CookiesConfig": {"CookieBehavior": "none"},
+            "QueryStringsConfig": {"QueryStringBehavior": "none"}}}
+    headers_config = {
+        "Name": "security-headers", "Comment": "",
+        "SecurityHeadersConfig": {
+            "ContentSecurityPolicy": {"Override": True, "ContentSecurityPolicy": "default-src 'self'"},
+            "StrictTransportSecurity": {"Override": True, "AccessControlMaxAgeSec": 31536000,
+                                        "IncludeSubdomains": True, "Preload": True}}}
+
+    def scenario(server: Emulator) -> object:
+        cloudfront = client(server, "cloudfront")
+
+        def lifecycle() -> object:
+            created = cloudfront.create_cache_policy(CachePolicyConfig=cache_config)
+            policy_id = created["CachePolicy"]["Id"]
+            read = cloudfront.get_cache_policy(Id=policy_id)["CachePolicy"]["CachePolicyConfig"]
+            stale = outcome(lambda: cloudfront.delete_cache_policy(Id=policy_id, IfMatch="wrong"))
+            updated = cloudfront.update_cache_policy(
+                Id=policy_id, IfMatch=created["ETag"], CachePolicyConfig={**cache_config, "DefaultTTL": 60})
+            ttl = cloudfront.get_cache_policy_config(Id=policy_id)["CachePolicyConfig"]["DefaultTTL"]
+            cloudfront.delete_cache_policy(Id=policy_id, IfMatch=updated["ETag"])
+            gone = outcome(lambda: cloudfront.get_cache_policy(Id=policy_id))
+
+            headers = cloudfront.create_response_headers_policy(ResponseHeadersPolicyConfig=headers_config)
+            headers_id = headers["ResponseHeadersPolicy"]["Id"]
+            csp = cloudfront.get_response_headers_policy(Id=headers_id)["ResponseHeadersPolicy"][
+                "ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+            listed = cloudfront.list_response_headers_policies(Type="custom")["ResponseHeadersPolicyList"]
+            cloudfront.delete_response_headers_policy(Id=headers_id, IfMatch=headers["ETag"])
+            return (read["ParametersInCacheKeyAndForwardedToOrigin"]["EnableAcceptEncodingGzip"], stale, ttl,
+                    gone, csp["ContentSecurityPolicy"], listed["Quantity"])
+
+        return outcome(lifecycle)
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == (True, "error PreconditionFailed", 60, "error NoSuchCachePolicy", "default-src 'self'", 1)
+    assert isinstance(gap, str) and gap.startswith("error")
+
+
 # --- RDS -----------------------------------------------------------------------------------------
 
 def test_rds_user_parameters_have_source_user(patched, stock):
