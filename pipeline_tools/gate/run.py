@@ -170,71 +170,30 @@ def _relative(path: Path, repo_root: Path) -> str:
         return path.as_posix()
 
 
-def run_gate(request: GateRequest) -> GateResult:
-    repo_root = request.repo_root.resolve()
+def _validate_request(request: GateRequest) -> None:
     for path in request.paths:
         if not path.exists():
             raise InputError(f"path {path} does not exist: nothing to scan there")
-    for extra in [
-        *request.tfsec_json,
-        *request.trivy_json,
-        *request.sarif,
-        *([request.plan] if request.plan else []),
-    ]:
+    for extra in [*request.tfsec_json, *request.trivy_json, *request.sarif, *filter(None, [request.plan])]:
         if not extra.is_file():
             raise InputError(f"{extra} does not exist")
-    if (
-        not request.paths
-        and request.plan is None
-        and not (request.tfsec_json or request.trivy_json or request.sarif)
-    ):
+    if not (request.paths or request.plan or request.tfsec_json or request.trivy_json or request.sarif):
         raise InputError("nothing to check: give paths, --plan, or scanner reports")
 
-    policy_path = _default(request.policy, repo_root, DEFAULT_POLICY, required=True)
-    assert policy_path is not None
-    policy = load_policy(policy_path)
-    environment = request.environment or policy.default_environment
-    policy.threshold(environment)  # unknown environment: exit 2 before scanning
-    exceptions_path = _default(request.exceptions, repo_root, DEFAULT_EXCEPTIONS, required=False)
-    exceptions = load_exceptions(exceptions_path)
-    baseline_path = _default(request.baseline, repo_root, DEFAULT_BASELINE, required=False)
-    baseline = load_baseline(baseline_path)
-    previous: Baseline | None = None
-    if request.previous_baseline is not None:
-        previous = load_baseline(request.previous_baseline)
-    elif request.baseline_base is not None:
-        previous = baseline_at_ref(
-            repo_root, request.baseline_base, baseline_path or repo_root / DEFAULT_BASELINE
-        )
-    plan_document: dict[str, Any] | None = None
-    if request.plan is not None:
-        plan_document = _load_json(request.plan, "plan")
-        if not isinstance(plan_document, dict) or "format_version" not in plan_document:
-            raise InputError(f"plan {request.plan} is not 'terraform show -json' output")
 
-    scans: dict[str, list[str]] = {}
-    if request.paths:
-        scans["paths"] = checkov_run.directory_args([p.resolve() for p in request.paths])
-    if request.plan is not None:
-        scans["plan"] = checkov_run.plan_args(request.plan.resolve())
-    reports: dict[str, str] = {}
-    timings: dict[str, float] = {}
-    if scans:
-        binary = checkov_run.locate_checkov(repo_root)
-        started = time.perf_counter()
-        reports = checkov_run.run_all(binary, scans, cwd=repo_root)
-        timings["checkov"] = time.perf_counter() - started
-
-    table = default_table()
-    resolve = PathResolver(repo_root)
+def _checkov_findings(
+    reports: dict[str, str],
+    request: GateRequest,
+    plan_document: dict[str, Any] | None,
+    resolve: PathResolver,
+    scanned: dict[str, int],
+) -> list[Finding]:
+    """Parse checkov's reports and refuse any scan that cannot be trusted."""
     findings: list[Finding] = []
-    scanned: dict[str, int] = {}
     for label, text in reports.items():
+        source = f"checkov ({label}) report"
         scan = parse_checkov(
-            decode_documents(text, f"checkov ({label}) report"),
-            resolve=resolve,
-            table=table,
-            source=f"checkov ({label}) report",
+            decode_documents(text, source), resolve=resolve, table=default_table(), source=source
         )
         if scan.parsing_errors:
             raise InputError(
@@ -245,41 +204,79 @@ def run_gate(request: GateRequest) -> GateResult:
             scanned[f"checkov/{check_type}"] = count
         if (
             label == "paths"
-            and _has_terraform(request.paths)
             and scan.resource_counts.get("terraform", 0) == 0
+            and _has_terraform(request.paths)
         ):
             raise InputError(
                 "checkov scanned zero Terraform resources although .tf files exist under "
                 f"{', '.join(str(p) for p in request.paths)}; refusing to pass an empty scan"
             )
-        if (
-            label == "plan"
-            and plan_document
-            and plan_document.get("resource_changes")
-            and scan.resource_counts.get("terraform_plan", 0) == 0
-        ):
+        has_changes = bool(plan_document and plan_document.get("resource_changes"))
+        if label == "plan" and has_changes and scan.resource_counts.get("terraform_plan", 0) == 0:
             raise InputError(f"checkov scanned zero resources in plan {request.plan} although it has changes")
         findings += scan.findings
+    return findings
 
-    inline = InlineCommentReader(repo_root)
-    for path in request.tfsec_json:
-        findings += parse_tfsec(
-            _load_json(path, "tfsec JSON"),
-            resolve=resolve,
-            table=table,
-            inline=inline.find,
-            source=f"tfsec JSON {path}",
-        )
-    for path in request.trivy_json:
-        findings += parse_trivy(
-            _load_json(path, "trivy JSON"), resolve=resolve, table=table, source=f"trivy JSON {path}"
-        )
-    for path in request.sarif:
-        findings += parse_sarif(
-            _load_json(path, "SARIF"), resolve=resolve, table=table, source=f"SARIF {path}"
-        )
-    if plan_document is not None and request.plan is not None:
-        findings += evaluate_trust_policies(plan_document, policy, _relative(request.plan, repo_root))
+
+def run_gate(request: GateRequest) -> GateResult:
+    repo_root = request.repo_root.resolve()
+    _validate_request(request)
+    scans: dict[str, list[str]] = {}
+    if request.paths:
+        scans["paths"] = checkov_run.directory_args([p.resolve() for p in request.paths])
+    if request.plan is not None:
+        scans["plan"] = checkov_run.plan_args(request.plan.resolve())
+    binary = checkov_run.locate_checkov(repo_root) if scans else ""
+    started = time.perf_counter()
+    # checkov starts first and runs in the background while every other input is read: its
+    # start-up dominates the gate's wall time. Leaving the block (on any error too) kills it.
+    with checkov_run.CheckovBatch(binary, scans, cwd=repo_root) as batch:
+        policy = load_policy(_default(request.policy, repo_root, DEFAULT_POLICY, required=True))
+        environment = request.environment or policy.default_environment
+        policy.threshold(environment)  # an unknown environment is bad input
+        exceptions_path = _default(request.exceptions, repo_root, DEFAULT_EXCEPTIONS, required=False)
+        exceptions = load_exceptions(exceptions_path)
+        baseline_path = _default(request.baseline, repo_root, DEFAULT_BASELINE, required=False)
+        baseline = load_baseline(baseline_path)
+        previous: Baseline | None = None
+        if request.previous_baseline is not None:
+            previous = load_baseline(request.previous_baseline)
+        elif request.baseline_base is not None:
+            previous = baseline_at_ref(
+                repo_root, request.baseline_base, baseline_path or repo_root / DEFAULT_BASELINE
+            )
+        plan_document: dict[str, Any] | None = None
+        if request.plan is not None:
+            plan_document = _load_json(request.plan, "plan")
+            if not isinstance(plan_document, dict) or "format_version" not in plan_document:
+                raise InputError(f"plan {request.plan} is not 'terraform show -json' output")
+
+        table = default_table()
+        resolve = PathResolver(repo_root)
+        findings: list[Finding] = []
+        inline = InlineCommentReader(repo_root)
+        for path in request.tfsec_json:
+            findings += parse_tfsec(
+                _load_json(path, "tfsec JSON"),
+                resolve=resolve,
+                table=table,
+                inline=inline.find,
+                source=f"tfsec JSON {path}",
+            )
+        for path in request.trivy_json:
+            findings += parse_trivy(
+                _load_json(path, "trivy JSON"), resolve=resolve, table=table, source=f"trivy JSON {path}"
+            )
+        for path in request.sarif:
+            findings += parse_sarif(
+                _load_json(path, "SARIF"), resolve=resolve, table=table, source=f"SARIF {path}"
+            )
+        if plan_document is not None and request.plan is not None:
+            findings += evaluate_trust_policies(plan_document, policy, _relative(request.plan, repo_root))
+        reports = batch.reports()
+    timings = {"checkov": time.perf_counter() - started} if scans else {}
+    scanned: dict[str, int] = {}
+    findings = _checkov_findings(reports, request, plan_document, resolve, scanned) + findings
 
     result = evaluate(
         GateInputs(

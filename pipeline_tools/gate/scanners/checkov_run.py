@@ -94,21 +94,43 @@ def finish(run: CheckovRun, timeout: float = 1800) -> str:
     return report.read_text(errors="replace")
 
 
-def run_all(binary: str, scans: dict[str, list[str]], cwd: Path) -> dict[str, str]:
-    """Start every scan at once (checkov's ~2 s start-up overlaps), return label -> report text."""
-    with tempfile.TemporaryDirectory(prefix="pipeline-tools-gate-") as tmp:
-        runs = []
+class CheckovBatch:
+    """Every scan started at once, in the background, while the gate reads its other inputs.
+
+    Use as a context manager: leaving it (normally or through an error) kills whatever is still
+    running and removes the report directory.
+    """
+
+    def __init__(self, binary: str, scans: dict[str, list[str]], cwd: Path) -> None:
+        self.binary, self.scans, self.cwd = binary, scans, cwd
+        self.runs: list[CheckovRun] = []
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
+
+    def __enter__(self) -> CheckovBatch:
+        self._tmp = tempfile.TemporaryDirectory(prefix="pipeline-tools-gate-")
         try:
-            for label, scan_args in scans.items():
-                runs.append(start(binary, label, scan_args, Path(tmp), cwd))
+            for label, scan_args in self.scans.items():
+                self.runs.append(start(self.binary, label, scan_args, Path(self._tmp.name), self.cwd))
         except OSError as exc:
-            for run in runs:
+            self.__exit__(None, None, None)
+            raise InputError(f"cannot start checkov ({self.binary}): {exc.strerror or exc}") from None
+        return self
+
+    def reports(self) -> dict[str, str]:
+        """Wait for every run: label -> report text (or fail closed)."""
+        return {run.label: finish(run) for run in self.runs}
+
+    def __exit__(self, *exc_info: object) -> None:
+        for run in self.runs:
+            if run.process.poll() is None:
                 run.process.kill()
-            raise InputError(f"cannot start checkov ({binary}): {exc.strerror or exc}") from None
-        try:
-            return {run.label: finish(run) for run in runs}
-        finally:
-            for run in runs:
-                if run.process.poll() is None:
-                    run.process.kill()
-                    run.process.wait()
+                run.process.wait()
+        if self._tmp is not None:
+            self._tmp.cleanup()
+            self._tmp = None
+
+
+def run_all(binary: str, scans: dict[str, list[str]], cwd: Path) -> dict[str, str]:
+    """Run every scan at once (checkov's ~2 s start-up overlaps); label -> report text."""
+    with CheckovBatch(binary, scans, cwd) as batch:
+        return batch.reports()
