@@ -58,9 +58,11 @@ class Emulator:
         return client_env(self.endpoint)
 
     def is_alive(self) -> bool:
+        # /moto-api/config is tiny; /moto-api/data.json dumps every resource (megabytes once the
+        # managed IAM policies are loaded) and can take seconds.
         try:
-            with urllib.request.urlopen(f"{self.endpoint}/moto-api/data.json", timeout=2) as resp:
-                return resp.status == 200
+            with urllib.request.urlopen(f"{self.endpoint}/moto-api/config", timeout=5) as resp:
+                return 200 <= resp.status < 300
         except (OSError, urllib.error.URLError):
             return False
 
