@@ -62,6 +62,7 @@ def test_full_detail_when_it_fits(real_summary: PlanSummary) -> None:
 def test_degrades_step_by_step_and_always_fits(real_summary: PlanSummary) -> None:
     full = render_plan_markdown(real_summary)
     seen_levels = []
+    details_counts = []
     for max_chars in [len(full) - 1, *range(len(full) - 500, 0, -137)]:
         markdown = render_plan_markdown(real_summary, max_chars=max_chars, details_url="https://ci.example/run/1")
         assert len(markdown) <= max_chars, max_chars
@@ -74,8 +75,12 @@ def test_degrades_step_by_step_and_always_fits(real_summary: PlanSummary) -> Non
             assert "opens ingress" in markdown and "widens its policy" in markdown
             assert "https://ci.example/run/1" in markdown
             assert "left out" in markdown or "not listed" in markdown
+        details_counts.append(markdown.count("<details>"))
         if "```diff" in markdown:
             seen_levels.append("full")
+            if markdown.count("<details>") < full.count("<details>"):
+                # In between full and names-only: the first resources keep their diffs.
+                assert re.search(r"Attribute values of \d+ resources are left out", markdown)
         elif ": `tags`" in markdown or "`tags`" in markdown:
             seen_levels.append("keys")
         elif "`aws_s3_bucket.logs`" in markdown:
@@ -87,6 +92,9 @@ def test_degrades_step_by_step_and_always_fits(real_summary: PlanSummary) -> Non
     ranks = [order.index(level) for level in seen_levels]
     assert ranks == sorted(ranks)
     assert {"keys", "addresses", "counts"} <= set(seen_levels)
+    # Diffs are given up a few at a time, never all at once when some would fit.
+    assert details_counts == sorted(details_counts, reverse=True)
+    assert len(set(details_counts)) >= 4
 
 
 def test_big_plan_lists_what_fits_and_says_how_many_are_left_out() -> None:

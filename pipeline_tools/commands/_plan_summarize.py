@@ -46,29 +46,43 @@ def register(actions: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    import gc
+
     from pipeline_tools.errors import InputError
-    from pipeline_tools.plan.load import load_plan
-    from pipeline_tools.plan.model import summarize
 
     if args.template_dir is not None and not args.template_dir.is_dir():
         raise InputError(f"--template-dir {args.template_dir}: not a directory")
+    # One short-lived pass over a big, acyclic document: the cyclic garbage collector would only
+    # re-scan the whole parsed plan again and again (seconds on a 40 MB plan) and find nothing.
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        text = _summarize(args)
+    finally:
+        if was_enabled:
+            gc.enable()
+    sys.stdout.write(text)
+    sys.stdout.flush()
+    return 0
+
+
+def _summarize(args: argparse.Namespace) -> str:
+    from pipeline_tools.plan.load import load_plan
+    from pipeline_tools.plan.model import summarize
+
     summary = summarize(load_plan(args.plan))
     if args.format == "json":
         from pipeline_tools.render.json_output import render_plan_json
 
-        text = render_plan_json(summary)
-    elif args.format == "text":
+        return render_plan_json(summary)
+    if args.format == "text":
         import os
 
         from pipeline_tools.render.text import render_plan_text
 
         color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        text = render_plan_text(summary, color=color)
-    else:
-        text = _markdown(summary, args)
-    sys.stdout.write(text)
-    sys.stdout.flush()
-    return 0
+        return render_plan_text(summary, color=color)
+    return _markdown(summary, args)
 
 
 def _markdown(summary: object, args: argparse.Namespace) -> str:

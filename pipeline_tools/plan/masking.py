@@ -90,10 +90,11 @@ def sensitive_strings(value: Any, sensitive: Any) -> Iterable[str]:
             yield json.dumps(leaf)
 
 
-def collect_sensitive_strings(plan: dict[str, Any]) -> set[str]:
-    """Every sensitive value the plan carries in clear: resource attributes, outputs, variables."""
+def collect_sensitive_strings(plan: dict[str, Any], *, include_resources: bool = True) -> set[str]:
+    """Sensitive values the plan carries in clear: outputs and variables declared sensitive, and
+    (with ``include_resources``) resource attributes marked sensitive by their provider."""
     found: set[str] = set()
-    for key in ("resource_changes", "resource_drift"):
+    for key in ("resource_changes", "resource_drift") if include_resources else ():
         for entry in plan.get(key) or ():
             change = entry.get("change") or {}
             for value_key, mark_key in (("before", "before_sensitive"), ("after", "after_sensitive")):
@@ -128,9 +129,10 @@ SCRUB_MIN_LENGTH = 8
 def scrub(text: str, secrets: Iterable[str], *, min_length: int = SCRUB_MIN_LENGTH) -> str:
     """Defence in depth: replace any clear sensitive value that still made it into ``text``.
 
-    The summary never prints sensitive values in the first place (see :func:`masked`). Values
-    shorter than ``min_length`` are left alone: providers mark whole attributes sensitive (an SSM
-    parameter's value ``"beta"``), and masking every short word would garble addresses and names.
+    The summary never prints sensitive values in the first place (see :func:`masked`); this
+    catches what the user declared secret (sensitive variables and outputs) should it ever appear
+    elsewhere. Values shorter than ``min_length`` are left alone: masking every short word would
+    garble addresses and names.
     """
     for secret in sorted((s for s in secrets if len(s) >= min_length), key=len, reverse=True):
         if secret in text:

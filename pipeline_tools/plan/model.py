@@ -207,9 +207,12 @@ class PlanSummary:
         return self.counts.terraform_line()
 
     def sensitive_values(self) -> set[str]:
-        """The clear sensitive values of the plan, for the renderers' last-line-of-defence scrub."""
+        """Values declared secret (sensitive variables and outputs), for the renderers' last-line
+        scrub. Attributes that providers mark sensitive are masked by construction but not
+        scrubbed: an SSM parameter's value is always marked sensitive, and scrubbing ``platform``
+        everywhere because one parameter holds it would garble the summary."""
         if self._secrets is None:
-            self._secrets = collect_sensitive_strings(self._plan)
+            self._secrets = collect_sensitive_strings(self._plan, include_resources=False)
         return self._secrets
 
     def resources_by_action(self) -> list[tuple[str, list[ResourceChange]]]:

@@ -15,10 +15,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from pipeline_tools.plan.attributes import AttributeChange
 from pipeline_tools.plan.masking import scrub
 from pipeline_tools.plan.model import PlanSummary, ResourceChange
 from pipeline_tools.render._views import (
     ACTION_TITLES,
+    DETAILED_ACTIONS,
     code_span,
     escape_html,
     escape_markdown,
@@ -72,6 +74,7 @@ def _environment(template_dir: Path | None) -> Any:
 
 def _resource_view(resource: ResourceChange, level: str) -> dict[str, Any]:
     view: dict[str, Any] = {
+        "mode": level,
         "address": resource.address,
         "symbol": resource.symbol,
         "description": resource.description,
@@ -98,14 +101,18 @@ class _Renderer:
         self.summary = summary
         self.env_name = env_name
         self.details_url = details_url
+        self.max_chars = DEFAULT_MAX_CHARS
         self.template = _environment(template_dir).get_template(TEMPLATE_NAME)
 
     def render(self, level: str, *, resource_limit: int | None = None,
-               risk_limit: int | None = None) -> str:
+               risk_limit: int | None = None, detailed: set[int] | None = None) -> str:
+        """``detailed``: at the full level, the indexes (in display order) of the resources shown
+        with full diffs; the others get their changed attribute names. None: all of them."""
         summary = self.summary
         groups: list[_Group] = []
         shown = 0
         hidden_total = 0
+        summarized = 0
         if level != "counts":
             for action, resources in summary.resources_by_action():
                 group = _Group(action, ACTION_TITLES.get(action, action), len(resources))
@@ -113,11 +120,18 @@ class _Renderer:
                     if resource_limit is not None and shown >= resource_limit:
                         group.hidden += 1
                         continue
-                    group.resources.append(_resource_view(resource, level))
+                    mode = level
+                    if level == "full" and detailed is not None and shown not in detailed:
+                        mode = "keys"
+                        summarized += resource.action in DETAILED_ACTIONS
+                    group.resources.append(_resource_view(resource, mode))
                     shown += 1
                 hidden_total += group.hidden
                 groups.append(group)
         omitted = _OMITTED[level]
+        if summarized:
+            omitted = (f"Attribute values of {summarized} resources are left out to fit the size limit; "
+                       "their changed attribute names are listed.")
         if hidden_total:
             omitted = (f"{hidden_total} of {len(summary.resources)} resources are not listed "
                        "to fit the size limit.")
@@ -128,7 +142,7 @@ class _Renderer:
         flags = summary.risk_flags if risk_limit is None else summary.risk_flags[:risk_limit]
         if level == "full":
             drift_items = [{"address": item.address, "action": item.action,
-                            "attributes": [attr.path for attr in item.attributes]}
+                            "attributes": [_drift_line(attr) for attr in item.attributes]}
                            for item in summary.drift.relevant]
         elif level in ("keys", "addresses"):
             drift_items = [{"address": item.address, "action": item.action, "attributes": []}
@@ -158,6 +172,48 @@ class _Renderer:
         return scrub(text, summary.sensitive_values())
 
 
+def _mixed(renderer: _Renderer, summary: PlanSummary, room: int) -> str | None:
+    """The full level with diffs for as many resources as ``room`` extra characters allow."""
+    ordered = [resource for _, resources in summary.resources_by_action() for resource in resources]
+    detailable = [index for index, resource in enumerate(ordered) if resource.action in DETAILED_ACTIONS]
+    if not detailable:
+        return None
+    flagged = {flag.address for flag in summary.risk_flags}
+    costs = {}
+    for index in detailable:
+        resource = ordered[index]
+        full = _resource_view(resource, "full")
+        keys = _resource_view(resource, "keys")
+        # A details block costs its diff plus markup, minus the names-only line it replaces.
+        costs[index] = max(0, len(full["diff"]) + 2 * len(full["fence"]) + 100
+                           - sum(len(k) + 4 for k in keys["changed"]))
+    # Diffs of flagged resources first, then the smallest: the most diffs for the room. Taking a
+    # prefix of one fixed order means a smaller budget never shows more diffs than a bigger one.
+    priority = sorted(detailable, key=lambda i: (ordered[i].address not in flagged, costs[i], i))
+    budget = room
+    chosen: list[int] = []
+    for index in priority:
+        if costs[index] > budget:
+            break
+        budget -= costs[index]
+        chosen.append(index)
+    always = {index for index in range(len(ordered)) if index not in set(detailable)}
+    while chosen:
+        text = renderer.render("full", detailed=always | set(chosen))
+        if len(text) <= renderer.max_chars:
+            return text
+        # The estimate was optimistic: give up the last diffs and try again.
+        del chosen[-max(1, len(chosen) // 10):]
+    return None
+
+
+def _drift_line(attr: AttributeChange) -> str:
+    """``path: before -> after`` with masked values (what changed outside terraform)."""
+    before = "null" if attr.before is None else attr.before
+    after = "null" if attr.after is None else attr.after
+    return f"{attr.path}: {before} -> {after}"
+
+
 def _lower_bound(summary: PlanSummary) -> int:
     """A cheap lower bound of the size of the detailed levels: every address, once."""
     return sum(len(resource.address) + 12 for resource in summary.resources)
@@ -167,11 +223,20 @@ def render_plan_markdown(summary: PlanSummary, *, env: str | None = None, max_ch
                          template_dir: Path | None = None, details_url: str | None = None) -> str:
     """Markdown of ``summary`` in at most ``max_chars`` characters (see the module docstring)."""
     renderer = _Renderer(summary, env, template_dir, details_url)
+    renderer.max_chars = max_chars
     if _lower_bound(summary) <= max_chars:
-        for level in ("full", "keys", "addresses"):
-            text = renderer.render(level)
-            if len(text) <= max_chars:
-                return text
+        text = renderer.render("full")
+        if len(text) <= max_chars:
+            return text
+        keys_text = renderer.render("keys")
+        if len(keys_text) <= max_chars:
+            # Between the two: full diffs for the first resources (most consequential first), as
+            # many as the room left by the names-only rendering allows.
+            mixed = _mixed(renderer, summary, max_chars - len(keys_text))
+            return mixed if mixed is not None else keys_text
+        text = renderer.render("addresses")
+        if len(text) <= max_chars:
+            return text
     # Addresses only, as many as fit.
     base = renderer.render("addresses", resource_limit=0)
     if len(base) <= max_chars:
