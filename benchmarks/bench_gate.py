@@ -6,8 +6,9 @@ the gate's own work, parsing and evaluation, must stay small next to checkov's s
     .venv/bin/python benchmarks/bench_gate.py [--rounds 3] [PATH ...]
 
 PATHs default to this repository's terraform, environments and .github/workflows (those that
-exist). Runs alternate (checkov, gate, checkov, gate, ...) so machine load affects both alike;
-medians are printed.
+exist). Runs alternate (checkov, gate, checkov, gate, ...) so machine load affects both alike.
+The verdict uses the best (minimum) of the rounds, since load only ever adds time; medians and
+the gate's own work outside its checkov run (load-insensitive) are printed too.
 """
 
 from __future__ import annotations
@@ -66,14 +67,15 @@ def main() -> int:
             gate_times.append(elapsed)
             overheads.append(elapsed - json.loads(stdout)["timings"]["checkov"])
     bare_median, gate_median = statistics.median(bare_times), statistics.median(gate_times)
-    ratio = gate_median / bare_median
+    ratio = min(gate_times) / min(bare_times)
     print(f"paths: {' '.join(paths)}  rounds: {args.rounds}")
     verdict = "OK" if ratio <= TARGET_RATIO else "OVER"
     print(f"bare checkov -d (median): {bare_median:7.2f} s   runs: {_runs(bare_times)}")
     print(f"pipeline-tools gate     : {gate_median:7.2f} s   runs: {_runs(gate_times)}")
     overhead = statistics.median(overheads)
     print(f"gate work outside checkov (median): {overhead:.2f} s   runs: {_runs(overheads)}")
-    print(f"ratio gate/bare: {ratio:.3f} (target <= {TARGET_RATIO})  {verdict}")
+    print(f"ratio gate/bare, best of {args.rounds}: {ratio:.3f} (target <= {TARGET_RATIO})  {verdict}")
+    print(f"ratio gate/bare, medians: {gate_median / bare_median:.3f}")
     print(f"ratio (bare + gate's own work)/bare: {(bare_median + overhead) / bare_median:.3f}")
     return 0
 
