@@ -17,6 +17,13 @@ from pipeline_tools.gate.model import Finding, GateResult, Severity, Status
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT_KEY = "pipelineToolsFinding/v1"
+_INFORMATION_URI = {
+    "checkov": "https://www.checkov.io/",
+    "tfsec": "https://github.com/aquasecurity/tfsec",
+    "trivy": "https://trivy.dev/",
+    "zizmor": "https://docs.zizmor.sh/",
+    "actionlint": "https://github.com/rhysd/actionlint",
+}
 _LEVEL = {
     Severity.CRITICAL: "error",
     Severity.HIGH: "error",
@@ -66,7 +73,7 @@ def build_sarif(result: GateResult) -> dict[str, Any]:
         if key not in runs:
             runs[key] = {
                 "tool": {
-                    "driver": {"name": finding.tool, "informationUri": "https://github.com/", "rules": []}
+                    "driver": {"name": finding.tool, "rules": []}
                 },
                 "automationDetails": {"id": f"pipeline-tools-gate/{finding.tool}/{finding.category}/"},
                 "results": [],
@@ -78,6 +85,8 @@ def build_sarif(result: GateResult) -> dict[str, Any]:
                     }
                 },
             }
+            if finding.tool in _INFORMATION_URI:
+                runs[key]["tool"]["driver"]["informationUri"] = _INFORMATION_URI[finding.tool]
             if finding.tool == "pipeline-tools":
                 runs[key]["tool"]["driver"]["version"] = __version__
             rule_indexes[key] = {}
