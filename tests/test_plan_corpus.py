@@ -132,3 +132,39 @@ def test_json_diff_matches_statements_by_sid_and_containers_by_name() -> None:
     assert [(c.path, c.before, c.after) for c in changes] == [('[name="web"].image', "a:1", "a:2")]
     assert diff_json_strings("not json", "{}") is None
     assert diff_json_strings('{"a": 1}', '{"a": 1}') == []
+
+
+def test_text_is_coloured_only_on_a_terminal() -> None:
+    """stdout is a real pseudo-terminal here: colour; piped (run_cli): none; NO_COLOR: none."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    def on_tty(extra_env: dict[str, str]) -> str:
+        main, secondary = pty.openpty()
+        env = {key: value for key, value in os.environ.items() if key != "NO_COLOR"}
+        env.update({"TERM": "xterm", **extra_env})
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline_tools", "plan", "summarize",
+             str(CORPUS / "action_reason__plan.json"), "--format", "text"],
+            stdout=secondary, stderr=subprocess.PIPE, env=env)
+        os.close(secondary)
+        chunks = []
+        while True:
+            try:
+                chunk = os.read(main, 65536)
+            except OSError:
+                break
+            if not chunk:
+                break
+            chunks.append(chunk)
+        process.wait(timeout=60)
+        os.close(main)
+        assert process.returncode == 0
+        return b"".join(chunks).decode()
+
+    assert "\033[" in on_tty({})
+    assert "\033[" not in on_tty({"NO_COLOR": "1"})
+    piped = run_cli("plan", "summarize", str(CORPUS / "action_reason__plan.json"), "--format", "text")
+    assert piped.returncode == 0 and "\033[" not in piped.stdout
