@@ -113,3 +113,15 @@ def test_load_plan_raises_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="resource_changes is not a list"):
         load_plan(str(broken))
     assert load_plan(str(CORPUS / "basic__plan.json"))["format_version"] == "0.1"
+
+
+def test_malformed_structures(tmp_path: Path) -> None:
+    deep = tmp_path / "deep.json"
+    deep.write_text("[" * 100_000 + "]" * 100_000)
+    assert "nested too deeply" in _summarize_file(deep)
+    bad_entry = tmp_path / "entry.json"
+    bad_entry.write_text('{"format_version": "1.2", "resource_changes": [{"address": "a.b"}]}')
+    assert "resource_changes[0] is not a resource change" in _summarize_file(bad_entry)
+    bad_outputs = tmp_path / "outputs.json"
+    bad_outputs.write_text('{"format_version": "1.2", "resource_changes": [], "output_changes": []}')
+    assert "output_changes is not an object" in _summarize_file(bad_outputs)

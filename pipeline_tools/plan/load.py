@@ -52,6 +52,8 @@ def parse_plan(data: bytes, name: str = "plan") -> dict[str, Any]:
         document = json.loads(data)
     except UnicodeDecodeError:
         raise InputError(f"{name}: is not text, expected the JSON of a plan") from None
+    except RecursionError:
+        raise InputError(f"{name}: JSON nested too deeply to be a terraform plan") from None
     except json.JSONDecodeError as exc:
         hint = " (the file looks truncated)" if exc.pos >= len(data.rstrip()) else ""
         raise InputError(
@@ -80,6 +82,17 @@ def _check_is_plan(document: dict[str, Any], name: str) -> None:
         )
     if not any(key in document for key in ("planned_values", "resource_changes", "configuration")):
         raise InputError(f"{name}: is JSON but not a terraform plan (no planned_values or resource_changes)")
-    changes = document.get("resource_changes", [])
-    if not isinstance(changes, list):
-        raise InputError(f"{name}: resource_changes is not a list")
+    for key in ("resource_changes", "resource_drift"):
+        entries = document.get(key)
+        if entries is None:
+            continue
+        if not isinstance(entries, list):
+            raise InputError(f"{name}: {key} is not a list")
+        for index, entry in enumerate(entries):
+            change = entry.get("change") if isinstance(entry, dict) else None
+            if not isinstance(change, dict) or not isinstance(change.get("actions", []), list):
+                raise InputError(f"{name}: {key}[{index}] is not a resource change "
+                                 "(an object with a change and its actions)")
+    for key in ("output_changes", "variables"):
+        if document.get(key) is not None and not isinstance(document[key], dict):
+            raise InputError(f"{name}: {key} is not an object")
