@@ -129,10 +129,15 @@ resource "aws_iam_role_policy" "plan_state" {
         Resource = "${var.state_bucket_arn}/${each.value.state_key_prefix}*.tflock"
       },
       {
+        # The state bucket encrypts each object under its own ARN (no S3 Bucket Key), so this
+        # role can decrypt its environment's state only, although ReadOnlyAccess reads any object.
         Sid      = "StateKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
         Resource = var.state_kms_key_arn
+        Condition = {
+          StringLike = { "kms:EncryptionContext:aws:s3:arn" = "${var.state_bucket_arn}/${each.value.state_key_prefix}*" }
+        }
       },
       ], var.lock_table_arn == null ? [] : [{
         Sid      = "LockTable"
@@ -212,10 +217,15 @@ resource "aws_iam_role_policy" "apply_state" {
         Resource = "${var.state_bucket_arn}/${each.value.state_key_prefix}*"
       },
       {
+        # The state bucket encrypts each object under its own ARN (no S3 Bucket Key), so this
+        # role can decrypt its environment's state only, although ReadOnlyAccess reads any object.
         Sid      = "StateKey"
         Effect   = "Allow"
         Action   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey"]
         Resource = var.state_kms_key_arn
+        Condition = {
+          StringLike = { "kms:EncryptionContext:aws:s3:arn" = "${var.state_bucket_arn}/${each.value.state_key_prefix}*" }
+        }
       },
       ], var.lock_table_arn == null ? [] : [{
         Sid      = "LockTable"

@@ -184,7 +184,10 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "state" {
       sse_algorithm     = "aws:kms"
       kms_master_key_id = aws_kms_key.this.arn
     }
-    bucket_key_enabled = true
+    # No S3 Bucket Key: each object is then encrypted under its own ARN as KMS encryption
+    # context, so kms:Decrypt can be limited to one environment's state prefix (github-oidc plan
+    # roles). State traffic is small, the extra KMS requests cost next to nothing.
+    bucket_key_enabled = false
   }
 }
 
