@@ -378,3 +378,11 @@ def test_cli_malformed_baseline_is_refused_without_writing(cli, tmp_path):
     assert_one_line_error(result, code=2)
     assert "has no 'fingerprint'" in result.stderr
     assert not (repo / "out.sarif").exists()
+
+
+def test_sarif_paths_relative_to_a_scanned_directory_become_repository_paths(tmp_path):
+    (tmp_path / "environments" / "dev").mkdir(parents=True)
+    (tmp_path / "environments" / "dev" / "main.tf").write_text("# scanned by tfsec from environments/dev\n")
+    resolve = PathResolver(tmp_path, search_dirs=[tmp_path / "environments" / "dev"])
+    findings = parse_sarif(_load("tfsec_v1.28.14_aws_results.sarif"), resolve=resolve, table=default_table())
+    assert {f.file for f in findings} == {"environments/dev/main.tf"}

@@ -13,8 +13,11 @@ from urllib.parse import unquote, urlparse
 
 
 class PathResolver:
-    def __init__(self, repo_root: Path) -> None:
+    def __init__(self, repo_root: Path, search_dirs: list[Path] | None = None) -> None:
         self.repo_root = repo_root.resolve()
+        # Where a relative path that is not relative to the root may be relative to instead (the
+        # directories the gate was asked to scan: tools report paths relative to their target).
+        self.search_dirs = [d.resolve() for d in search_dirs or [] if d.is_dir()]
         self._cache: dict[str, str] = {}
 
     def __call__(self, reported: str | None, *, base: Path | None = None) -> str:
@@ -48,4 +51,13 @@ class PathResolver:
                 return candidate.relative_to(self.repo_root).as_posix()
             except ValueError:
                 return candidate.as_posix()
-        return PurePosixPath(text.lstrip("/")).as_posix().removeprefix("./")
+        relative = PurePosixPath(text.lstrip("/")).as_posix().removeprefix("./")
+        if not (self.repo_root / relative).exists():
+            for directory in self.search_dirs:
+                candidate = directory / relative
+                if candidate.exists():
+                    try:
+                        return candidate.resolve().relative_to(self.repo_root).as_posix()
+                    except ValueError:
+                        continue
+        return relative

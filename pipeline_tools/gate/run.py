@@ -252,7 +252,7 @@ def run_gate(request: GateRequest) -> GateResult:
                 raise InputError(f"plan {request.plan} is not 'terraform show -json' output")
 
         table = default_table()
-        resolve = PathResolver(repo_root)
+        resolve = PathResolver(repo_root, search_dirs=[p.resolve() for p in request.paths])
         findings: list[Finding] = []
         inline = InlineCommentReader(repo_root)
         for path in request.tfsec_json:
