@@ -168,3 +168,52 @@ def test_the_generator_does_put_secrets_in_plans() -> None:
 
     collect()
     assert any(seen)
+
+
+_json = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
+                     lambda children: st.one_of(st.lists(children, max_size=3),
+                                                st.dictionaries(st.text(max_size=4), children, max_size=3)),
+                     max_leaves=10)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.fixed_dictionaries(
+    {"address": st.text(max_size=8), "mode": st.sampled_from(["managed", "data"]),
+     "type": st.sampled_from(["aws_s3_bucket", "aws_security_group", "aws_iam_policy"]),
+     "change": st.fixed_dictionaries({"actions": st.lists(st.sampled_from(
+         ["create", "update", "delete", "read", "no-op", "forget"]), max_size=2)},
+         optional={"before": _json, "after": _json, "after_unknown": _json,
+                   "before_sensitive": _json, "after_sensitive": _json, "replace_paths": _json,
+                   "importing": _json})},
+    optional={"previous_address": _json, "action_reason": _json}), max_size=4),
+    st.dictionaries(st.text(max_size=4), st.fixed_dictionaries(
+        {"actions": st.lists(st.sampled_from(["create", "update", "delete"]), min_size=1, max_size=1)},
+        optional={"before": _json, "after": _json, "after_unknown": _json,
+                  "before_sensitive": _json, "after_sensitive": _json}), max_size=2))
+def test_odd_but_loadable_plans_never_crash(changes: list[dict[str, Any]],
+                                            outputs: dict[str, Any]) -> None:
+    """Whatever values a loadable plan holds, every format renders (no internal error)."""
+    from pipeline_tools.plan.load import parse_plan
+
+    plan = parse_plan(json.dumps({"format_version": "1.2", "resource_changes": changes,
+                                  "output_changes": outputs}).encode())
+    rendered = _render_all(plan)
+    assert all(isinstance(text, str) for text in rendered.values())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.dictionaries(st.sampled_from(
+    ["planned_values", "output_changes", "variables", "configuration", "relevant_attributes",
+     "checks", "deferred_changes", "resource_drift", "errored", "complete", "applyable",
+     "terraform_version"]), _json, max_size=6))
+def test_odd_top_level_fields_are_bad_input_or_fine(fields: dict[str, Any]) -> None:
+    """Any top-level field of any JSON type: exit-2 material (InputError) or a summary."""
+    from pipeline_tools.errors import InputError
+    from pipeline_tools.plan.load import parse_plan
+
+    document = {"format_version": "1.2", "resource_changes": [], **fields}
+    try:
+        plan = parse_plan(json.dumps(document).encode())
+    except InputError:
+        return
+    assert all(isinstance(text, str) for text in _render_all(plan).values())

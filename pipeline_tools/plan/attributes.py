@@ -45,7 +45,9 @@ class AttributeChange:
         return "changed"
 
 
-def join_path(path: str, key: str | int) -> str:
+def join_path(path: str, key: Any) -> str:
+    if isinstance(key, bool) or not isinstance(key, int | str):
+        key = json.dumps(key)
     if isinstance(key, int):
         return f"{path}[{key}]"
     if path and not key.replace("_", "a").replace("-", "a").isalnum():

@@ -45,8 +45,9 @@ def summarize_drift(plan: dict[str, Any]) -> DriftSummary:
     summary = DriftSummary()
     relevant_paths: dict[str, list[str]] = {}
     for item in plan.get("relevant_attributes") or ():
-        if isinstance(item, dict) and isinstance(item.get("resource"), str):
-            relevant_paths.setdefault(item["resource"], []).append(format_path(item.get("attribute") or []))
+        if isinstance(item, dict) and isinstance(item.get("resource"), str) \
+                and isinstance(item.get("attribute"), list):
+            relevant_paths.setdefault(item["resource"], []).append(format_path(item["attribute"]))
     for entry in plan.get("resource_drift") or ():
         change = entry.get("change") or {}
         actions = tuple(change.get("actions") or ())

@@ -82,6 +82,11 @@ def _check_is_plan(document: dict[str, Any], name: str) -> None:
         )
     if not any(key in document for key in ("planned_values", "resource_changes", "configuration")):
         raise InputError(f"{name}: is JSON but not a terraform plan (no planned_values or resource_changes)")
+    _check_shapes(document, name)
+
+
+def _check_shapes(document: dict[str, Any], name: str) -> None:
+    """The containers the summary walks have the shapes terraform writes (no internal errors)."""
     for key in ("resource_changes", "resource_drift"):
         entries = document.get(key)
         if entries is None:
@@ -93,6 +98,21 @@ def _check_is_plan(document: dict[str, Any], name: str) -> None:
             if not isinstance(change, dict) or not isinstance(change.get("actions", []), list):
                 raise InputError(f"{name}: {key}[{index}] is not a resource change "
                                  "(an object with a change and its actions)")
-    for key in ("output_changes", "variables"):
+    for key in ("output_changes", "variables", "planned_values", "configuration"):
         if document.get(key) is not None and not isinstance(document[key], dict):
             raise InputError(f"{name}: {key} is not an object")
+    for key in ("output_changes", "variables"):
+        for item_name, item in (document.get(key) or {}).items():
+            if not isinstance(item, dict):
+                raise InputError(f"{name}: {key}.{item_name} is not an object")
+    for key in ("relevant_attributes", "checks", "deferred_changes"):
+        value = document.get(key)
+        if value is not None and not (isinstance(value, list) and all(isinstance(i, dict) for i in value)):
+            raise InputError(f"{name}: {key} is not a list of objects")
+    outputs = (document.get("planned_values") or {}).get("outputs")
+    if outputs is not None and not (
+            isinstance(outputs, dict) and all(isinstance(o, dict) for o in outputs.values())):
+        raise InputError(f"{name}: planned_values.outputs is not an object of outputs")
+    root = (document.get("configuration") or {}).get("root_module")
+    if root is not None and not (isinstance(root, dict) and isinstance(root.get("variables") or {}, dict)):
+        raise InputError(f"{name}: configuration.root_module is not a module")

@@ -252,6 +252,15 @@ def _action_of(actions: tuple[str, ...]) -> tuple[str, str | None]:
     return "+".join(actions) or "no-op", None
 
 
+def _text(value: Any) -> str | None:
+    """A string field of the plan, or None when absent or not a string (never trust shapes)."""
+    return value if isinstance(value, str) else None
+
+
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
 def _resource(entry: dict[str, Any], change: dict[str, Any], actions: tuple[str, ...]) -> ResourceChange:
     action, order = _action_of(actions)
     importing = change.get("importing")
@@ -261,16 +270,16 @@ def _resource(entry: dict[str, Any], change: dict[str, Any], actions: tuple[str,
         mode=str(entry.get("mode", "managed")),
         type=str(entry.get("type", "")),
         name=str(entry.get("name", "")),
-        module_address=entry.get("module_address"),
+        module_address=_text(entry.get("module_address")),
         actions=actions,
         action=action,
         replace_order=order,
-        previous_address=entry.get("previous_address"),
+        previous_address=_text(entry.get("previous_address")),
         importing_id=import_id if isinstance(import_id, str) else None,
         importing=importing is not None,
-        action_reason=entry.get("action_reason"),
-        deposed=entry.get("deposed"),
-        replace_paths=[format_path(p) for p in change.get("replace_paths") or () if isinstance(p, list)],
+        action_reason=_text(entry.get("action_reason")),
+        deposed=_text(entry.get("deposed")),
+        replace_paths=[format_path(p) for p in _list(change.get("replace_paths")) if isinstance(p, list)],
         _change=change,
     )
 
@@ -332,7 +341,7 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
         actions = tuple(change.get("actions") or ("no-op",))
         mode = entry.get("mode", "managed")
         importing = change.get("importing") is not None
-        previous = entry.get("previous_address")
+        previous = _text(entry.get("previous_address"))
         moved = bool(previous) and previous != entry.get("address")
         counts.count(actions, mode=mode, importing=importing, moved=moved)
         if actions == ("no-op",) and not importing and not moved:
