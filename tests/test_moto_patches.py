@@ -207,13 +207,21 @@ def test_cloudfront_distribution_reads_back_as_created(patched, stock):
             "ViewerCertificate": {"CloudFrontDefaultCertificate": True},
         })["Distribution"]
         config = cloudfront.get_distribution_config(Id=created["Id"])["DistributionConfig"]
+        custom_domain = cloudfront.create_distribution(DistributionConfig={
+            "CallerReference": unique("ref"), "Comment": "", "Enabled": True,
+            "Aliases": {"Quantity": 1, "Items": ["app.example.com"]},
+            "Origins": config["Origins"], "DefaultCacheBehavior": config["DefaultCacheBehavior"],
+            "ViewerCertificate": {"ACMCertificateArn": "arn:aws:acm:us-east-1:123456789012:certificate/x",
+                                  "SSLSupportMethod": "sni-only", "MinimumProtocolVersion": "TLSv1.2_2021"},
+        })["Distribution"]["DistributionConfig"]["ViewerCertificate"]
         return (config["Origins"]["Items"][0].get("OriginAccessControlId") == oac,
                 "ForwardedValues" in config["DefaultCacheBehavior"],
-                config["ViewerCertificate"].get("SSLSupportMethod"))
+                config["ViewerCertificate"].get("SSLSupportMethod"),
+                custom_domain["CloudFrontDefaultCertificate"])
 
     fixed, gap = both(patched, stock, scenario)
-    assert fixed == (True, False, None)
-    assert gap == (False, True, "sni-only")
+    assert fixed == (True, False, None, False)
+    assert gap == (False, True, "sni-only", True)
 
 
 def test_cloudfront_origin_access_identity(patched, stock):
@@ -342,14 +350,18 @@ def test_elasticache_replication_group_has_member_clusters(patched, stock):
         elasticache.create_replication_group(
             ReplicationGroupId=group_id, ReplicationGroupDescription="t", Engine="redis",
             CacheNodeType="cache.t4g.micro", NumCacheClusters=2, CacheSubnetGroupName=subnet_group,
-            AutomaticFailoverEnabled=True, MultiAZEnabled=True)
+            AutomaticFailoverEnabled=True, MultiAZEnabled=True, SecurityGroupIds=["sg-12345678"])
         members = elasticache.describe_replication_groups(
             ReplicationGroupId=group_id)["ReplicationGroups"][0]["MemberClusters"]
-        clusters = outcome(lambda: [c["ReplicationGroupId"] for c in elasticache.describe_cache_clusters(
-            CacheClusterId=members[0])["CacheClusters"]])
+        def member_view() -> object:
+            found = elasticache.describe_cache_clusters(CacheClusterId=members[0])["CacheClusters"]
+            return [(c["ReplicationGroupId"], [g["SecurityGroupId"] for g in c.get("SecurityGroups", [])])
+                    for c in found]
+
+        clusters = outcome(member_view)
         elasticache.delete_replication_group(ReplicationGroupId=group_id)
         after_delete = outcome(lambda: elasticache.describe_replication_groups(ReplicationGroupId=group_id))
-        return len(members), clusters == [group_id], after_delete
+        return len(members), clusters == [(group_id, ["sg-12345678"])], after_delete
 
     fixed, gap = both(patched, stock, scenario)
     assert fixed == (2, True, "error ReplicationGroupNotFoundFault")
@@ -421,6 +433,49 @@ def test_s3_delete_marker_versions_can_be_deleted(patched, stock):
     fixed, gap = both(patched, stock, scenario)
     assert fixed == "deleted"
     assert gap == "error 500"
+
+
+# --- EC2 and Lambda ----------------------------------------------------------------------------
+
+def test_ec2_group_rule_keeps_its_description(patched, stock):
+    def scenario(server: Emulator) -> object:
+        ec2 = client(server, "ec2")
+        vpc = ec2.create_vpc(CidrBlock="10.8.0.0/16")["Vpc"]["VpcId"]
+        alb, tasks = (
+            ec2.create_security_group(GroupName=unique(name), Description=name, VpcId=vpc)["GroupId"]
+            for name in ("alb", "tasks"))
+        ec2.authorize_security_group_ingress(GroupId=tasks, IpPermissions=[{
+            "IpProtocol": "tcp", "FromPort": 8080, "ToPort": 8080,
+            "UserIdGroupPairs": [{"GroupId": alb, "Description": "Container port from the load balancer"}]}])
+        rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [tasks]}])
+        return [r.get("Description") for r in rules["SecurityGroupRules"] if not r["IsEgress"]]
+
+    assert both(patched, stock, scenario) == (["Container port from the load balancer"], [None])
+
+
+def test_lambda_keeps_its_dead_letter_config(patched, stock):
+    import io
+    import zipfile
+
+    def scenario(server: Emulator) -> object:
+        iam, lambda_client, sqs = client(server, "iam"), client(server, "lambda"), client(server, "sqs")
+        role = iam.create_role(RoleName=unique("fn"), AssumeRolePolicyDocument=json.dumps({
+            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sts:AssumeRole",
+                                                   "Principal": {"Service": "lambda.amazonaws.com"}}]}))
+        queue_url = sqs.create_queue(QueueName=unique("dlq"))["QueueUrl"]
+        queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[
+            "Attributes"]["QueueArn"]
+        package = io.BytesIO()
+        with zipfile.ZipFile(package, "w") as archive:
+            archive.writestr("handler.py", "def handler(event, context):\n    return None\n")
+        name = unique("fn")
+        lambda_client.create_function(FunctionName=name, Runtime="python3.12", Role=role["Role"]["Arn"],
+                                      Handler="handler.handler", Code={"ZipFile": package.getvalue()},
+                                      DeadLetterConfig={"TargetArn": queue_arn})
+        config = lambda_client.get_function_configuration(FunctionName=name)
+        return config.get("DeadLetterConfig", {}).get("TargetArn") == queue_arn
+
+    assert both(patched, stock, scenario) == (True, False)
 
 
 # --- the registry itself -------------------------------------------------------------------------

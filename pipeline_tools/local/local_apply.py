@@ -56,9 +56,10 @@ LOCAL_VARS: dict[str, dict[str, str]] = {
     # The emulator is thrown away after the run: let destroy delete the state, artifacts and log
     # buckets although they hold objects (the committed default keeps them).
     BOOTSTRAP: {"force_destroy": "true"},
-    "dev": {"local_emulator": "true"},
-    "staging": {"local_emulator": "true"},
-    "prod": {"local_emulator": "true"},
+    # Turns off deletion protection and lets buckets, the zone and secrets go at destroy time.
+    "dev": {"allow_destroy": "true"},
+    "staging": {"allow_destroy": "true"},
+    "prod": {"allow_destroy": "true"},
 }
 
 T = TypeVar("T")
@@ -76,7 +77,11 @@ class StepPrinter:
     def step(self, title: str, action: Callable[[], T]) -> T:
         self.say(f"==> {title}")
         started = time.monotonic()
-        result = action()
+        try:
+            result = action()
+        except Exception:
+            self.say(f"    failed after {time.monotonic() - started:.1f} s")
+            raise
         elapsed = time.monotonic() - started
         self.timings.append((title, elapsed))
         if isinstance(result, str) and result:
@@ -129,9 +134,13 @@ class LocalRun:
         return Terraform(self.root_dir(name), env=env)
 
     def var_args(self, name: str) -> list[str]:
-        declared = declared_variables(self.root_dir(name))
-        return [f"-var={key}={value}" for key, value in LOCAL_VARS.get(name, {}).items()
-                if key in declared]
+        wanted = LOCAL_VARS.get(name, {})
+        missing = sorted(set(wanted) - declared_variables(self.root_dir(name)))
+        if missing:
+            # Silently skipping one would leave protections on and the destroy would fail late.
+            raise InputError(f"environments/{name} does not declare {', '.join(missing)}, "
+                             "which the local run sets (see docs/local-aws.md)")
+        return [f"-var={key}={value}" for key, value in wanted.items()]
 
     def s3(self) -> Any:
         import boto3
@@ -161,15 +170,14 @@ class LocalRun:
         return f"started moto server at {self.emulator.endpoint} (log: {state_dir / 'emulator.log'})"
 
     def create_seed_bucket(self) -> str:
-        from botocore.exceptions import BotoCoreError, ClientError
-
         client = self.s3()
-        try:
+
+        def create() -> None:
             client.create_bucket(Bucket=SEED_BUCKET)
             client.put_bucket_versioning(Bucket=SEED_BUCKET,
                                          VersioningConfiguration={"Status": "Enabled"})
-        except (BotoCoreError, ClientError) as exc:
-            raise ExternalError(f"cannot create the seed state bucket: {redact(str(exc))}") from None
+
+        aws_call("create the seed state bucket", create)
         return f"s3://{SEED_BUCKET} holds bootstrap's state"
 
     def apply_root(self, name: str, bucket: str) -> dict[str, Any]:
@@ -181,8 +189,20 @@ class LocalRun:
             "use_path_style": "true",
         })
         self.applied.append(name)
-        tf.apply(None, *self.var_args(name))
+        self.run_logged(tf, name, "apply",
+                        ["apply", "-input=false", "-no-color", "-auto-approve", *self.var_args(name)])
         return tf.output_json()
+
+    def run_logged(self, tf: Any, name: str, verb: str, args: list[str]) -> None:
+        """Run terraform; on failure keep the whole output in a log and report every error."""
+        completed = tf.run(args, check=False)
+        if completed.returncode == 0:
+            return
+        log = self.workdir / f"{name}-{verb}.log"
+        log.write_text(redact((completed.stdout or "") + (completed.stderr or "")))
+        raise ExternalError(f"terraform {verb} of environments/{name} failed: "
+                            f"{terraform_errors(completed.stderr or completed.stdout or '')} "
+                            f"(full output: {log})")
 
     def apply_bootstrap(self) -> str:
         self.bootstrap_outputs = self.apply_root(BOOTSTRAP, SEED_BUCKET)
@@ -213,7 +233,8 @@ class LocalRun:
             return f"{self.env} deploys no Lambda package; nothing to upload"
         archive = self.workdir / "deployer.zip"
         how = build_deployer_package(archive)
-        self.s3().upload_file(str(archive), self.artifacts_bucket, key)
+        aws_call("upload the deployer package",
+                 lambda: self.s3().upload_file(str(archive), self.artifacts_bucket, key))
         return f"{how}; uploaded to s3://{self.artifacts_bucket}/{key}"
 
     def apply_env(self) -> str:
@@ -244,16 +265,21 @@ class LocalRun:
         return "no changes"
 
     def destroy_root(self, name: str) -> str:
-        self.terraform(name).destroy(*self.var_args(name))
+        self.run_logged(self.terraform(name), name, "destroy",
+                        ["destroy", "-input=false", "-no-color", "-auto-approve", *self.var_args(name)])
         self.applied.remove(name)
         return f"{name} destroyed"
 
     def delete_seed_bucket(self) -> str:
         client = self.s3()
-        versions = client.list_object_versions(Bucket=SEED_BUCKET)
-        for item in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
-            client.delete_object(Bucket=SEED_BUCKET, Key=item["Key"], VersionId=item["VersionId"])
-        client.delete_bucket(Bucket=SEED_BUCKET)
+
+        def delete() -> None:
+            versions = client.list_object_versions(Bucket=SEED_BUCKET)
+            for item in versions.get("Versions", []) + versions.get("DeleteMarkers", []):
+                client.delete_object(Bucket=SEED_BUCKET, Key=item["Key"], VersionId=item["VersionId"])
+            client.delete_bucket(Bucket=SEED_BUCKET)
+
+        aws_call("delete the seed state bucket", delete)
         return f"s3://{SEED_BUCKET} deleted"
 
     def stop_emulator(self) -> str:
@@ -284,11 +310,54 @@ class LocalRun:
         step(f"apply environments/{self.env}", self.apply_env)
 
     def down(self) -> None:
+        """Destroy what was applied (ENV, then bootstrap), delete the seed bucket, stop the emulator.
+
+        Every step is attempted even after one fails, so a failed destroy never leaves a moto
+        process behind; the first failure is raised at the end.
+        """
         step = self.printer.step
-        for name in reversed(list(self.applied)):
-            step(f"destroy environments/{name}", lambda name=name: self.destroy_root(name))
-        step("delete the seed bucket", self.delete_seed_bucket)
-        step("stop the emulator", self.stop_emulator)
+        failure: PipelineError | None = None
+        try:
+            for name in reversed(list(self.applied)):
+                try:
+                    step(f"destroy environments/{name}", lambda name=name: self.destroy_root(name))
+                except PipelineError as exc:
+                    failure = failure or exc
+            if self.emulator is not None:
+                try:
+                    step("delete the seed bucket", self.delete_seed_bucket)
+                except PipelineError as exc:
+                    failure = failure or exc
+        finally:
+            step("stop the emulator", self.stop_emulator)
+        if failure is not None:
+            raise failure
+
+
+def aws_call(what: str, action: Callable[[], T]) -> T:
+    """Run a boto3 call; turn its failure into one ExternalError line (secrets masked)."""
+    from boto3.exceptions import Boto3Error
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        return action()
+    except (BotoCoreError, ClientError, Boto3Error) as exc:
+        raise ExternalError(f"cannot {what}: {redact(str(exc))}") from None
+
+
+def terraform_errors(output: str, limit: int = 12) -> str:
+    """Every ``Error:`` summary with the resource it concerns, on one line, secrets masked."""
+    lines = [line.strip(" │╷╵") for line in output.splitlines()]
+    errors: list[str] = []
+    for index, line in enumerate(lines):
+        if line.startswith("Error:"):
+            where = next((candidate.strip() for candidate in lines[index + 1:index + 12]
+                          if candidate.strip().startswith("with ")), "")
+            errors.append(f"{line} [{where.removeprefix('with ').rstrip(',')}]" if where else line)
+    text = "; ".join(errors[:limit]) or " ".join(line for line in lines if line)[-600:]
+    if len(errors) > limit:
+        text += f"; and {len(errors) - limit} more"
+    return redact(text)
 
 
 def _output(outputs: dict[str, Any], name: str) -> Any:

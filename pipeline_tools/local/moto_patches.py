@@ -240,6 +240,8 @@ def cloudfront_distribution_read_back() -> None:
     * ``ViewerCertificate.SSLSupportMethod`` defaults to ``sni-only`` even with the CloudFront
       default certificate; AWS returns no SSLSupportMethod unless an ACM or IAM certificate is
       used.
+    * ``ViewerCertificate.CloudFrontDefaultCertificate`` defaults to true even when an ACM
+      certificate is given (custom domain); AWS returns false and CertificateSource ``acm``.
     """
     from moto.cloudfront import models
 
@@ -261,9 +263,12 @@ def cloudfront_distribution_read_back() -> None:
 
     def certificate_init(self: models.ViewerCertificate, config: dict) -> None:
         original_certificate_init(self, config)
-        if not config.get("SSLSupportMethod") and not (
-                config.get("ACMCertificateArn") or config.get("IAMCertificateId")):
+        own_certificate = config.get("ACMCertificateArn") or config.get("IAMCertificateId")
+        if not config.get("SSLSupportMethod") and not own_certificate:
             self.ssl_support_method = None
+        if own_certificate and "CloudFrontDefaultCertificate" not in config:
+            self.cloud_front_default_certificate = False
+            self.certificate_source = "acm" if config.get("ACMCertificateArn") else "iam"
 
     models.Origin.__init__ = origin_init
     models.DefaultCacheBehaviour.__init__ = behaviour_init
@@ -411,6 +416,9 @@ def elasticache_replication_group_members() -> None:
             # them there too); without them at_rest_encryption_enabled forces a replacement.
             member.at_rest_encryption_enabled = group.at_rest_encryption_enabled
             member.transit_encryption_enabled = group.transit_encryption_enabled
+            # ...and the security groups, as CacheCluster.SecurityGroups memberships.
+            member.security_groups = [{"SecurityGroupId": group_id, "Status": "active"}
+                                      for group_id in kwargs.get("security_group_ids") or []]
         return group
 
     original_delete_group = ElastiCacheBackend.delete_replication_group
@@ -752,3 +760,62 @@ def cloudfront_cache_and_response_headers_policies() -> None:
     """
     _cloudfront_policy_api("CachePolicy", "cache-policy")
     _cloudfront_policy_api("ResponseHeadersPolicy", "response-headers-policy")
+
+
+# --- EC2 ---------------------------------------------------------------------------------------
+
+@patch("ec2-group-rule-description")
+def ec2_group_rule_description() -> None:
+    """Security group rules that reference another group keep their description.
+
+    Gap: ``SecurityGroupRule.description`` returns only the CIDR range's description; for a rule
+    referencing another security group the description is stored with the group pair and never
+    returned by DescribeSecurityGroupRules, so every ``aws_vpc_security_group_ingress_rule`` /
+    ``egress_rule`` with ``referenced_security_group_id`` and a description plans an update on
+    every plan. AWS returns the rule's Description whatever its target
+    (https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_SecurityGroupRule.html).
+    """
+    from moto.ec2.models.security_groups import SecurityGroupRule
+
+    def description(self: SecurityGroupRule) -> str | None:
+        return self.ip_range.get("Description") or (self.source_group or {}).get("Description")
+
+    SecurityGroupRule.description = property(description)
+
+
+# --- Lambda ------------------------------------------------------------------------------------
+
+@patch("lambda-dead-letter-config")
+def lambda_dead_letter_config() -> None:
+    """Functions keep and return their ``DeadLetterConfig``.
+
+    Gap: moto drops ``DeadLetterConfig`` on CreateFunction and UpdateFunctionConfiguration, so
+    ``aws_lambda_function`` with a ``dead_letter_config`` block plans to add it on every plan.
+    AWS stores the target ARN and returns it in the function configuration
+    (https://docs.aws.amazon.com/lambda/latest/api/API_DeadLetterConfig.html).
+    """
+    from moto.awslambda.models import LambdaFunction
+
+    original_init = LambdaFunction.__init__
+    original_configuration = LambdaFunction.get_configuration
+    original_update = LambdaFunction.update_configuration
+
+    def init(self: LambdaFunction, account_id: str, spec: dict, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        original_init(self, account_id, spec, *args, **kwargs)
+        self.dead_letter_config = spec.get("DeadLetterConfig") or None
+
+    def get_configuration(self: LambdaFunction, *args, **kwargs) -> dict:  # type: ignore[no-untyped-def]
+        config = original_configuration(self, *args, **kwargs)
+        dead_letter = getattr(self, "dead_letter_config", None)
+        if dead_letter and dead_letter.get("TargetArn"):
+            config["DeadLetterConfig"] = {"TargetArn": dead_letter["TargetArn"]}
+        return config
+
+    def update_configuration(self: LambdaFunction, config_updates: dict) -> dict:
+        if "DeadLetterConfig" in config_updates:
+            self.dead_letter_config = config_updates["DeadLetterConfig"] or None
+        return original_update(self, config_updates)
+
+    LambdaFunction.__init__ = init
+    LambdaFunction.get_configuration = get_configuration
+    LambdaFunction.update_configuration = update_configuration
