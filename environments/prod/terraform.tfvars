@@ -1,0 +1,45 @@
+# prod: three AZs with a NAT gateway each, Multi-AZ PostgreSQL behind RDS Proxy with deletion
+# protection and final snapshots, three Redis nodes, at least three tasks. Changes to the image
+# only come through release.auto.tfvars.json (pipeline-tools promote --from staging --to prod).
+environment = "prod"
+domain_name = "platform.example.com"
+
+network = {
+  cidr_block           = "10.30.0.0/16"
+  azs                  = ["us-east-1a", "us-east-1b", "us-east-1c"]
+  public_subnet_cidrs  = ["10.30.0.0/24", "10.30.1.0/24", "10.30.2.0/24"]
+  private_subnet_cidrs = ["10.30.10.0/24", "10.30.11.0/24", "10.30.12.0/24"]
+  single_nat_gateway   = false
+}
+
+service = {
+  cpu           = 1024
+  memory        = 2048
+  desired_count = 3
+  min_capacity  = 3
+  max_capacity  = 12
+}
+
+database = {
+  instance_class          = "db.r6g.large"
+  allocated_storage       = 100
+  max_allocated_storage   = 500
+  multi_az                = true
+  deletion_protection     = true
+  skip_final_snapshot     = false
+  backup_retention_period = 30
+  create_proxy            = true
+}
+
+cache = {
+  node_type          = "cache.r7g.large"
+  num_cache_clusters = 3
+}
+
+log_retention_days = 365
+
+# Account-level detectors live in one environment only (one GuardDuty detector per account and
+# region; one multi-region trail is enough): prod owns them in the shared account.
+alarm_email_addresses = []
+enable_cloudtrail     = true
+enable_guardduty      = true

@@ -1,0 +1,45 @@
+# staging: production's shape at a smaller size. A NAT gateway per AZ, two tasks, deletion
+# protection and final snapshots on, RDS Proxy, two Redis nodes (automatic failover). Changes to
+# the image only come through release.auto.tfvars.json (pipeline-tools promote --from dev --to staging).
+environment = "staging"
+domain_name = "staging.platform.example.com"
+
+network = {
+  cidr_block           = "10.20.0.0/16"
+  azs                  = ["us-east-1a", "us-east-1b"]
+  public_subnet_cidrs  = ["10.20.0.0/24", "10.20.1.0/24"]
+  private_subnet_cidrs = ["10.20.10.0/24", "10.20.11.0/24"]
+  single_nat_gateway   = false
+}
+
+service = {
+  cpu           = 512
+  memory        = 1024
+  desired_count = 2
+  min_capacity  = 2
+  max_capacity  = 4
+}
+
+database = {
+  instance_class          = "db.t4g.small"
+  allocated_storage       = 20
+  max_allocated_storage   = 100
+  multi_az                = false
+  deletion_protection     = true
+  skip_final_snapshot     = false
+  backup_retention_period = 7
+  create_proxy            = true
+}
+
+cache = {
+  node_type          = "cache.t4g.small"
+  num_cache_clusters = 2
+}
+
+log_retention_days = 90
+
+# Account-level detectors live in one environment only (one GuardDuty detector per account and
+# region; one multi-region trail is enough): prod owns them in the shared account.
+alarm_email_addresses = []
+enable_cloudtrail     = false
+enable_guardduty      = false
