@@ -386,3 +386,15 @@ def test_sarif_paths_relative_to_a_scanned_directory_become_repository_paths(tmp
     resolve = PathResolver(tmp_path, search_dirs=[tmp_path / "environments" / "dev"])
     findings = parse_sarif(_load("tfsec_v1.28.14_aws_results.sarif"), resolve=resolve, table=default_table())
     assert {f.file for f in findings} == {"environments/dev/main.tf"}
+
+
+def test_cli_policy_with_a_duplicate_key_is_refused(cli, tmp_path):
+    repo = _reports_repo(tmp_path)
+    (repo / "security" / "policy.yml").write_text(
+        "environments:\n  prod: {fail_at: MEDIUM}\nseverity:\n  CKV_AWS_24: CRITICAL\n  CKV_AWS_24: LOW\n"
+    )
+    result = cli(
+        "gate", "--tfsec-json", "tfsec_v1.28.14_aws_results.json", "--repo-root", str(repo), cwd=repo
+    )
+    assert_one_line_error(result, code=2)
+    assert "key 'CKV_AWS_24' appears twice (line 5)" in result.stderr

@@ -84,8 +84,24 @@ def _read_text(path: Path, what: str) -> str:
 def _load_yaml(path: Path, what: str) -> Any:
     import yaml
 
+    class StrictLoader(yaml.SafeLoader):
+        """SafeLoader that refuses duplicate keys: in a policy, a repeated key silently wins."""
+
+        def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+            seen = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise InputError(
+                        f"{what} {path}: key {key!r} appears twice (line {key_node.start_mark.line + 1})"
+                    )
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
     try:
-        return yaml.safe_load(_read_text(path, what))
+        return yaml.load(
+            _read_text(path, what), Loader=StrictLoader
+        )  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
