@@ -151,7 +151,7 @@ class _Renderer:
             drift_items = []
         if level == "counts" and summary.drift.relevant:
             omitted += " Drift details are left out."
-        title = "Terraform plan" + (f" for `{escape_markdown(self.env_name)}`" if self.env_name else "")
+        title = "Terraform plan" + (f" for {code_span(self.env_name)}" if self.env_name else "")
         if summary.terraform_version:
             title += f" (Terraform {escape_markdown(summary.terraform_version)})"
         text = self.template.render(
