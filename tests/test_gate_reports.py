@@ -398,3 +398,25 @@ def test_cli_policy_with_a_duplicate_key_is_refused(cli, tmp_path):
     )
     assert_one_line_error(result, code=2)
     assert "key 'CKV_AWS_24' appears twice (line 5)" in result.stderr
+
+
+def test_json_report_round_trips_for_rerendering_in_a_comment(cli, tmp_path):
+    from pipeline_tools.gate.render import render_gate_markdown, result_from_dict
+
+    repo = _reports_repo(tmp_path)
+    result = cli(
+        "gate",
+        "--sarif",
+        "zizmor_1.32.0_bad_workflow.sarif",
+        "--format",
+        "markdown",
+        "--json-out",
+        "gate.json",
+        "--repo-root",
+        str(repo),
+        cwd=repo,
+    )
+    assert result.returncode == 1
+    rebuilt = result_from_dict(json.loads((repo / "gate.json").read_text()))
+    assert render_gate_markdown(rebuilt) == result.stdout
+    assert len(render_gate_markdown(rebuilt, max_chars=800)) <= 800

@@ -111,6 +111,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--sarif-out", type=Path, metavar="FILE", help="write merged SARIF here")
     parser.add_argument(
+        "--json-out", type=Path, metavar="FILE", help="also write the JSON report here (whatever --format is)"
+    )
+    parser.add_argument(
         "--markdown-out",
         type=Path,
         metavar="FILE",
@@ -157,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
     repo_root = (args.repo_root or find_repo_root(Path.cwd())).resolve()
     if not repo_root.is_dir():
         raise InputError(f"--repo-root {repo_root} is not a directory")
-    for output in (args.sarif_out, args.markdown_out):
+    for output in (args.sarif_out, args.markdown_out, args.json_out):
         if output is not None and not output.resolve().parent.is_dir():
             raise InputError(f"cannot write {output}: its directory does not exist")
 
@@ -189,6 +192,8 @@ def run(args: argparse.Namespace) -> int:
 
     if args.sarif_out is not None:
         _write_atomic(args.sarif_out, json.dumps(build_sarif(result), indent=2) + "\n")
+    if args.json_out is not None:
+        _write_atomic(args.json_out, render.render_json(result))
     if args.markdown_out is not None:
         _write_atomic(args.markdown_out, render.render_gate_markdown(result))
     if os.environ.get("GITHUB_ACTIONS") == "true":

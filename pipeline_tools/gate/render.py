@@ -11,7 +11,7 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from pipeline_tools.gate.model import Finding, GateResult, Status
+from pipeline_tools.gate.model import Finding, GateResult, Severity, Status
 from pipeline_tools.redact import redact
 
 DEFAULT_MAX_CHARS = 20_000
@@ -108,6 +108,43 @@ def result_dict(result: GateResult) -> dict[str, Any]:
         "scanned": result.scanned,
         "timings": {step: round(seconds, 3) for step, seconds in result.timings.items()},
     }
+
+
+def result_from_dict(data: dict[str, Any]) -> GateResult:
+    """Rebuild a result from ``--format json`` / ``--json-out`` output (e.g. to re-render it within
+    another comment's budget with :func:`render_gate_markdown`)."""
+    try:
+        findings = []
+        for item in data["findings"]:
+            finding = Finding(
+                tool=item["tool"],
+                rule_id=item["rule_id"],
+                canonical_rule=item["rule"],
+                severity=Severity[item["severity"]] if item.get("severity") else None,
+                resource=item.get("resource") or "",
+                file=item.get("file") or "",
+                start_line=item.get("start_line"),
+                end_line=item.get("end_line"),
+                message=item.get("message") or "",
+                category=item.get("category") or "",
+                status=Status(item["status"]),
+                blocking=bool(item.get("blocking")),
+                note=item.get("note") or "",
+                reported_by=[(r["tool"], r["rule_id"]) for r in item.get("reported_by") or []],
+            )
+            findings.append(finding)
+        return GateResult(
+            environment=data["environment"],
+            threshold=Severity[data["fail_at"]],
+            findings=findings,
+            stale_baseline=list(data.get("stale_baseline") or []),
+            scanned=dict(data.get("scanned") or {}),
+            timings=dict(data.get("timings") or {}),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        from pipeline_tools.errors import InputError
+
+        raise InputError(f"not a gate JSON report ({type(exc).__name__}: {exc})") from None
 
 
 def render_json(result: GateResult) -> str:
