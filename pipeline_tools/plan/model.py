@@ -10,6 +10,7 @@ Schema of :meth:`PlanSummary.to_json_dict` is documented in docs/plan-summary.md
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -117,7 +118,7 @@ class ResourceChange:
             text = words.get(self.action, self.action)
         extras = []
         if self.importing:
-            extras.append("import" + (f" from {self.importing_id!r}" if self.importing_id else ""))
+            extras.append("import" + (f" from {json.dumps(self.importing_id)}" if self.importing_id else ""))
         if self.moved:
             extras.append(f"moved from {self.previous_address}")
         if self.deposed:
