@@ -39,7 +39,8 @@ class Counts:
     def terraform_line(self) -> str:
         """The line terraform prints: ``Plan: [N to import, ]N to add, N to change, N to destroy.``
 
-        Newer terraform versions append ``, N to forget`` when something is forgotten; so do we.
+        When something is forgotten we append ``, N to forget`` (terraform 1.11 leaves forgets
+        out of the line, so a reader would not otherwise see them there).
         """
         parts = []
         if self.import_:
