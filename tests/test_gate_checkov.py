@@ -137,20 +137,16 @@ def insecure_repo(tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def insecure_run(insecure_repo: Path) -> tuple[CliResult, dict]:
+def insecure_run(insecure_repo: Path, tmp_path_factory) -> tuple[CliResult, dict]:
+    # checkov options hidden in the environment or in ~/.checkov.yaml must not narrow the scan.
+    home = tmp_path_factory.mktemp("home")
+    (home / ".checkov.yaml").write_text("skip-check:\n  - CKV_AWS_24\n  - CKV_GHA_2\n")
+    sneaky_env = {"CKV_SKIP_CHECK": "CKV_AWS_24,CKV_GHA_2", "CKV_FRAMEWORK": "secrets", "HOME": str(home)}
     result = _gate(
         insecure_repo,
-        "infra/network",
-        "infra/queues",
-        ".github/workflows",
-        "--format",
-        "json",
-        "--baseline-base",
-        "main",
-        "--sarif-out",
-        "gate.sarif",
-        "--markdown-out",
-        "gate.md",
+        *("infra/network", "infra/queues", ".github/workflows", "--format", "json"),
+        *("--baseline-base", "main", "--sarif-out", "gate.sarif", "--markdown-out", "gate.md"),
+        env=sneaky_env,
     )
     return result, json.loads(result.stdout or "{}")
 
@@ -312,3 +308,14 @@ def test_fail_closed_missing_path_and_missing_checkov(tmp_path):
     bad = _gate(tmp_path, "ok", env={"PIPELINE_TOOLS_CHECKOV": str(tmp_path / "nope")})
     assert_one_line_error(bad, code=2)
     assert "is not an executable file" in bad.stderr
+
+
+def test_checkov_config_file_in_a_scanned_directory_is_refused(tmp_path):
+    (tmp_path / "security").mkdir()
+    (tmp_path / "security" / "policy.yml").write_text(POLICY)
+    (tmp_path / "infra").mkdir()
+    (tmp_path / "infra" / "main.tf").write_text(_queue("plain"))
+    (tmp_path / "infra" / ".checkov.yaml").write_text("soft-fail: true\nskip-check:\n  - CKV_AWS_27\n")
+    result = _gate(tmp_path, "infra")
+    assert_one_line_error(result, code=2)
+    assert "infra/.checkov.yaml would change what checkov checks" in result.stderr

@@ -239,6 +239,7 @@ def run_gate(request: GateRequest) -> GateResult:
     _validate_request(request)
     scans: dict[str, list[str]] = {}
     if request.paths:
+        checkov_run.refuse_config_files(request.paths)
         scans["paths"] = checkov_run.directory_args([p.resolve() for p in request.paths])
     if request.plan is not None:
         scans["plan"] = checkov_run.plan_args(request.plan.resolve())
@@ -246,7 +247,7 @@ def run_gate(request: GateRequest) -> GateResult:
     started = time.perf_counter()
     # checkov starts first and runs in the background while every other input is read: its
     # start-up dominates the gate's wall time. Leaving the block (on any error too) kills it.
-    with checkov_run.CheckovBatch(binary, scans, cwd=repo_root) as batch:
+    with checkov_run.CheckovBatch(binary, scans) as batch:
         policy = load_policy(_default(request.policy, repo_root, DEFAULT_POLICY, required=True))
         environment = request.environment or policy.default_environment
         policy.threshold(environment)  # an unknown environment is bad input

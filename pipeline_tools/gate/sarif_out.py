@@ -72,9 +72,7 @@ def build_sarif(result: GateResult) -> dict[str, Any]:
         key = (finding.tool, finding.category)
         if key not in runs:
             runs[key] = {
-                "tool": {
-                    "driver": {"name": finding.tool, "rules": []}
-                },
+                "tool": {"driver": {"name": finding.tool, "rules": []}},
                 "automationDetails": {"id": f"pipeline-tools-gate/{finding.tool}/{finding.category}/"},
                 "results": [],
                 "properties": {

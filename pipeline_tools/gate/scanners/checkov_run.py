@@ -23,6 +23,12 @@ from pipeline_tools.errors import InputError
 from pipeline_tools.redact import redact
 
 CHECKOV_ENV = "PIPELINE_TOOLS_CHECKOV"
+CONFIG_NAMES = (".checkov.yaml", ".checkov.yml")
+# Environment variables through which checkov takes options (CKV_CHECK, CKV_SKIP_CHECK,
+# CKV_FRAMEWORK, ...) or talks to its platform (BC_API_KEY: remote suppressions). Any of them
+# would change what is checked behind the policy's back, so the gate's checkov never sees them.
+_SCRUBBED_PREFIXES = ("CKV_", "BC_", "PRISMA_")
+_SCRUBBED_NAMES = {"DOWNLOAD_EXTERNAL_MODULES", "EXTERNAL_MODULES_DIR"}
 DIRECTORY_FRAMEWORKS = ("terraform", "github_actions")
 REPORT_NAME = "results_json.json"
 
@@ -54,6 +60,30 @@ class CheckovRun:
     process: subprocess.Popen[bytes]
 
 
+def refuse_config_files(paths: Sequence[Path]) -> None:
+    """checkov reads ``.checkov.yaml`` from each ``-d`` directory: skips and soft-fails hidden there
+    would bypass the policy, so their presence is bad input (the policy lives in security/)."""
+    for path in paths:
+        for name in CONFIG_NAMES:
+            if path.is_dir() and (path / name).exists():
+                raise InputError(
+                    f"{path / name} would change what checkov checks; the gate's policy, exceptions and "
+                    "baseline live in security/ (remove the file)"
+                )
+
+
+def checkov_env(home: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(_SCRUBBED_PREFIXES) and key not in _SCRUBBED_NAMES
+    }
+    # Offline and quiet: no guideline downloads, no colour codes in messages, and a home
+    # directory without a ~/.checkov.yaml.
+    env.update({"BC_SKIP_MAPPING": "TRUE", "ANSI_COLORS_DISABLED": "1", "HOME": str(home)})
+    return env
+
+
 def directory_args(paths: Sequence[Path]) -> list[str]:
     args: list[str] = []
     for path in paths:
@@ -65,14 +95,12 @@ def plan_args(plan: Path) -> list[str]:
     return ["-f", str(plan), "--framework", "terraform_plan"]
 
 
-def start(binary: str, label: str, scan_args: list[str], work: Path, cwd: Path) -> CheckovRun:
+def start(binary: str, label: str, scan_args: list[str], work: Path) -> CheckovRun:
     output_dir = Path(tempfile.mkdtemp(prefix=f"checkov-{label}-", dir=work))
     args = [binary, *scan_args, "-o", "json", "--output-file-path", str(output_dir), "--skip-download"]
-    env = dict(os.environ)
-    # Offline and quiet: no API key lookups, no update checks, no colour codes in messages.
-    env.setdefault("BC_SKIP_MAPPING", "TRUE")
-    env["ANSI_COLORS_DISABLED"] = "1"
-    process = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # cwd and HOME are an empty directory: checkov also reads .checkov.yaml from both.
+    env = checkov_env(work)
+    process = subprocess.Popen(args, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     return CheckovRun(label=label, args=args, output_dir=output_dir, process=process)
 
 
@@ -101,8 +129,8 @@ class CheckovBatch:
     running and removes the report directory.
     """
 
-    def __init__(self, binary: str, scans: dict[str, list[str]], cwd: Path) -> None:
-        self.binary, self.scans, self.cwd = binary, scans, cwd
+    def __init__(self, binary: str, scans: dict[str, list[str]]) -> None:
+        self.binary, self.scans = binary, scans
         self.runs: list[CheckovRun] = []
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
@@ -110,7 +138,7 @@ class CheckovBatch:
         self._tmp = tempfile.TemporaryDirectory(prefix="pipeline-tools-gate-")
         try:
             for label, scan_args in self.scans.items():
-                self.runs.append(start(self.binary, label, scan_args, Path(self._tmp.name), self.cwd))
+                self.runs.append(start(self.binary, label, scan_args, Path(self._tmp.name)))
         except OSError as exc:
             self.__exit__(None, None, None)
             raise InputError(f"cannot start checkov ({self.binary}): {exc.strerror or exc}") from None
@@ -130,7 +158,7 @@ class CheckovBatch:
             self._tmp = None
 
 
-def run_all(binary: str, scans: dict[str, list[str]], cwd: Path) -> dict[str, str]:
+def run_all(binary: str, scans: dict[str, list[str]]) -> dict[str, str]:
     """Run every scan at once (checkov's ~2 s start-up overlaps); label -> report text."""
-    with CheckovBatch(binary, scans, cwd) as batch:
+    with CheckovBatch(binary, scans) as batch:
         return batch.reports()
