@@ -155,6 +155,12 @@ class _Plan:
             for address, (_, resource) in self.config.items()
             if resource.get("type") == "aws_iam_openid_connect_provider"
             and GITHUB_ISSUER in json.dumps(resource.get("expressions", {}).get("url", {}))
+        } | {
+            # The URL may come from a variable: the planned value says where it points.
+            _strip_index(r["address"])
+            for r in self.values.values()
+            if r.get("type") == "aws_iam_openid_connect_provider"
+            and GITHUB_ISSUER in str((r.get("values") or {}).get("url") or "")
         }
 
     def resolve(self, expression: dict[str, Any], prefix: str) -> Any:
@@ -295,9 +301,18 @@ def _is_github_statement(plan: _Plan, statement: dict[str, Any]) -> bool:
         return False
     principal = statement.get("Principal") or {}
     federated = _as_list(principal.get("Federated")) if isinstance(principal, dict) else []
-    return any(
+    if any(
         GITHUB_ISSUER in str(p) or str(p) in plan.github_provider_arns or p == _GITHUB_PROVIDER_REF
         for p in federated
+    ):
+        return True
+    # A principal the plan cannot resolve, but conditions on GitHub's claims: it is GitHub's.
+    conditions = statement.get("Condition") or {}
+    return any(
+        str(key).lower().startswith(GITHUB_ISSUER + ":")
+        for block in conditions.values()
+        if isinstance(block, dict)
+        for key in block
     )
 
 
