@@ -227,9 +227,14 @@ def _checkov_findings(
                 "checkov scanned zero Terraform resources although .tf files exist under "
                 f"{', '.join(str(p) for p in request.paths)}; refusing to pass an empty scan"
             )
-        has_changes = bool(plan_document and plan_document.get("resource_changes"))
+        has_changes = any(
+            change.get("mode", "managed") == "managed"
+            for change in (plan_document or {}).get("resource_changes") or []
+        )
         if label == "plan" and has_changes and scan.resource_counts.get("terraform_plan", 0) == 0:
-            raise InputError(f"checkov scanned zero resources in plan {request.plan} although it has changes")
+            raise InputError(
+                f"checkov scanned zero resources in plan {request.plan} although it has resources"
+            )
         findings += scan.findings
     return findings
 
