@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from pipeline_tools.errors import InputError
 from pipeline_tools.gate.evaluate import GateInputs, evaluate
 from pipeline_tools.gate.model import Severity, Status
 from pipeline_tools.gate.paths import PathResolver
@@ -420,3 +421,30 @@ def test_json_report_round_trips_for_rerendering_in_a_comment(cli, tmp_path):
     rebuilt = result_from_dict(json.loads((repo / "gate.json").read_text()))
     assert render_gate_markdown(rebuilt) == result.stdout
     assert len(render_gate_markdown(rebuilt, max_chars=800)) <= 800
+
+
+def test_checkov_report_decoding_fails_closed_and_reads_cumulative_documents():
+    text = (SCANNERS / "checkov_3.2.510_stdout_misnamed_as_sarif.txt").read_text()
+    with pytest.raises(InputError, match="checkov report is not JSON"):
+        decode_documents(text, "checkov report")
+    with pytest.raises(InputError, match="is empty"):
+        decode_documents("  \n", "checkov report")
+    # With several -d, checkov's stdout holds one cumulative document per directory: the last
+    # report of each framework wins.
+    report = json.loads((SCANNERS / "checkov_3.3.30_tf_fail.json").read_text())
+    partial = {
+        **report,
+        "results": {**report["results"], "failed_checks": report["results"]["failed_checks"][:1]},
+    }
+    stream = json.dumps(partial) + "\n" + json.dumps([report])
+    scan = parse_checkov(
+        decode_documents(stream, "x"), resolve=PathResolver(Path(".")), table=default_table()
+    )
+    assert sum(not f.inline_skip for f in scan.findings) == len(report["results"]["failed_checks"])
+    # An empty scan is a bare summary: no findings and no resources.
+    empty = parse_checkov(
+        decode_documents('{"passed": 0, "failed": 0, "resource_count": 0}', "x"),
+        resolve=PathResolver(Path(".")),
+        table=default_table(),
+    )
+    assert empty.findings == [] and empty.resource_counts == {}
