@@ -327,3 +327,10 @@ def test_sarif_suppressions_and_baseline_state():
     assert by_resource["aws_s3_bucket.base"]["baselineState"] == "unchanged"
     assert by_resource["aws_s3_bucket.new"]["baselineState"] == "new"
     assert run["tool"]["driver"]["rules"][0]["properties"]["security-severity"] == "5.5"  # MEDIUM
+
+
+def test_exceptions_that_match_nothing_are_reported():
+    result = _run([_finding()], exceptions=[_exception(), _exception(resource="aws_s3_bucket.gone")])
+    assert result.verdict == "pass"
+    assert len(result.unused_exceptions) == 1 and "aws_s3_bucket.gone" in result.unused_exceptions[0]
+    assert "UNUSED exception #2" in render_text(result)

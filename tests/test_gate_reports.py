@@ -421,6 +421,19 @@ def test_json_report_round_trips_for_rerendering_in_a_comment(cli, tmp_path):
     rebuilt = result_from_dict(json.loads((repo / "gate.json").read_text()))
     assert render_gate_markdown(rebuilt) == result.stdout
     assert len(render_gate_markdown(rebuilt, max_chars=800)) <= 800
+    short = cli(
+        "gate",
+        "--sarif",
+        "zizmor_1.32.0_bad_workflow.sarif",
+        "--format",
+        "markdown",
+        "--max-chars",
+        "900",
+        "--repo-root",
+        str(repo),
+        cwd=repo,
+    )
+    assert short.returncode == 1 and len(short.stdout) <= 900 and "more findings not shown" in short.stdout
 
 
 def test_checkov_report_decoding_fails_closed_and_reads_cumulative_documents():

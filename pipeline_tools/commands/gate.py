@@ -120,6 +120,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="also write the markdown section here (for the PR comment)",
     )
     parser.add_argument(
+        "--max-chars",
+        type=int,
+        default=20_000,
+        metavar="N",
+        help="longest markdown section to print or write (default 20000); rows are dropped to fit",
+    )
+    parser.add_argument(
         "--repo-root",
         type=Path,
         metavar="DIR",
@@ -160,6 +167,8 @@ def run(args: argparse.Namespace) -> int:
     repo_root = (args.repo_root or find_repo_root(Path.cwd())).resolve()
     if not repo_root.is_dir():
         raise InputError(f"--repo-root {repo_root} is not a directory")
+    if args.max_chars < 200:
+        raise InputError("--max-chars must be at least 200")
     for output in (args.sarif_out, args.markdown_out, args.json_out):
         if output is not None and not output.resolve().parent.is_dir():
             raise InputError(f"cannot write {output}: its directory does not exist")
@@ -195,7 +204,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json_out is not None:
         _write_atomic(args.json_out, render.render_json(result))
     if args.markdown_out is not None:
-        _write_atomic(args.markdown_out, render.render_gate_markdown(result))
+        _write_atomic(args.markdown_out, render.render_gate_markdown(result, max_chars=args.max_chars))
     if os.environ.get("GITHUB_ACTIONS") == "true":
         # On stderr: stdout carries the report and is often redirected to a file (gate.md); the
         # runner reads workflow commands from both streams.
@@ -203,7 +212,7 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "json":
         sys.stdout.write(render.render_json(result))
     elif args.format == "markdown":
-        sys.stdout.write(render.render_gate_markdown(result))
+        sys.stdout.write(render.render_gate_markdown(result, max_chars=args.max_chars))
     else:
         sys.stdout.write(render.render_text(result))
     return ExitCode.OK if result.passed else ExitCode.FAILED

@@ -157,6 +157,8 @@ def evaluate(inputs: GateInputs) -> GateResult:
                 )
             )
 
+    used = {e.index for e in valid_exceptions for f in findings if e.matches(f)}
+    unused = [e.label for e in valid_exceptions if e.index not in used]
     seen = {f.fingerprint for f in findings}
     stale = [entry for fp, entry in sorted(inputs.baseline.entries.items()) if fp not in seen]
     ordered = sorted(meta + findings, key=_order)
@@ -165,6 +167,7 @@ def evaluate(inputs: GateInputs) -> GateResult:
         threshold=threshold,
         findings=ordered,
         stale_baseline=stale,
+        unused_exceptions=unused,
         scanned=dict(inputs.scanned),
     )
 

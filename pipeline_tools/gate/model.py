@@ -138,6 +138,7 @@ class GateResult:
     threshold: Severity
     findings: list[Finding]
     stale_baseline: list[dict[str, str]] = field(default_factory=list)
+    unused_exceptions: list[str] = field(default_factory=list)  # valid entries that matched nothing
     scanned: dict[str, int] = field(default_factory=dict)  # tool/category -> resources scanned
     timings: dict[str, float] = field(default_factory=dict)  # step -> wall seconds (e.g. checkov)
 

@@ -105,6 +105,7 @@ def result_dict(result: GateResult) -> dict[str, Any]:
         "counts": _counts(result),
         "findings": [finding_dict(f) for f in result.findings],
         "stale_baseline": result.stale_baseline,
+        "unused_exceptions": result.unused_exceptions,
         "scanned": result.scanned,
         "timings": {step: round(seconds, 3) for step, seconds in result.timings.items()},
     }
@@ -138,6 +139,7 @@ def result_from_dict(data: dict[str, Any]) -> GateResult:
             threshold=Severity[data["fail_at"]],
             findings=findings,
             stale_baseline=list(data.get("stale_baseline") or []),
+            unused_exceptions=list(data.get("unused_exceptions") or []),
             scanned=dict(data.get("scanned") or {}),
             timings=dict(data.get("timings") or {}),
         )
