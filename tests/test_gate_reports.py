@@ -176,8 +176,8 @@ def test_tfsec_ignored_findings_are_judged_by_their_comment(tmp_path):
     document = _load("tfsec_v1.28.14_webserver_results.json")
     source = tmp_path / "main.tf"
     lines = ["# line"] * 200
-    first, second = document["results"][0], document["results"][1]
-    first["status"] = second["status"] = 2
+    first, second, third = document["results"][0], document["results"][1], document["results"][2]
+    first["status"] = second["status"] = third["status"] = 2  # third: no comment anywhere
     line_one, line_two = first["location"]["start_line"], second["location"]["start_line"]
     lines[line_one - 2] = (
         f"  # tfsec:ignore:{first['long_id']}:exp:2026-12-15 demo instance, torn down nightly"
@@ -198,8 +198,11 @@ def test_tfsec_ignored_findings_are_judged_by_their_comment(tmp_path):
         GateInputs(findings=findings, policy=parse_policy(POLICY), environment="prod", today=TODAY)
     )
     assert next(f for f in result.findings if f.rule_id == first["rule_id"]).status is Status.SUPPRESSED
-    violation = [f for f in result.findings if f.rule_id == "gate/invalid-suppression"]
-    assert len(violation) == 1 and second["rule_id"] in violation[0].message and violation[0].blocking
+    violations = [f for f in result.findings if f.rule_id == "gate/invalid-suppression"]
+    assert len(violations) == 2 and all(f.blocking for f in violations)
+    assert {second["rule_id"], third["rule_id"]} == {
+        rule for rule in (second["rule_id"], third["rule_id"]) for f in violations if rule in f.message
+    }
 
 
 def _reports_repo(tmp_path: Path) -> Path:
