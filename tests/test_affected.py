@@ -153,6 +153,11 @@ def test_a_change_outside_terraform_affects_nothing_but_tooling_affects_everythi
                              "environments/staging"]
     assert roots["environments/bootstrap"]["reasons"][0]["kind"] == "tooling"
 
+    # The security gate's policy judges every root's plan: every root again.
+    write(repo, {"security/policy.yml": "rules: []\n"})
+    policy = commit(repo)
+    assert len(affected(repo, git(repo, "rev-parse", f"{policy}~1"))) == 4
+
 
 def test_renamed_module_plans_callers_of_old_and_new_path(monorepo):
     repo, base = monorepo

@@ -28,8 +28,9 @@ from pipeline_tools.affected.model import (
     Reason,
 )
 
-# Changes here can alter what every plan does, so every root is planned.
-TOOLING_PREFIXES = ("pipeline_tools/", ".github/")
+# Changes here can alter what every plan, gate verdict or apply does, so every root is planned
+# (security/ holds the gate's policy, exceptions and baseline).
+TOOLING_PREFIXES = ("pipeline_tools/", ".github/", "security/")
 TOOLING_FILES = ("pyproject.toml", "Makefile")
 # Directories never holding configuration of ours (and expensive to walk).
 _SKIP_DIRS = {"node_modules", "__pycache__", "venv"}
