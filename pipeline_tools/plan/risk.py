@@ -59,6 +59,11 @@ STATEFUL_TYPES: dict[str, str] = {
 }
 
 POLICY_ATTRIBUTES = ("policy", "assume_role_policy")
+# KMS key policies always say ``"Resource": "*"`` (it means this key), and a new key's policy
+# grants ``kms:*`` to its account and ``kms:GenerateDataKey*`` to services by design. Flagging
+# that on every new key would teach reviewers to ignore risk flags, so for key policies only
+# wildcard principals count on creation, and new actions and principals on update.
+KEY_POLICY_TYPES = frozenset({"aws_kms_key", "aws_kms_replica_key", "aws_kms_key_policy"})
 ADMIN_POLICY_SUFFIXES = ("/AdministratorAccess", "/PowerUserAccess", "/IAMFullAccess")
 OPEN_CIDRS = frozenset({"0.0.0.0/0", "::/0"})
 POLICY_ATTACHMENT_TYPES = frozenset({
@@ -205,6 +210,9 @@ def _policy_flags(address: str, resource_type: str, before: dict[str, Any], afte
     old = _grants(before_docs)
     details = []
     new_wildcards = sorted(new.wildcards - old.wildcards)
+    if resource_type in KEY_POLICY_TYPES:
+        new_wildcards = [w for w in new_wildcards if not w.startswith(("Resource ", "Action "))]
+        new.resources = old.resources = set()
     if before_docs:
         actions = _not_covered(new.actions, old.actions, fold_case=True)
         resources = _not_covered(new.resources, old.resources)
