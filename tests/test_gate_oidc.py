@@ -79,6 +79,7 @@ def _rules_by_role(report: dict) -> dict[str, set[str]]:
     ("aws_iam_role.tagged_apply", {"gate/oidc-apply-environment"}),
     ("aws_iam_role.literal_json", {"gate/oidc-sub"}),
     ("aws_iam_role.opaque_json", {"gate/oidc-unverifiable"}),
+    ("aws_iam_role.unresolved_principal", {"gate/oidc-sub"}),
 ])
 def test_trust_policy_variant(oidc_report, role, expected):
     assert _rules_by_role(oidc_report).get(role, set()) == expected

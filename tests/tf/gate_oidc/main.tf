@@ -172,3 +172,34 @@ resource "aws_iam_role" "ecs_tasks" {
     Statement = [{ Effect = "Allow", Action = "sts:AssumeRole", Principal = { Service = "ecs-tasks.amazonaws.com" } }]
   })
 }
+
+# A federated principal the plan cannot resolve (terraform_data's output is unknown until apply),
+# but conditions on GitHub's claims: still checked as a GitHub trust policy.
+resource "terraform_data" "issuer_arn" {
+  input = "arn:aws:iam::123456789012:oidc-provider/token.actions.githubusercontent.com"
+}
+
+data "aws_iam_policy_document" "unresolved_principal" {
+  statement {
+    actions = ["sts:AssumeRoleWithWebIdentity"]
+    principals {
+      type        = "Federated"
+      identifiers = [terraform_data.issuer_arn.output]
+    }
+    condition {
+      test     = "StringEquals"
+      variable = "token.actions.githubusercontent.com:aud"
+      values   = ["sts.amazonaws.com"]
+    }
+    condition {
+      test     = "StringLike"
+      variable = "token.actions.githubusercontent.com:sub"
+      values   = ["repo:example-org/*"]
+    }
+  }
+}
+
+resource "aws_iam_role" "unresolved_principal" {
+  name               = "gate-unresolved-principal-plan"
+  assume_role_policy = data.aws_iam_policy_document.unresolved_principal.json
+}
