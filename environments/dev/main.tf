@@ -290,11 +290,13 @@ module "integrations" {
 module "observability" {
   source = "../../terraform/modules/observability"
 
-  name                    = local.name
-  alarm_email_addresses   = var.alarm_email_addresses
-  ecs_cluster_name        = module.ecs.cluster_name
-  ecs_service_names       = [module.ecs.service_name]
-  alb_arn_suffix          = module.alb.arn_suffix
+  name                  = local.name
+  alarm_email_addresses = var.alarm_email_addresses
+  ecs_cluster_name      = module.ecs.cluster_name
+  ecs_service_names     = [module.ecs.service_name]
+  # format() marks the ARN suffix, unknown until the ALB exists, as not null: the module counts
+  # its 5xx alarms on `alb_arn_suffix != null`, which must be decidable at plan time.
+  alb_arn_suffix          = format("%s", module.alb.arn_suffix)
   rds_instance_identifier = module.database.db_instance_identifier
   enable_cloudtrail       = var.enable_cloudtrail
   enable_guardduty        = var.enable_guardduty

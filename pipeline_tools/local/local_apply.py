@@ -351,9 +351,11 @@ def terraform_errors(output: str, limit: int = 12) -> str:
     errors: list[str] = []
     for index, line in enumerate(lines):
         if line.startswith("Error:"):
-            where = next((candidate.strip() for candidate in lines[index + 1:index + 12]
-                          if candidate.strip().startswith("with ")), "")
-            errors.append(f"{line} [{where.removeprefix('with ').rstrip(',')}]" if where else line)
+            context = [candidate.strip() for candidate in lines[index + 1:index + 12]]
+            where = next((c for c in context if c.startswith("with ")), "") or next(
+                (c for c in context if c.startswith("on ")), "")
+            where = where.removeprefix("with ").rstrip(",:")
+            errors.append(f"{line} [{where}]" if where else line)
     text = "; ".join(errors[:limit]) or " ".join(line for line in lines if line)[-600:]
     if len(errors) > limit:
         text += f"; and {len(errors) - limit} more"
