@@ -1,5 +1,5 @@
 resource "aws_lb" "this" {
-  #checkov:skip=CKV2_AWS_28:The WAF web ACL is associated from the waf module (association_resource_arns), which callers wire to this ALB's arn output.
+  #checkov:skip=CKV2_AWS_28:The WAF web ACL is associated from the waf module (association_resource_arns), which callers wire to this ALB's arn output. exp:2027-02-19
   name                       = var.name
   load_balancer_type         = "application"
   internal                   = var.internal
@@ -22,7 +22,7 @@ resource "aws_lb" "this" {
 }
 
 resource "aws_lb_target_group" "this" {
-  #checkov:skip=CKV_AWS_378:TLS terminates at the load balancer; targets are Fargate tasks in private subnets reachable only from the ALB security group, so the hop inside the VPC is plain HTTP by design.
+  #checkov:skip=CKV_AWS_378:TLS terminates at the load balancer; targets are Fargate tasks in private subnets reachable only from the ALB security group, so the hop inside the VPC is plain HTTP by design. exp:2027-02-19
   name                 = "${var.name}-tg"
   vpc_id               = var.vpc_id
   target_type          = "ip" # Fargate tasks (awsvpc) register by IP

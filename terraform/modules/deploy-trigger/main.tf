@@ -108,7 +108,7 @@ resource "aws_kms_alias" "this" {
 # Deploy targets and the lock table the deployer reads
 # ---------------------------------------------------------------------------------------------
 resource "aws_ssm_parameter" "deploy_targets" {
-  #checkov:skip=CKV2_AWS_34:Deploy targets are not secret (repository, cluster and service names); docs/architecture.md specifies a String parameter so every reader can inspect it.
+  #checkov:skip=CKV2_AWS_34:Deploy targets are not secret (repository, cluster and service names); docs/architecture.md specifies a String parameter so every reader can inspect it. exp:2027-02-19
   name        = local.targets_parameter_name
   description = "Deploy targets of the ${var.environment} deployer: ECR repository + tag pattern -> cluster/service/container"
   type        = "String"
@@ -125,7 +125,7 @@ resource "aws_ssm_parameter" "deploy_targets" {
 }
 
 resource "aws_dynamodb_table" "locks" {
-  #checkov:skip=CKV2_AWS_16:On-demand (PAY_PER_REQUEST) capacity; there is no provisioned capacity to auto-scale.
+  #checkov:skip=CKV2_AWS_16:On-demand (PAY_PER_REQUEST) capacity; there is no provisioned capacity to auto-scale. exp:2027-02-19
   name         = local.lock_table_name
   billing_mode = "PAY_PER_REQUEST"
   hash_key     = "lock_id"
@@ -344,8 +344,8 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_272:No signing profile exists for this package; it is built by `pipeline-tools deploy package` in CI and pinned by S3 object version in the private, versioned artifacts bucket.
-  #checkov:skip=CKV_AWS_117:VPC attachment is optional by variable (subnet_ids); the deployer only calls AWS APIs and chat webhooks and holds no inbound path.
+  #checkov:skip=CKV_AWS_272:No signing profile exists for this package; it is built by `pipeline-tools deploy package` in CI and pinned by S3 object version in the private, versioned artifacts bucket. exp:2027-02-19
+  #checkov:skip=CKV_AWS_117:VPC attachment is optional by variable (subnet_ids); the deployer only calls AWS APIs and chat webhooks and holds no inbound path. exp:2027-02-19
   function_name = var.name
   description   = "Deploys ECR pushes to ECS services (${var.environment})"
   role          = aws_iam_role.this.arn

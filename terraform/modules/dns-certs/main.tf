@@ -21,8 +21,8 @@ locals {
 resource "aws_route53_zone" "this" {
   count = local.create_zone ? 1 : 0
 
-  #checkov:skip=CKV2_AWS_38:DNSSEC signing only protects once the DS record is published at the parent (registrar), which is outside Terraform's reach here; enable it per zone with the registrar step (see README).
-  #checkov:skip=CKV2_AWS_39:Query logging is billed per query and needs a us-east-1 log group with a Route53 resource policy; a root that wants it adds aws_route53_query_log for this zone_id output (see README).
+  #checkov:skip=CKV2_AWS_38:DNSSEC signing only protects once the DS record is published at the parent (registrar), which is outside Terraform's reach here; enable it per zone with the registrar step (see README). exp:2027-02-19
+  #checkov:skip=CKV2_AWS_39:Query logging is billed per query and needs a us-east-1 log group with a Route53 resource policy; a root that wants it adds aws_route53_query_log for this zone_id output (see README). exp:2027-02-19
   name          = var.zone_name
   comment       = "Managed by Terraform (dns-certs module)"
   force_destroy = var.force_destroy_zone

@@ -17,9 +17,9 @@ locals {
 data "aws_iam_policy_document" "kms" {
   count = local.use_oac ? 1 : 0
 
-  #checkov:skip=CKV_AWS_109:This is a KMS key policy: "*" as resource means this key only, and the administering principal is the account itself.
-  #checkov:skip=CKV_AWS_111:This is a KMS key policy: "*" as resource means this key only, and the administering principal is the account itself.
-  #checkov:skip=CKV_AWS_356:This is a KMS key policy: "*" as resource means this key only (key policies cannot name the key they are attached to).
+  #checkov:skip=CKV_AWS_109:This is a KMS key policy: "*" as resource means this key only, and the administering principal is the account itself. exp:2027-02-19
+  #checkov:skip=CKV_AWS_111:This is a KMS key policy: "*" as resource means this key only, and the administering principal is the account itself. exp:2027-02-19
+  #checkov:skip=CKV_AWS_356:This is a KMS key policy: "*" as resource means this key only (key policies cannot name the key they are attached to). exp:2027-02-19
 
   statement {
     sid       = "AccountAdministers"
@@ -72,8 +72,8 @@ resource "aws_kms_alias" "site" {
 }
 
 resource "aws_s3_bucket" "site" {
-  #checkov:skip=CKV_AWS_144:The bucket only holds build output that CI re-publishes from source; cross-region replication would copy a rebuildable artifact, and CloudFront already serves it from edge caches worldwide.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes object events from a static site bucket; deploys are driven by CI, not by S3 notifications.
+  #checkov:skip=CKV_AWS_144:The bucket only holds build output that CI re-publishes from source; cross-region replication would copy a rebuildable artifact, and CloudFront already serves it from edge caches worldwide. exp:2027-02-19
+  #checkov:skip=CKV2_AWS_62:Nothing consumes object events from a static site bucket; deploys are driven by CI, not by S3 notifications. exp:2027-02-19
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
 
@@ -296,9 +296,9 @@ resource "aws_cloudfront_response_headers_policy" "security" {
 }
 
 resource "aws_cloudfront_distribution" "this" {
-  #checkov:skip=CKV_AWS_310:A single S3 origin in the same region as everything else; an origin group would need a replicated second bucket (see the CKV_AWS_144 skip on the bucket).
-  #checkov:skip=CKV2_AWS_47:The web ACL comes from the waf module (web_acl_arn), whose default rule groups include AWSManagedRulesKnownBadInputsRuleSet, the Log4j AMR; a graph check cannot follow it across modules.
-  #checkov:skip=CKV_AWS_374:The site is public for a worldwide audience; geo blocking is a product decision, not a default.
+  #checkov:skip=CKV_AWS_310:A single S3 origin in the same region as everything else; an origin group would need a replicated second bucket (see the CKV_AWS_144 skip on the bucket). exp:2027-02-19
+  #checkov:skip=CKV2_AWS_47:The web ACL comes from the waf module (web_acl_arn), whose default rule groups include AWSManagedRulesKnownBadInputsRuleSet, the Log4j AMR; a graph check cannot follow it across modules. exp:2027-02-19
+  #checkov:skip=CKV_AWS_374:The site is public for a worldwide audience; geo blocking is a product decision, not a default. exp:2027-02-19
   enabled             = true
   is_ipv6_enabled     = true
   comment             = "${var.name} static site"

@@ -208,9 +208,9 @@ resource "aws_iam_role_policy" "this" {
 }
 
 resource "aws_lambda_function" "this" {
-  #checkov:skip=CKV_AWS_116:Invoked synchronously by the SQS event source mapping; failing messages go to the queue's redrive dead-letter queue, a function DLQ would never receive anything.
-  #checkov:skip=CKV_AWS_272:No code signing profile exists for these packages; the code is pinned by S3 object version in a private, versioned bucket.
-  #checkov:skip=CKV_AWS_117:VPC attachment is optional by variable (subnet_ids); a consumer that only calls AWS APIs needs none.
+  #checkov:skip=CKV_AWS_116:Invoked synchronously by the SQS event source mapping; failing messages go to the queue's redrive dead-letter queue, a function DLQ would never receive anything. exp:2027-02-19
+  #checkov:skip=CKV_AWS_272:No code signing profile exists for these packages; the code is pinned by S3 object version in a private, versioned bucket. exp:2027-02-19
+  #checkov:skip=CKV_AWS_117:VPC attachment is optional by variable (subnet_ids); a consumer that only calls AWS APIs needs none. exp:2027-02-19
   function_name = var.name
   description   = "Consumes the ${var.name} queue"
   role          = aws_iam_role.this.arn

@@ -348,9 +348,9 @@ resource "aws_cloudwatch_dashboard" "this" {
 # CloudTrail
 # ---------------------------------------------------------------------------------------------
 resource "aws_s3_bucket" "trail" {
-  #checkov:skip=CKV_AWS_144:Audit logs stay in the account's home region; CloudTrail log file validation proves integrity, replication would double the cost.
-  #checkov:skip=CKV2_AWS_62:Trail log files are read by CloudWatch Logs and auditors, no consumer needs S3 events.
-  #checkov:skip=CKV_AWS_18:Access logging is configured by aws_s3_bucket_logging.trail when access_logs is given (the state-backend access-log bucket); checkov cannot follow that conditional.
+  #checkov:skip=CKV_AWS_144:Audit logs stay in the account's home region; CloudTrail log file validation proves integrity, replication would double the cost. exp:2027-02-19
+  #checkov:skip=CKV2_AWS_62:Trail log files are read by CloudWatch Logs and auditors, no consumer needs S3 events. exp:2027-02-19
+  #checkov:skip=CKV_AWS_18:Access logging is configured by aws_s3_bucket_logging.trail when access_logs is given (the state-backend access-log bucket); checkov cannot follow that conditional. exp:2027-02-19
   count = var.enable_cloudtrail ? 1 : 0
 
   bucket        = local.trail_bucket
@@ -525,7 +525,7 @@ resource "aws_iam_role_policy" "trail" {
 }
 
 resource "aws_cloudtrail" "this" {
-  #checkov:skip=CKV_AWS_252:A per-log-file SNS notification would flood the alerts topic; nothing consumes it.
+  #checkov:skip=CKV_AWS_252:A per-log-file SNS notification would flood the alerts topic; nothing consumes it. exp:2027-02-19
   count = var.enable_cloudtrail ? 1 : 0
 
   name                          = local.trail_name
@@ -546,7 +546,7 @@ resource "aws_cloudtrail" "this" {
 # GuardDuty
 # ---------------------------------------------------------------------------------------------
 resource "aws_guardduty_detector" "this" {
-  #checkov:skip=CKV2_AWS_3:Organization-wide auto-enable (aws_guardduty_organization_configuration) belongs to the delegated GuardDuty administrator account, not to a workload environment; this enables the detector of the account and region it runs in.
+  #checkov:skip=CKV2_AWS_3:Organization-wide auto-enable (aws_guardduty_organization_configuration) belongs to the delegated GuardDuty administrator account, not to a workload environment; this enables the detector of the account and region it runs in. exp:2027-02-19
   count = var.enable_guardduty ? 1 : 0
 
   enable                       = true

@@ -62,7 +62,7 @@ resource "aws_kms_alias" "this" {
 }
 
 resource "aws_secretsmanager_secret" "this" {
-  #checkov:skip=CKV2_AWS_57:Rotation is per secret (rotation_lambda_arn); third-party values such as webhook URLs or OAuth client secrets cannot be rotated by a Lambda.
+  #checkov:skip=CKV2_AWS_57:Rotation is per secret (rotation_lambda_arn); third-party values such as webhook URLs or OAuth client secrets cannot be rotated by a Lambda. exp:2027-02-19
   for_each = var.secrets
 
   name                    = "${var.name_prefix}/${each.key}"
@@ -74,7 +74,7 @@ resource "aws_secretsmanager_secret" "this" {
 }
 
 resource "aws_secretsmanager_secret_rotation" "this" {
-  #checkov:skip=CKV_AWS_304:rotation_days is validated to be at most 90 in variables.tf; checkov cannot evaluate it through for_each.
+  #checkov:skip=CKV_AWS_304:rotation_days is validated to be at most 90 in variables.tf; checkov cannot evaluate it through for_each. exp:2027-02-19
   for_each = local.rotated
 
   secret_id           = aws_secretsmanager_secret.this[each.key].id

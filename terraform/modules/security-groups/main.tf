@@ -12,7 +12,7 @@ locals {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_security_group" "alb" {
-  #checkov:skip=CKV2_AWS_5:Attached by the alb module (aws_lb.security_groups) in the calling root; this module only defines the groups.
+  #checkov:skip=CKV2_AWS_5:Attached by the alb module (aws_lb.security_groups) in the calling root; this module only defines the groups. exp:2027-02-19
   name        = "${var.name}-alb"
   description = "Public load balancer of ${var.name}: HTTP/HTTPS in, container port out to the ECS tasks only"
   vpc_id      = var.vpc_id
@@ -40,7 +40,7 @@ resource "aws_vpc_security_group_ingress_rule" "alb_https" {
 resource "aws_vpc_security_group_ingress_rule" "alb_http" {
   for_each = toset(var.alb_ingress_cidrs)
 
-  #checkov:skip=CKV_AWS_260:Port 80 only serves the listener that redirects to HTTPS; no content is served over HTTP.
+  #checkov:skip=CKV_AWS_260:Port 80 only serves the listener that redirects to HTTPS; no content is served over HTTP. exp:2027-02-19
   security_group_id = aws_security_group.alb.id
   description       = "HTTP from ${each.value}, redirected to HTTPS by the listener"
   ip_protocol       = "tcp"
@@ -67,7 +67,7 @@ resource "aws_vpc_security_group_egress_rule" "alb_to_tasks" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_security_group" "tasks" {
-  #checkov:skip=CKV2_AWS_5:Attached by the ecs module (service network_configuration) in the calling root; this module only defines the groups.
+  #checkov:skip=CKV2_AWS_5:Attached by the ecs module (service network_configuration) in the calling root; this module only defines the groups. exp:2027-02-19
   name        = "${var.name}-tasks"
   description = "ECS tasks of ${var.name}: container port from the ALB only; out to RDS, Redis and HTTPS"
   vpc_id      = var.vpc_id
@@ -130,7 +130,7 @@ resource "aws_vpc_security_group_egress_rule" "tasks_https" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_security_group" "rds" {
-  #checkov:skip=CKV2_AWS_5:Attached by the database module (DB instance and RDS Proxy) in the calling root; this module only defines the groups.
+  #checkov:skip=CKV2_AWS_5:Attached by the database module (DB instance and RDS Proxy) in the calling root; this module only defines the groups. exp:2027-02-19
   name        = "${var.name}-rds"
   description = "PostgreSQL of ${var.name}: reachable from the ECS tasks only"
   vpc_id      = var.vpc_id
@@ -181,7 +181,7 @@ resource "aws_vpc_security_group_egress_rule" "rds_to_self" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_security_group" "redis" {
-  #checkov:skip=CKV2_AWS_5:Attached by the cache module (replication group) in the calling root; this module only defines the groups.
+  #checkov:skip=CKV2_AWS_5:Attached by the cache module (replication group) in the calling root; this module only defines the groups. exp:2027-02-19
   name        = "${var.name}-redis"
   description = "Redis of ${var.name}: reachable from the ECS tasks only"
   vpc_id      = var.vpc_id
@@ -210,7 +210,7 @@ resource "aws_vpc_security_group_ingress_rule" "redis_from_tasks" {
 
 resource "aws_security_group" "endpoints" {
   count = local.create_endpoints_sg ? 1 : 0
-  #checkov:skip=CKV2_AWS_5:Attached by the endpoints module (interface endpoints) in the calling root; this module only defines the groups.
+  #checkov:skip=CKV2_AWS_5:Attached by the endpoints module (interface endpoints) in the calling root; this module only defines the groups. exp:2027-02-19
 
   name        = "${var.name}-endpoints"
   description = "Interface VPC endpoints of ${var.name}: HTTPS from inside the VPC only"

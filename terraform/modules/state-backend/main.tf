@@ -49,10 +49,10 @@ resource "aws_kms_alias" "this" {
 # Access-log bucket (target of S3 server access logging for the state and artifacts buckets)
 # ---------------------------------------------------------------------------------------------
 resource "aws_s3_bucket" "access_logs" {
-  #checkov:skip=CKV_AWS_18:This is the access-log target itself; logging it into itself would loop.
-  #checkov:skip=CKV_AWS_144:Single-region state backend; replicate the logs with a caller-side rule if a second region is required.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes events for access-log objects.
-  #checkov:skip=CKV_AWS_145:S3 server access log delivery does not support SSE-KMS target buckets; SSE-S3 is used.
+  #checkov:skip=CKV_AWS_18:This is the access-log target itself; logging it into itself would loop. exp:2027-02-19
+  #checkov:skip=CKV_AWS_144:Single-region state backend; replicate the logs with a caller-side rule if a second region is required. exp:2027-02-19
+  #checkov:skip=CKV2_AWS_62:Nothing consumes events for access-log objects. exp:2027-02-19
+  #checkov:skip=CKV_AWS_145:S3 server access log delivery does not support SSE-KMS target buckets; SSE-S3 is used. exp:2027-02-19
   bucket        = local.access_logs_bucket
   force_destroy = var.force_destroy
   tags          = var.tags
@@ -153,8 +153,8 @@ resource "aws_s3_bucket_policy" "access_logs" {
 # State bucket
 # ---------------------------------------------------------------------------------------------
 resource "aws_s3_bucket" "state" {
-  #checkov:skip=CKV_AWS_144:Single-region state backend by design; versioning plus deletion protection of noncurrent versions cover recovery. Add replication from the caller if a second region is required.
-  #checkov:skip=CKV2_AWS_62:Nothing consumes state-object events; changes are audited through access logs and CloudTrail.
+  #checkov:skip=CKV_AWS_144:Single-region state backend by design; versioning plus deletion protection of noncurrent versions cover recovery. Add replication from the caller if a second region is required. exp:2027-02-19
+  #checkov:skip=CKV2_AWS_62:Nothing consumes state-object events; changes are audited through access logs and CloudTrail. exp:2027-02-19
   bucket        = var.state_bucket_name
   force_destroy = var.force_destroy
   tags          = var.tags
@@ -252,7 +252,7 @@ resource "aws_s3_bucket_policy" "state" {
 # DynamoDB lock table (Terraform < 1.10 or teams not yet on use_lockfile)
 # ---------------------------------------------------------------------------------------------
 resource "aws_dynamodb_table" "lock" {
-  #checkov:skip=CKV2_AWS_16:On-demand (PAY_PER_REQUEST) capacity; there is no provisioned capacity to auto-scale.
+  #checkov:skip=CKV2_AWS_16:On-demand (PAY_PER_REQUEST) capacity; there is no provisioned capacity to auto-scale. exp:2027-02-19
   count = local.create_lock_table ? 1 : 0
 
   name         = var.lock_table_name
@@ -282,8 +282,8 @@ resource "aws_dynamodb_table" "lock" {
 # Artifacts bucket (deployer Lambda package and other build outputs)
 # ---------------------------------------------------------------------------------------------
 resource "aws_s3_bucket" "artifacts" {
-  #checkov:skip=CKV_AWS_144:Artifacts are rebuilt from source; cross-region replication is not worth its cost here.
-  #checkov:skip=CKV2_AWS_62:Consumers read artifacts by key and version (data "aws_s3_object"); no event consumer exists.
+  #checkov:skip=CKV_AWS_144:Artifacts are rebuilt from source; cross-region replication is not worth its cost here. exp:2027-02-19
+  #checkov:skip=CKV2_AWS_62:Consumers read artifacts by key and version (data "aws_s3_object"); no event consumer exists. exp:2027-02-19
   count = local.create_artifacts ? 1 : 0
 
   bucket        = var.artifacts_bucket_name
