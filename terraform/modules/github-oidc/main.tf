@@ -1,5 +1,6 @@
 # GitHub Actions -> AWS without long-lived keys. Per environment:
-# - a plan role, assumable only by pull_request workflows of exactly OWNER/REPO, read-only;
+# - a plan role, assumable only by pull_request workflows of exactly OWNER/REPO and by the
+#   scheduled drift check (jobs bound to the GitHub environment `drift_environment`), read-only;
 # - an apply role, assumable only by jobs bound to the GitHub environment of the same name
 #   (so environment protection rules, e.g. required reviewers, gate every apply).
 # The token's audience is pinned to sts.amazonaws.com and the subject is matched with
@@ -22,6 +23,7 @@ locals {
       apply_managed_policy_arns   = env.apply_managed_policy_arns
       plan_additional_policy_arns = env.plan_additional_policy_arns
       plan_subject                = "repo:${var.github_owner}/${var.github_repository}:pull_request"
+      drift_subject               = var.drift_environment == null ? null : "repo:${var.github_owner}/${var.github_repository}:environment:${var.drift_environment}"
       apply_subject               = "repo:${var.github_owner}/${var.github_repository}:environment:${name}"
     }
   }
@@ -66,14 +68,15 @@ resource "aws_iam_role" "plan" {
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
     Statement = [{
-      Sid       = "GitHubPullRequests"
+      Sid       = "GitHubPullRequestsAndDriftChecks"
       Effect    = "Allow"
       Principal = { Federated = local.provider_arn }
       Action    = "sts:AssumeRoleWithWebIdentity"
       Condition = {
         StringEquals = {
           "${local.oidc_host}:aud" = "sts.amazonaws.com"
-          "${local.oidc_host}:sub" = each.value.plan_subject
+          # Any of these exact subjects (a list under StringEquals matches one of its values).
+          "${local.oidc_host}:sub" = compact([each.value.plan_subject, each.value.drift_subject])
         }
       }
     }]

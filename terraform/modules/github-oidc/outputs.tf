@@ -24,8 +24,11 @@ output "apply_role_names" {
 }
 
 output "trusted_subjects" {
-  description = "The exact OIDC `sub` claims each environment's plan and apply roles trust."
-  value       = { for name, env in local.envs : name => { plan = env.plan_subject, apply = env.apply_subject } }
+  description = "The exact OIDC `sub` claims each environment's plan role (pull requests, drift checks) and apply role trust."
+  value = { for name, env in local.envs : name => {
+    plan  = compact([env.plan_subject, env.drift_subject])
+    apply = env.apply_subject
+  } }
 }
 
 output "iam_name_prefixes" {

@@ -153,3 +153,14 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "drift_environment" {
+  description = "GitHub environment the scheduled drift check runs in (drift.yml). Jobs bound to it may assume each environment's read-only plan role. null: plan roles trust pull requests only."
+  type        = string
+  default     = "drift"
+
+  validation {
+    condition     = var.drift_environment == null || can(regex("^[A-Za-z0-9._-]{1,255}$", var.drift_environment))
+    error_message = "drift_environment must be a GitHub environment name without wildcards (letters, digits, '.', '_', '-')."
+  }
+}
