@@ -8,6 +8,8 @@ locals {
   origin_id   = "s3-${var.bucket_name}"
   logging     = var.logging_bucket_domain_name != null
   logging_bkt = local.logging ? split(".s3", var.logging_bucket_domain_name)[0] : null
+  # Custom domain names are served with the ACM certificate (preconditions on the distribution).
+  custom_domain = length(var.aliases) > 0
 }
 
 # ---------------------------------------------------------------------------------------------
@@ -298,6 +300,7 @@ resource "aws_cloudfront_response_headers_policy" "security" {
 resource "aws_cloudfront_distribution" "this" {
   #checkov:skip=CKV_AWS_310:A single S3 origin in the same region as everything else; an origin group would need a replicated second bucket (see the CKV_AWS_144 skip on the bucket). exp:2027-02-19
   #checkov:skip=CKV2_AWS_47:The web ACL comes from the waf module (web_acl_arn), whose default rule groups include AWSManagedRulesKnownBadInputsRuleSet, the Log4j AMR; a graph check cannot follow it across modules. exp:2027-02-19
+  #checkov:skip=CKV_AWS_174:Only the default mode (no aliases, *.cloudfront.net) is TLSv1: CloudFront applies TLSv1 to its own certificate whatever is set. Custom domains get TLSv1.2_2021, known at plan time, so the plan scan judges each real distribution. exp:2027-02-19
   #checkov:skip=CKV_AWS_374:The site is public for a worldwide audience; geo blocking is a product decision, not a default. exp:2027-02-19
   enabled             = true
   is_ipv6_enabled     = true
@@ -361,11 +364,15 @@ resource "aws_cloudfront_distribution" "this" {
     }
   }
 
+  # The mode follows the aliases, which are known at plan time, rather than the certificate ARN,
+  # which is unknown until a certificate created in the same run exists: the plan (and checkov
+  # over it) then shows TLSv1.2_2021 instead of an unknown. The preconditions keep the two in
+  # step. Without aliases CloudFront serves *.cloudfront.net, where it always applies TLSv1.
   viewer_certificate {
-    cloudfront_default_certificate = var.acm_certificate_arn == null
-    acm_certificate_arn            = var.acm_certificate_arn
-    ssl_support_method             = var.acm_certificate_arn == null ? null : "sni-only"
-    minimum_protocol_version       = var.acm_certificate_arn == null ? "TLSv1" : "TLSv1.2_2021"
+    cloudfront_default_certificate = !local.custom_domain
+    acm_certificate_arn            = local.custom_domain ? var.acm_certificate_arn : null
+    ssl_support_method             = local.custom_domain ? "sni-only" : null
+    minimum_protocol_version       = local.custom_domain ? "TLSv1.2_2021" : "TLSv1"
   }
 
   tags = merge(var.tags, { Name = var.name })
@@ -374,6 +381,10 @@ resource "aws_cloudfront_distribution" "this" {
     precondition {
       condition     = length(var.aliases) == 0 || var.acm_certificate_arn != null
       error_message = "aliases need acm_certificate_arn: CloudFront only serves custom domains with a certificate covering them."
+    }
+    precondition {
+      condition     = var.acm_certificate_arn == null || length(var.aliases) > 0
+      error_message = "acm_certificate_arn needs aliases: without custom domain names the distribution serves *.cloudfront.net with CloudFront's own certificate."
     }
   }
 }
