@@ -463,6 +463,12 @@ def main(argv: list[str] | None = None) -> int:
     except PipelineError as exc:
         sys.stderr.write(f"error: {redact(str(exc))}\n")
         return int(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted (everything started was torn down unless --keep)\n")
+        return 130
+    except Exception as exc:  # one line, never a traceback
+        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {redact(str(exc))}\n")
+        return 4
 
 
 if __name__ == "__main__":
