@@ -208,3 +208,13 @@ def test_bad_input_is_one_line_error(fresh: World, args: list[str], message: str
     assert_one_line_error(result, code=2)
     assert message in result.stderr
     assert fresh.standin.writes() == []
+
+
+def test_an_environment_never_deployed_fails_the_evidence_check(world: World, real_target_plan: TargetPlan):
+    """No ECS cluster at all in the source environment: a failed precondition, not a crash."""
+    from pipeline_tools.adapters.aws_state import service_evidence
+    from pipeline_tools.promote.model import check_deployment_completed
+
+    evidence = service_evidence(world.ecs(), env="qa", cluster="platform-qa", service="api", container="api")
+    check = check_deployment_completed(evidence)
+    assert not check.ok and "cluster platform-qa not found" in check.detail

@@ -35,15 +35,26 @@ def digest_of_image(image: str) -> str | None:
     return digest if sep and digest.startswith("sha256:") else None
 
 
+def _absent(env: str, cluster: str, service: str, reason: str) -> DeploymentEvidence:
+    return DeploymentEvidence(env=env, cluster=cluster, service=service, deployment_id=None,
+                              rollout_state=None, rollout_state_reason=reason, updated_at=None,
+                              running_digests=(), digest_source="none", task_definition_arn="")
+
+
 def service_evidence(ecs: Any, *, env: str, cluster: str, service: str, container: str) -> DeploymentEvidence:
+    from botocore.exceptions import ClientError
+
     with aws_errors(f"describing ECS service {service} in cluster {cluster}"):
-        described = ecs.describe_services(cluster=cluster, services=[service])
+        try:
+            described = ecs.describe_services(cluster=cluster, services=[service])
+        except ClientError as exc:
+            # An environment that was never deployed is evidence (of nothing), not a failure.
+            if exc.response.get("Error", {}).get("Code") == "ClusterNotFoundException":
+                return _absent(env, cluster, service, f"cluster {cluster} not found")
+            raise
     services = [s for s in described.get("services", []) if s.get("status") != "INACTIVE"]
     if not services:
-        return DeploymentEvidence(env=env, cluster=cluster, service=service, deployment_id=None,
-                                  rollout_state=None, rollout_state_reason="service not found",
-                                  updated_at=None, running_digests=(), digest_source="none",
-                                  task_definition_arn="")
+        return _absent(env, cluster, service, "service not found")
     svc = services[0]
     deployments = svc.get("deployments", [])
     primary = next((d for d in deployments if d.get("status") == "PRIMARY"), None)

@@ -98,7 +98,7 @@ def check_deployment_completed(evidence: DeploymentEvidence) -> Check:
     name = f"{evidence.env} deployment of {evidence.service} completed"
     if evidence.deployment_id is None:
         return Check(name, False, f"service {evidence.service} in cluster {evidence.cluster} "
-                     "has no PRIMARY deployment")
+                     f"has no PRIMARY deployment ({evidence.rollout_state_reason})")
     if evidence.rollout_state != "COMPLETED":
         return Check(name, False, f"deployment {evidence.deployment_id} is "
                      f"{evidence.rollout_state or 'in an unknown state'}: {evidence.rollout_state_reason}")
