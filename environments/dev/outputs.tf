@@ -82,3 +82,8 @@ output "deployer_function_name" {
   description = "Name of the deployer Lambda triggered by ECR pushes."
   value       = module.deploy_trigger.function_name
 }
+
+output "deploy_lock_table_name" {
+  description = "DynamoDB table of the deployer's per-service locks; the apply workflow's roll-outs take the same lock (DEPLOY_LOCK_TABLE)."
+  value       = module.deploy_trigger.lock_table_name
+}
