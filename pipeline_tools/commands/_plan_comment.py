@@ -46,6 +46,11 @@ def register(actions: argparse._SubParsersAction) -> None:
              "the order the dashboard should list them",
     )
     parser.add_argument(
+        "--gate", nargs=2, action="append", dest="gates", default=[], metavar=("NAME", "GATE_JSON"),
+        help="the security gate's result for environment NAME (pipeline-tools gate --json-out); "
+             "its section is embedded after that environment's plan, within the comment's budget",
+    )
+    parser.add_argument(
         "--sha", metavar="COMMIT",
         help="the commit the plans were made for (default: the pull_request event's head sha from "
              "GITHUB_EVENT_PATH, else the pull request's current head, else GITHUB_SHA)",
@@ -110,10 +115,15 @@ def run(args: argparse.Namespace) -> int:
         raise InputError(f"--template-dir {args.template_dir}: no such directory")
     github = None if args.dry_run else GitHub.from_env(env)
 
+    gates = {}
+    for name, source in args.gates:
+        if name not in names:
+            raise InputError(f"--gate {name}: no --env {name} to attach it to")
+        gates[name] = _load_gate(source)
     environments = []
     for name, source in args.environments:
         plan = load_plan(source)
-        environments.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan)))
+        environments.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gates.get(name)))
 
     head_sha = None
     github_failure: ExternalError | None = None
@@ -151,6 +161,24 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(f"{result.action} {result.comment.url}\n")
     return 0
+
+
+def _load_gate(source: str) -> Any:
+    import json
+
+    from pipeline_tools.errors import InputError
+    from pipeline_tools.gate.render import result_from_dict
+
+    try:
+        with open(source, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise InputError(f"--gate {source}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise InputError(f"--gate {source}: not a gate JSON report ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"--gate {source}: not a gate JSON report")
+    return result_from_dict(data)
 
 
 def _fingerprint(plan: dict[str, Any]) -> str | None:

@@ -46,17 +46,24 @@ Renderer = Callable[..., str]
 
 @dataclass(frozen=True)
 class EnvironmentPlan:
-    """One environment's plan: its name, its summary and (when known) its fingerprint."""
+    """One environment's plan: its name, its summary, (when known) its fingerprint, and (when the
+    security gate ran) the gate's result, whose markdown section is embedded after the plan."""
 
     name: str
     summary: PlanSummary
     fingerprint: str | None = None
+    gate: Any = None  # pipeline_tools.gate.model.GateResult
 
 
-def is_quiet(summary: PlanSummary) -> bool:
-    """Nothing to review: no changes, and the plan is complete, did not error, has no warnings."""
+def is_quiet(summary: PlanSummary, gate: Any = None) -> bool:
+    """Nothing to review: no changes, the plan is complete, did not error, has no warnings, and the
+    security gate (if it ran) passed."""
     return (not summary.has_changes and not summary.errored and summary.complete
-            and not summary.warnings)
+            and not summary.warnings and (gate is None or gate.passed))
+
+
+# The gate's section may take up to this share of an environment's budget; the plan gets the rest.
+GATE_SHARE = 3
 
 
 def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, run_key: str | None = None,
@@ -85,10 +92,18 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
 
     def render_section(env: EnvironmentPlan, budget: int) -> str:
         # Not stripped: the renderer's own length is what it measures against ``budget``.
-        return render(env.summary, env=env.name, max_chars=budget, template_dir=template_dir,
-                      details_url=details_url)
+        if env.gate is None:
+            return render(env.summary, env=env.name, max_chars=budget, template_dir=template_dir,
+                          details_url=details_url)
+        from pipeline_tools.gate.render import render_gate_markdown
 
-    sections: dict[str, str] = {env.name: _quiet_line(env) for env in environments if is_quiet(env.summary)}
+        gate = render_gate_markdown(env.gate, max_chars=max(budget // GATE_SHARE, 1))
+        plan = render(env.summary, env=env.name, max_chars=max(budget - len(gate) - 1, 1),
+                      template_dir=template_dir, details_url=details_url)
+        return f"{plan.rstrip()}\n{gate}" if len(plan.rstrip()) + 1 + len(gate) <= budget else plan
+
+    sections: dict[str, str] = {env.name: _quiet_line(env) for env in environments
+                                if is_quiet(env.summary, env.gate)}
     loud = [env for env in environments if env.name not in sections]
     fixed = len(head) + len(footer) + sum(len(text) for text in sections.values())
     fixed += len(SEPARATOR) * (len(environments) + 1)  # between head, each section and footer
