@@ -397,3 +397,23 @@ def test_a_token_with_a_trailing_newline_works(github_standin, sleeps):
                     retry=RetryPolicy(sleep=sleeps.append), seconds_between_requests=None,
                     seconds_between_writes=None)
     assert client.pr_head_sha(REPO, pr) == "f" * 40
+
+
+def test_pull_body_and_deployment_lookup(github_standin, client):
+    repo = "acme/infra"
+    github_standin.add_repo(repo)
+    number = github_standin.add_pull(repo, head_ref="promote/prod/api-abc", title="Promote prod")
+    github_standin.repos[repo].issues[number]["body"] = "<!-- marker -->\nbody text"
+    pull, text = client.pull_body(repo, number)
+    assert pull.number == number and pull.head_ref == "promote/prod/api-abc"
+    assert text == "<!-- marker -->\nbody text"
+    assert client.find_deployment(repo, ref="promote/prod/api-abc", environment="prod") is None
+    older = client.create_deployment(repo, ref="promote/prod/api-abc", environment="prod",
+                                     payload={"pull_request": number})
+    client.create_deployment(repo, ref="promote/prod/api-abc", environment="prod",
+                             payload={"pull_request": number + 1})
+    found = client.find_deployment(repo, ref="promote/prod/api-abc", environment="prod",
+                                   payload={"pull_request": number})
+    assert found is not None and found.id == older.id
+    with pytest.raises(InputError, match="not found"):
+        client.pull_body(repo, 999)

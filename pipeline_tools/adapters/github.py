@@ -342,6 +342,33 @@ class GitHub:
             pull = PullRef(**{**pull.__dict__, "labels": tuple(dict.fromkeys([*pull.labels, *names]))})
         return pull
 
+    def pull_body(self, repo: str, number: int) -> tuple[PullRef, str]:
+        """Pull request ``number`` and its body (an unknown number is bad input)."""
+
+        def attempt() -> tuple[PullRef, str]:
+            try:
+                pull = self._repo(repo).get_pull(number)
+            except GithubException as exc:
+                if exc.status == 404:
+                    raise InputError(f"pull request #{number} not found in {repo}") from None
+                raise
+            return _pull_ref(pull, "found"), pull.body or ""
+
+        return self._retrying(f"reading pull request #{number} of {repo}", attempt)
+
+    def find_deployment(self, repo: str, *, ref: str, environment: str,
+                        payload: Mapping[str, Any] | None = None) -> DeploymentRef | None:
+        """The newest deployment of ``ref`` to ``environment`` whose payload has ``payload``'s items."""
+        wanted = dict(payload or {})
+
+        def attempt() -> DeploymentRef | None:
+            found = [d for d in self._repo(repo).get_deployments(ref=ref, environment=environment)
+                     if all((d.payload or {}).get(key) == value for key, value in wanted.items())]
+            newest = max(found, key=lambda d: d.id, default=None)
+            return None if newest is None else DeploymentRef(newest.id, environment, ref)
+
+        return self._retrying(f"finding the deployment of {ref} to {environment}", attempt)
+
     def find_open_pulls(self, repo: str, *, label: str | None = None) -> list[PullRef]:
         """Open pull requests, optionally only those carrying ``label``, oldest first."""
 

@@ -62,29 +62,14 @@ def open_promotion_pull_request(
 
 def promotion_deployment(github: GitHub, repo: str, number: int) -> tuple[int, str, dict[str, Any]]:
     """The deployment recorded for promotion pull request ``number``: (id, PR url, PR body marker)."""
-    from github import GithubException
-
     from pipeline_tools.promote.render import parse_marker
 
-    def read_pull() -> Any:
-        try:
-            return github._repo(repo).get_pull(number)
-        except GithubException as exc:
-            if exc.status == 404:
-                raise InputError(f"pull request #{number} not found in {repo}") from None
-            raise
-
-    pull = github._retrying(f"reading pull request #{number}", read_pull)
-    recorded = parse_marker(pull.body or "")
+    pull, body = github.pull_body(repo, number)
+    recorded = parse_marker(body)
     if recorded is None:
         raise InputError(f"pull request #{number} is not a promotion opened by pipeline-tools")
-
-    def find_deployment() -> int | None:
-        deployments = github._repo(repo).get_deployments(ref=pull.head.ref, environment=recorded["target"])
-        return max((d.id for d in deployments
-                    if (d.payload or {}).get("pull_request") == number), default=None)
-
-    deployment_id = github._retrying(f"finding the deployment of #{number}", find_deployment)
-    if deployment_id is None:
+    deployment = github.find_deployment(repo, ref=pull.head_ref, environment=recorded["target"],
+                                        payload={"pull_request": number})
+    if deployment is None:
         raise InputError(f"no deployment recorded for promotion pull request #{number}")
-    return deployment_id, pull.html_url, recorded
+    return deployment.id, pull.url, recorded
