@@ -8,6 +8,10 @@ CHECKOV_VENV := .tools/checkov
 # checkov lives in its own virtualenv: it depends on bc-python-hcl2, which installs a package
 # named `hcl2` over python-hcl2's (see docs/security-gate.md).
 CHECKOV_SPEC := checkov>=3.2.500,<4
+# Exact versions installed (pip constraints), so a fresh clone tests what CI tested; `make lock`
+# refreshes them on purpose.
+CONSTRAINTS := constraints.txt
+CHECKOV_CONSTRAINTS := constraints-checkov.txt
 
 ifndef PIPELINE_TOOLS_PROVIDER_MIRROR
 PIPELINE_TOOLS_PROVIDER_MIRROR := $(shell scripts/find-provider-mirror)
@@ -17,25 +21,26 @@ export PIPELINE_TOOLS_CHECKOV ?= $(abspath $(CHECKOV_VENV))/bin/checkov
 
 ENV ?= dev
 
-.PHONY: help install test lint demo local-apply docs clean
+.PHONY: help install test lint demo local-apply docs lock clean
 
 help:
 	@echo "make demo        run the pipeline locally against the AWS emulator"
 	@echo "make test        ruff + the whole test suite (what CI runs)"
 	@echo "make docs        regenerate generated documentation"
 	@echo "make local-apply ENV=dev   apply bootstrap + ENV against the emulator, then re-plan clean"
+	@echo "make lock        refresh constraints.txt and constraints-checkov.txt to the newest versions"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
+$(VENV)/.installed: pyproject.toml $(CONSTRAINTS) | $(BIN)/python
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c $(CONSTRAINTS) -e '.[dev]'
 	touch $@
 
-$(CHECKOV_VENV)/.installed:
+$(CHECKOV_VENV)/.installed: $(CHECKOV_CONSTRAINTS)
 	$(PYTHON) -m venv $(CHECKOV_VENV)
-	$(CHECKOV_VENV)/bin/pip install --quiet '$(CHECKOV_SPEC)'
+	$(CHECKOV_VENV)/bin/pip install --quiet -c $(CHECKOV_CONSTRAINTS) '$(CHECKOV_SPEC)'
 	touch $@
 
 install: $(VENV)/.installed $(CHECKOV_VENV)/.installed
@@ -57,6 +62,20 @@ docs: $(VENV)/.installed
 # KEEP=1 leaves the emulator and everything applied running (see docs/local-aws.md).
 local-apply: $(VENV)/.installed
 	$(BIN)/python -m pipeline_tools.local.local_apply --env $(ENV) $(if $(KEEP),--keep,)
+
+# Resolve the newest versions the version ranges allow, in throw-away virtualenvs, and write them
+# as the new constraints. Run it on purpose, then `make test`, and commit both files together.
+lock:
+	rm -rf .lock-venv .lock-checkov
+	$(PYTHON) -m venv .lock-venv
+	.lock-venv/bin/pip install --quiet --upgrade pip
+	.lock-venv/bin/pip install --quiet -e '.[dev]'
+	{ sed -n '1,3p' $(CONSTRAINTS); .lock-venv/bin/pip freeze --exclude-editable | grep -v '^pipeline-tools'; } > $(CONSTRAINTS).new
+	$(PYTHON) -m venv .lock-checkov
+	.lock-checkov/bin/pip install --quiet '$(CHECKOV_SPEC)'
+	{ sed -n '1p' $(CHECKOV_CONSTRAINTS); .lock-checkov/bin/pip freeze; } > $(CHECKOV_CONSTRAINTS).new
+	mv $(CONSTRAINTS).new $(CONSTRAINTS); mv $(CHECKOV_CONSTRAINTS).new $(CHECKOV_CONSTRAINTS)
+	rm -rf .lock-venv .lock-checkov
 
 clean:
 	rm -rf $(VENV) .tools .pytest_cache .ruff_cache .pipeline-tools

@@ -4,9 +4,13 @@ Each patch is a function registered with :func:`patch`; it names the moto gap it
 and has a test in tests/test_moto_patches.py. Patches never weaken what the Terraform modules
 ask for: they make the emulator answer the way AWS does.
 
+A patch is applied only while the installed moto still has its gap: each has a probe in
+:mod:`pipeline_tools.local.moto_probes` that asks stock moto before the server starts, so a moto
+upgrade that fixes a gap upstream retires the patch by itself (and ``make lock`` pins the moto
+that CI installs, so that happens on purpose, not by surprise).
+
 ``PIPELINE_TOOLS_MOTO_PATCHES_DISABLE`` (comma-separated patch names, or ``all``) leaves patches
-out of an emulator process: the tests use it to prove each gap still exists in stock moto, and it
-helps to check whether a newer moto has closed a gap.
+out of an emulator process: the tests use it to compare every patch with stock moto.
 """
 
 from __future__ import annotations
@@ -32,14 +36,18 @@ def disabled_names(environ: dict[str, str] | None = None) -> set[str]:
 
 
 def apply_all() -> list[str]:
-    """Apply every registered patch not disabled through the environment; return their names."""
+    """Apply every registered patch that is not disabled through the environment and whose gap the
+    installed moto still has; return their names."""
+    from pipeline_tools.local import moto_probes
+
     disabled = disabled_names()
+    wanted = [name for name, _ in PATCHES if name not in disabled and "all" not in disabled]
+    still_needed = moto_probes.detect(wanted) if wanted else {}
     applied = []
     for name, function in PATCHES:
-        if name in disabled or "all" in disabled:
-            continue
-        function()
-        applied.append(name)
+        if still_needed.get(name):
+            function()
+            applied.append(name)
     return applied
 
 
