@@ -111,7 +111,7 @@ def _package(args: argparse.Namespace) -> int:
     result = package.build_zip(Path(args.out))
     print(f"wrote {result.path} ({result.size} bytes, {len(result.entries)} files) "
           f"sha256 {result.sha256}")
-    print(f"handler: {package.HANDLER}")
+    print(f"handlers: {package.HANDLER} (deployer), {package.ALARM_HANDLER} (alarm notifier)")
     if args.upload:
         version = package.upload(result, args.upload)
         suffix = f" (version {version})" if version else ""

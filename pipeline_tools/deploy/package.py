@@ -18,8 +18,10 @@ from pathlib import Path
 
 from pipeline_tools.errors import ExternalError, InputError
 
-# The handler Terraform configures (docs/architecture.md, module deploy-trigger).
+# The handlers Terraform configures (docs/architecture.md): the deployer (module deploy-trigger)
+# and the alarm notifier (module alarm-chat) run from the same package.
 HANDLER = "pipeline_tools.deploy.handler.lambda_handler"
+ALARM_HANDLER = "pipeline_tools.notify.alarm_handler.lambda_handler"
 
 # What the handler imports, relative to the directory that contains the ``pipeline_tools`` package.
 # Single modules, then whole sub-packages. tests/test_deploy_package.py imports the handler from an
