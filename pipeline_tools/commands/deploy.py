@@ -19,7 +19,8 @@ exit codes:
   0   the rollout COMPLETED (or there was nothing to do: duplicate event, older image,
       no matching deploy target; or --no-wait and the rollout started)
   1   (not used by deploy)
-  2   bad input (arguments, event file, deploy targets)
+  2   bad input (arguments, event file, deploy targets; a cluster, service, container,
+      repository or image digest that does not exist; an image outside the target's repository)
   3   AWS failed or answered something unusable before a rollout outcome was known
   4   internal error
   10  the rollout FAILED
@@ -175,10 +176,10 @@ def _deploy_direct(args: argparse.Namespace) -> int:
     import os
 
     from pipeline_tools.deploy.deployer import DeployRequest
-    from pipeline_tools.deploy.events import split_image
+    from pipeline_tools.deploy.images import parse_image
     from pipeline_tools.deploy.run import deploy_direct
 
-    split_image(args.image)  # validates REPO@sha256:<64 hex> before touching AWS
+    parse_image(args.image)  # ECR registry (or none), ECR repository name, digest: before any AWS call
     config = _config(args)
     trigger = args.trigger or _default_trigger(os.environ)
     request = DeployRequest(
