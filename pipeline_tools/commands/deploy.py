@@ -28,7 +28,10 @@ exit codes:
   12  the rollout did not finish within --timeout (TIMED OUT; it may still be running)
   13  BUSY: another deploy of the same service holds the lock; nothing was changed
   14  SUPERSEDED: another deployment replaced this one before it completed
-With several services in one event the most severe outcome wins (10, 11, 12, 14, 13)."""
+With several services in one event the most severe outcome wins (10, 11, 12, 14, 13).
+A chat notification that fails or times out never changes the exit code: it prints a warning.
+Notification deadlines: NOTIFY_CALL_DEADLINE_SECONDS (per webhook call, default 10) and
+NOTIFY_DEADLINE_SECONDS (all channels, default 20)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -127,6 +130,12 @@ def _config(args: argparse.Namespace):
     from pipeline_tools.errors import InputError
 
     config = DeployConfig.from_env()
+    if not args.no_notify:
+        import os
+
+        from pipeline_tools.notify.sender import deadlines_from_env
+
+        deadlines_from_env(os.environ)  # bad notification deadlines: exit 2 before touching AWS
     if args.targets_parameter:
         config = replace(config, targets_parameter=args.targets_parameter)
     if args.timeout is not None:
