@@ -119,7 +119,7 @@ def post_json(
 
     while attempt < max_attempts:
         if time_left() <= 0:
-            error = f"no complete answer within the {deadline_seconds:g} s deadline"
+            error = f"no complete answer within the {_seconds(deadline_seconds)} s deadline"
             break
         attempt += 1
         request = urllib.request.Request(
@@ -151,7 +151,8 @@ def post_json(
                 error = f"HTTP 429, asked to wait {delay:.1f} s (more than {max_retry_after:.0f} s)"
                 break
             if not _sleep_within(delay, time_left(), sleep):
-                error = f"HTTP 429, asked to wait {delay:.1f} s (past the {deadline_seconds:g} s deadline)"
+                error = (f"HTTP 429, asked to wait {delay:.1f} s "
+                         f"(past the {_seconds(deadline_seconds)} s deadline)")
                 break
             waited += delay
             continue
@@ -178,7 +179,7 @@ def _post_once(request: urllib.request.Request, timeout: float, time_left: float
                deadline_seconds: float) -> _Answer:
     """One POST, answer read in full (up to :data:`MAX_RESPONSE_BYTES`), all within ``time_left``
     seconds: the watchdog shuts the socket down when they run out, whatever the receiver does."""
-    late = f"no complete answer within the {deadline_seconds:g} s deadline"
+    late = f"no complete answer within the {_seconds(deadline_seconds)} s deadline"
     status_seen: int | None = None
     with _Watchdog(time_left) as watchdog:
         try:
@@ -197,6 +198,11 @@ def _post_once(request: urllib.request.Request, timeout: float, time_left: float
             # The shutdown can look like an answer that merely ended early.
             raise DeadlineExceeded(_late(late, status_seen))
         return answer
+
+
+def _seconds(value: float) -> str:
+    """1.0 -> "1", 0.9983 -> "1", 1.25 -> "1.2": a deadline as people read it."""
+    return f"{value:.1f}".rstrip("0").rstrip(".")
 
 
 def _late(message: str, status: int | None) -> str:
