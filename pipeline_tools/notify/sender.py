@@ -219,6 +219,7 @@ class _Watchdog:
 
     def __init__(self, seconds: float) -> None:
         self.fired = False
+        self._done = False
         self._sockets: list[socket.socket] = []
         self._lock = threading.Lock()
         self._timer = threading.Timer(max(seconds, 0.0), self._fire)
@@ -230,6 +231,8 @@ class _Watchdog:
 
     def __exit__(self, *exc_info: object) -> None:
         self._timer.cancel()
+        with self._lock:  # a timer already running must not touch sockets handed back
+            self._done = True
 
     def watch(self, sock: socket.socket | None) -> None:
         if sock is None:
@@ -241,6 +244,8 @@ class _Watchdog:
 
     def _fire(self) -> None:
         with self._lock:
+            if self._done:
+                return
             self.fired = True
             for sock in self._sockets:
                 _shutdown(sock)

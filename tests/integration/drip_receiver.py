@@ -6,18 +6,23 @@ ends the call."""
 from __future__ import annotations
 
 import contextlib
+import datetime
+import ipaddress
 import socket
+import ssl
 import threading
 import time
+from pathlib import Path
 
 
 class DripReceiver:
     def __init__(self, *, interval: float = 2.0, drip_headers: bool = False, status: int = 200,
-                 body_length: int = 1000) -> None:
+                 body_length: int = 1000, tls: ssl.SSLContext | None = None) -> None:
         self.interval = interval
         self.drip_headers = drip_headers
         self.status = status
         self.body_length = body_length
+        self.tls = tls
         self.connections = 0
         self.requests_read = 0
         self._stopping = threading.Event()
@@ -30,7 +35,8 @@ class DripReceiver:
     @property
     def url(self) -> str:
         port = self._listener.getsockname()[1]
-        return f"http://127.0.0.1:{port}/services/T000DRIP/B000DRIP/dripSecretToken0123456789"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{port}/services/T000DRIP/B000DRIP/dripSecretToken0123456789"
 
     def _accept(self) -> None:
         while not self._stopping.is_set():
@@ -48,6 +54,8 @@ class DripReceiver:
         with contextlib.closing(connection):
             connection.settimeout(5)
             try:
+                if self.tls is not None:
+                    connection = self.tls.wrap_socket(connection, server_side=True)
                 self._read_request(connection)
                 head = (f"HTTP/1.1 {self.status} OK\r\nContent-Type: text/plain\r\n"
                         f"Content-Length: {self.body_length}\r\n\r\n").encode()
@@ -94,3 +102,33 @@ class DripReceiver:
 
 def elapsed_since(started: float) -> float:
     return time.monotonic() - started
+
+
+def self_signed_tls(directory: Path) -> tuple[ssl.SSLContext, Path]:
+    """A server context for 127.0.0.1 and the certificate file a client must trust
+    (point SSL_CERT_FILE at it). ``cryptography`` comes with moto."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1"))]),
+                       critical=False)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    cert_file, key_file = directory / "receiver.pem", directory / "receiver.key"
+    cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key_file.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                           serialization.NoEncryption()))
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert_file, key_file)
+    return context, cert_file

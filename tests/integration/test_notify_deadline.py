@@ -21,7 +21,7 @@ from pipeline_tools.notify.sender import post_json
 from pipeline_tools.redact import forget_all
 from tests.chat_receivers import ChatReceivers
 from tests.conftest import assert_one_line_error, run_cli
-from tests.integration.drip_receiver import DripReceiver, elapsed_since
+from tests.integration.drip_receiver import DripReceiver, elapsed_since, self_signed_tls
 
 SLACK = 3.0  # seconds of slack for in-process calls on a busy machine
 CLI_SLACK = 10.0  # process start-up included
@@ -74,6 +74,23 @@ def test_a_dripping_receiver_cannot_hold_a_call_past_its_deadline(receiver_fixtu
     # The deadline covers the retries too: no second attempt once it has passed.
     assert delivery.attempts == 1 and receiver.connections == 1
     assert SECRET not in delivery.error
+
+
+def test_the_deadline_holds_over_https(tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Slack and Discord are HTTPS: the watchdog must end a read on a TLS socket as well, with
+    certificate checks left on (the client trusts our receiver's certificate, nothing else)."""
+    context, certificate = self_signed_tls(tmp_path)
+    monkeypatch.setenv("SSL_CERT_FILE", str(certificate))
+    receiver = DripReceiver(interval=0.5, tls=context)
+    try:
+        started = time.monotonic()
+        delivery = post_json("slack", receiver.url, {"text": "hi"}, deadline_seconds=1.5)
+        elapsed = elapsed_since(started)
+    finally:
+        receiver.stop()
+    assert 1.4 <= elapsed < 1.5 + SLACK, elapsed
+    assert receiver.requests_read == 1  # the TLS handshake and the request went through
+    assert "1.5 s deadline (HTTP 200 headers arrived" in delivery.error
 
 
 def test_headers_in_time_do_not_make_a_delivery(drip: DripReceiver) -> None:
