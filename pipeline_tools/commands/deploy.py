@@ -61,8 +61,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     direct.add_argument("--environment", default="", help="environment name shown in notifications")
     direct.add_argument("--trigger", default="", help="what triggered this deploy, for notifications")
     direct.add_argument("--source-commit", default="", metavar="SHA", help="commit the image was built from")
-    source.add_argument("--targets-parameter", metavar="NAME",
-                        help="SSM parameter with the deploy targets JSON (default: DEPLOY_TARGETS_PARAMETER)")
+    common_targets = parser.add_argument_group("deploy targets")
+    common_targets.add_argument(
+        "--targets-parameter", metavar="NAME",
+        help="SSM parameter with the deploy targets JSON (default: DEPLOY_TARGETS_PARAMETER); the "
+        "direct form's image must come from the repository its target names (without targets: the "
+        "repository the container runs from now)")
     common = parser.add_argument_group("deploy options")
     common.add_argument("--timeout", type=float, metavar="SECONDS", default=None,
                         help="how long to follow the rollout (default: DEPLOY_TIMEOUT_SECONDS or 600)")
