@@ -6,7 +6,9 @@ Order of checks for one service (each makes a redelivered or late event harmless
 2. take the per-service lock; if another deploy holds it -> busy (the Lambda raises so
    EventBridge/Lambda retry later; the CLI exits 13);
 3. the service already runs this digest -> skip;
-4. (events only) the image was pushed before the one running -> skip, never roll back;
+4. (events only) the image was pushed before the one running -> skip, never roll back; pushed
+   at the same time (``imagePushedAt`` may have whole-second resolution) -> version tags decide,
+   else skip (docs/deployer.md, "Ordering");
    (1 and 4 apply to events only: a direct request for an exact image is done as asked)
 5. register a copy of the running task definition with only the container's image changed
    (nothing is ever deregistered), ``update_service``, follow the returned deployment.
