@@ -251,16 +251,21 @@ def test_an_older_image_arriving_late_does_not_roll_back(world: World) -> None:
     assert len(world.receivers.slack.accepted) == 1
 
 
-def test_an_event_whose_tag_moved_deploys_what_the_tag_points_at(world: World) -> None:
+def test_a_late_event_whose_tag_moved_does_nothing(world: World) -> None:
+    """ECR is authoritative about what a tag points at now: the first push's event, arriving after
+    the tag moved, changes nothing; the second push's event deploys the second build."""
     first = world.push("v2", seed="build-1")
     second = world.push("v2", seed="build-2")  # the tag moves before the first event arrives
 
-    summary = lambda_handler(world.event("v2", first), None)
+    late = lambda_handler(world.event("v2", first), None)
 
-    assert summary["results"][0]["outcome"] == "completed"
+    assert late["results"] == [] and "now points at" in late["ignored"]
+    assert world.service()["taskDefinition"] == world.first_task_definition
+    assert lambda_handler(world.event("v2", second), None)["results"][0]["outcome"] == "completed"
     assert world.running_image() == f"{world.uri}@{second}"
-    # The second push's event then finds its digest handled.
-    assert lambda_handler(world.event("v2", second), None)["results"][0]["outcome"] == "skipped"
+    # Delivered once more after the deploy, the first event still does nothing.
+    assert lambda_handler(world.event("v2", first), None)["results"] == []
+    assert world.running_image() == f"{world.uri}@{second}"
 
 
 def test_concurrent_events_for_one_service_deploy_once(world: World) -> None:

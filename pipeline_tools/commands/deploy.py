@@ -19,7 +19,8 @@ exit codes:
   0   the rollout COMPLETED (or there was nothing to do: duplicate event, older image,
       no matching deploy target; or --no-wait and the rollout started)
   1   (not used by deploy)
-  2   bad input (arguments, event file, deploy targets)
+  2   bad input (arguments, event file, deploy targets; a cluster, service, container,
+      repository or image digest that does not exist; an image outside the target's repository)
   3   AWS failed or answered something unusable before a rollout outcome was known
   4   internal error
   10  the rollout FAILED
@@ -27,7 +28,10 @@ exit codes:
   12  the rollout did not finish within --timeout (TIMED OUT; it may still be running)
   13  BUSY: another deploy of the same service holds the lock; nothing was changed
   14  SUPERSEDED: another deployment replaced this one before it completed
-With several services in one event the most severe outcome wins (10, 11, 12, 14, 13)."""
+With several services in one event the most severe outcome wins (10, 11, 12, 14, 13).
+A chat notification that fails or times out never changes the exit code: it prints a warning.
+Notification deadlines: NOTIFY_CALL_DEADLINE_SECONDS (per webhook call, default 10) and
+NOTIFY_DEADLINE_SECONDS (all channels, default 20)."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -57,8 +61,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     direct.add_argument("--environment", default="", help="environment name shown in notifications")
     direct.add_argument("--trigger", default="", help="what triggered this deploy, for notifications")
     direct.add_argument("--source-commit", default="", metavar="SHA", help="commit the image was built from")
-    source.add_argument("--targets-parameter", metavar="NAME",
-                        help="SSM parameter with the deploy targets JSON (default: DEPLOY_TARGETS_PARAMETER)")
+    common_targets = parser.add_argument_group("deploy targets")
+    common_targets.add_argument(
+        "--targets-parameter", metavar="NAME",
+        help="SSM parameter with the deploy targets JSON (default: DEPLOY_TARGETS_PARAMETER); the "
+        "direct form's image must come from the repository its target names (without targets: the "
+        "repository the container runs from now)")
     common = parser.add_argument_group("deploy options")
     common.add_argument("--timeout", type=float, metavar="SECONDS", default=None,
                         help="how long to follow the rollout (default: DEPLOY_TIMEOUT_SECONDS or 600)")
@@ -126,6 +134,12 @@ def _config(args: argparse.Namespace):
     from pipeline_tools.errors import InputError
 
     config = DeployConfig.from_env()
+    if not args.no_notify:
+        import os
+
+        from pipeline_tools.notify.sender import deadlines_from_env
+
+        deadlines_from_env(os.environ)  # bad notification deadlines: exit 2 before touching AWS
     if args.targets_parameter:
         config = replace(config, targets_parameter=args.targets_parameter)
     if args.timeout is not None:
@@ -175,10 +189,10 @@ def _deploy_direct(args: argparse.Namespace) -> int:
     import os
 
     from pipeline_tools.deploy.deployer import DeployRequest
-    from pipeline_tools.deploy.events import split_image
+    from pipeline_tools.deploy.images import parse_image
     from pipeline_tools.deploy.run import deploy_direct
 
-    split_image(args.image)  # validates REPO@sha256:<64 hex> before touching AWS
+    parse_image(args.image)  # ECR registry (or none), ECR repository name, digest: before any AWS call
     config = _config(args)
     trigger = args.trigger or _default_trigger(os.environ)
     request = DeployRequest(

@@ -16,6 +16,10 @@ exit codes:
   2  bad input
   3  with --strict: at least one configured channel did not accept the message
 
+deadlines (a receiver answering one byte at a time cannot hold the workflow):
+  NOTIFY_CALL_DEADLINE_SECONDS  total per webhook call, retries included (default 10)
+  NOTIFY_DEADLINE_SECONDS       total for the notification, all channels (default 20)
+
 example:
   pipeline-tools notify --event-type drift --status warning --title "drift in prod" \\
       --field Environment=prod --field "Resources drifted=3" --link "Run=https://github.com/o/r/actions/runs/1"
@@ -73,10 +77,12 @@ def run(args: argparse.Namespace) -> int:
     from pipeline_tools import notify
     from pipeline_tools.errors import ExitCode, InputError
     from pipeline_tools.notify import webhooks
+    from pipeline_tools.notify.sender import deadlines_from_env
     from pipeline_tools.redact import redact
 
     if not args.title.strip():
         raise InputError("--title must not be empty")
+    deadlines_from_env(os.environ)  # NOTIFY_*DEADLINE_SECONDS: bad values are bad input here
     links = []
     for text, url in _pairs(args.link, "--link"):
         if not url.startswith(("https://", "http://")) or any(c.isspace() for c in url):
