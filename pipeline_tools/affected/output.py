@@ -45,6 +45,7 @@ def to_github_stages(entries: list[MatrixEntry], config: RepoConfig) -> list[dic
                 "github_environment": stage.github_environment if stage else "",
                 "required_reviewers": stage.required_reviewers if stage else False,
                 "apply_on_merge": stage.apply_on_merge if stage else False,
+                "auto_deploy": stage.auto_deploy if stage else False,
                 "roots": 0, "jobs": 0,
             }
         stages[entry.stage]["roots"] += len(entry.roots)
@@ -52,7 +53,7 @@ def to_github_stages(entries: list[MatrixEntry], config: RepoConfig) -> list[dic
     return list(stages.values())
 
 
-def to_text(result: AffectedResult) -> str:
+def to_text(result: AffectedResult, config: RepoConfig | None = None) -> str:
     lines: list[str] = []
     if not result.roots:
         lines.append(f"No environment roots are affected by {result.base}...{result.head} "
@@ -60,7 +61,9 @@ def to_text(result: AffectedResult) -> str:
     else:
         lines.append(f"{len(result.roots)} environment root(s) affected by {result.base}...{result.head}:")
         for root in result.roots:
-            lines.append(f"{root.path}")
+            stage = stage_of(root.path, config)[0] if config is not None else None
+            where = "" if stage is None else f" (stage {stage})" if stage else " (no stage: not applied)"
+            lines.append(f"{root.path}{where}")
             lines.extend(f"  planned because {reason.text}" for reason in root.reasons)
     if result.deleted:
         lines.append("")
@@ -78,4 +81,4 @@ def render(result: AffectedResult, fmt: str, *, config: RepoConfig | None = None
     if fmt == "github-stages":
         assert config is not None
         return json.dumps(to_github_stages(entries or [], config), separators=(",", ":")) + "\n"
-    return to_text(result)
+    return to_text(result, config)

@@ -103,6 +103,9 @@ def test_a_lower_cap_and_one_stage_at_a_time(thousand_roots):
         ("dev", 400), ("staging", 350), ("prod", 249), ("", 1)]
     assert [stage["required_reviewers"] for stage in stages] == [False, False, True, False]
     assert sum(stage["jobs"] for stage in stages) == len(entries)
+    text = run_cli("affected", "--base", base, cwd=repo).stdout
+    assert "\nenvironments/prod-000 (stage prod)\n" in text
+    assert "\nenvironments/bootstrap (no stage: not applied)\n" in text
 
 
 def test_timings_and_the_repository_config_shape_the_groups(thousand_roots, tmp_path):
