@@ -46,9 +46,12 @@ class MatrixEntry:
 
     @property
     def name(self) -> str:
-        """The job's label and artifact name: the root's name, or ``<stage>-group-<i>-of-<n>``."""
+        """The job's label and artifact name: the root's name, or ``<stage>-group-<i>-of-<n>``.
+
+        Artifact names and the plan comment's environment names cannot hold ``/``, so a nested
+        root's name (``us-east-1/dev``) is written with ``--`` (``us-east-1--dev``)."""
         if len(self.roots) == 1 and not self.groups:
-            return self.roots[0].name
+            return self.roots[0].name.replace("/", "--")
         return f"{self.stage or 'unstaged'}-group-{self.group}-of-{self.groups}"
 
     def to_json(self) -> dict[str, Any]:

@@ -77,3 +77,11 @@ def test_one_stage_at_a_time_and_bad_limits():
 def test_malformed_timings_are_refused(data):
     with pytest.raises(InputError, match=r"timings\.json"):
         parse_timings(data, "timings.json")
+
+
+def test_a_nested_roots_job_name_is_safe_for_artifacts_and_the_comment():
+    from pipeline_tools.comment.markers import valid_env_name
+
+    (entry,) = build_matrix([AffectedRoot("environments/us-east-1/dev", "us-east-1/dev")], CONFIG)
+    assert entry.to_json()["name"] == "us-east-1--dev" and valid_env_name(entry.name)
+    assert entry.to_json()["names"] == ["us-east-1/dev"]  # the root's own name, unchanged
