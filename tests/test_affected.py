@@ -105,8 +105,12 @@ def test_a_module_shared_by_some_roots_plans_only_those(monorepo):
     assert sorted(roots) == ["environments/dev", "environments/staging"]
     assert all(not item["deleted"] for item in roots.values())
     matrix = run_cli("affected", "--base", base, "--head", head, "--format", "github-matrix", cwd=repo)
+    # Stages come from the built-in configuration (no pipeline-tools.yml here): dev before staging.
     assert json.loads(matrix.stdout) == {"include": [
-        {"path": "environments/dev", "name": "dev"}, {"path": "environments/staging", "name": "staging"},
+        {"path": "environments/dev", "name": "dev", "stage": "dev", "stage_index": 0,
+         "roots": ["environments/dev"], "names": ["dev"], "count": 1},
+        {"path": "environments/staging", "name": "staging", "stage": "staging", "stage_index": 1,
+         "roots": ["environments/staging"], "names": ["staging"], "count": 1},
     ]}
 
 
@@ -184,7 +188,10 @@ def test_deleted_and_renamed_roots_are_reported_apart(monorepo):
     assert any("renamed from environments/prod/main.tf" in reason["text"]
                for reason in items["environments/production"]["reasons"])
     matrix = json.loads(run_cli("affected", "--base", base, "--format", "github-matrix", cwd=repo).stdout)
-    assert matrix == {"include": [{"path": "environments/production", "name": "production"}]}
+    # "environments/prod*" matches the new path too: it stays in the prod stage.
+    assert matrix == {"include": [{"path": "environments/production", "name": "production", "stage": "prod",
+                                   "stage_index": 2, "roots": ["environments/production"],
+                                   "names": ["production"], "count": 1}]}
     text = run_cli("affected", "--base", base, cwd=repo).stdout
     assert "Deleted roots" in text and "environments/bootstrap was deleted" in text
 

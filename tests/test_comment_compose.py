@@ -66,10 +66,12 @@ def test_no_change_environment_is_one_line_and_changed_ones_get_their_full_summa
     # prod: its dashboard row, then the whole summary exactly as `plan summarize` renders it
     assert "| `prod` | changes | 7 | 0 | 0 | 1 read |  |" in body
     assert render_plan_markdown(basic, env="prod").rstrip() in body
-    # order: marker first, dashboard, dev's line before prod's section (the --env order)
+    # order: marker first, dashboard, then what needs attention: prod's changes before dev's
+    # no-change line, although dev was given first
     assert body.startswith(MARKER_PREFIX)
     prod_section = body.index("### Terraform plan for `prod`")
-    assert body.index("| Environment |") < body.index("**`dev`**") < prod_section
+    assert body.index("| Environment |") < prod_section < body.index("**`dev`**")
+    assert body.index("| `prod` |") < body.index("| `dev` |")
 
 
 def test_several_huge_environments_fit_and_small_ones_keep_full_detail():

@@ -9,7 +9,9 @@ import re
 import sys
 from typing import Any
 
-MAX_ENVIRONMENTS = 30
+# One comment carries every environment's fingerprint in its marker (about 90 characters each), so
+# beyond several hundred environments the marker alone outgrows GitHub's limit (docs/scale.md).
+MAX_ENVIRONMENTS = 1000
 _SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
 
 DESCRIPTION = """\
@@ -22,7 +24,8 @@ stays within GitHub's 65,536-character limit.
 
 Environment: GITHUB_TOKEN (required unless --dry-run), GITHUB_API_URL (default
 https://api.github.com; GitHub Enterprise: https://HOST/api/v3), GITHUB_STEP_SUMMARY (when set, the
-same markdown is appended to it). See docs/pr-comment.md.
+same markdown is appended to it, after the list of every environment when the comment collapses
+those without changes). See docs/pr-comment.md and docs/scale.md.
 """
 
 EPILOG = """\
@@ -66,8 +69,12 @@ def register(actions: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--template-dir", metavar="DIR",
                         help="directory with templates overriding the shipped ones (plan/summary.md.j2)")
+    parser.add_argument("--summary-file", metavar="FILE",
+                        help="also append the job summary (every environment's row, then the comment) "
+                             "to FILE; written in --dry-run too")
     parser.add_argument("--dry-run", action="store_true",
-                        help="print the comment instead of posting it; contact nothing, write nothing")
+                        help="print the comment instead of posting it; contact nothing, write nothing "
+                             "but --summary-file")
     parser.set_defaults(func=run)
 
 
@@ -136,15 +143,21 @@ def run(args: argparse.Namespace) -> int:
         sha = sha or head_sha
     sha = (sha or env.get("GITHUB_SHA") or "").lower()
 
-    body = compose_plan_comment(environments, sha=sha, run_key=run_key, details_url=details_url,
-                                template_dir=template_dir)
+    try:
+        body = compose_plan_comment(environments, sha=sha, run_key=run_key, details_url=details_url,
+                                    template_dir=template_dir)
+    except ValueError as exc:  # e.g. too many environments for one comment
+        raise InputError(str(exc)) from None
+    summary = _job_summary(environments, body, sha)
+    if args.summary_file:
+        _append_step_summary(args.summary_file, summary, what="--summary-file")
 
     if github is None:
         sys.stdout.write(body + "\n")
         sys.stderr.write(f"dry run: would post this comment ({len(body)} characters) on {repo}#{args.pr}\n")
         return 0
 
-    _append_step_summary(env.get("GITHUB_STEP_SUMMARY"), body)
+    _append_step_summary(env.get("GITHUB_STEP_SUMMARY"), summary)
     if github_failure is not None:
         raise github_failure
     ours = parse_comment_markers(body) or CommentMarkers(sha=sha, run_key=run_key)
@@ -222,7 +235,16 @@ def _event_head_sha(env: os._Environ[str] | dict[str, str], number: int) -> str 
     return sha if isinstance(sha, str) and _SHA.match(sha) else None
 
 
-def _append_step_summary(path: str | None, body: str) -> None:
+def _job_summary(environments: list[Any], body: str, sha: str) -> str:
+    """The comment, preceded by every environment's row when the comment collapsed some."""
+    from pipeline_tools.comment.compose import COLLAPSE_ABOVE, compose_job_summary
+
+    if len(environments) <= COLLAPSE_ABOVE:
+        return body
+    return compose_job_summary(environments, sha=sha) + "\n\n" + body
+
+
+def _append_step_summary(path: str | None, body: str, *, what: str = "GITHUB_STEP_SUMMARY") -> None:
     """Append to the job summary file as GitHub Actions expects (it may hold other steps' text)."""
     if not path:
         return
@@ -232,4 +254,4 @@ def _append_step_summary(path: str | None, body: str) -> None:
         with open(path, "a", encoding="utf-8") as handle:
             handle.write(body + "\n")
     except OSError as exc:
-        raise InputError(f"GITHUB_STEP_SUMMARY {path}: cannot append: {exc.strerror or exc}") from None
+        raise InputError(f"{what} {path}: cannot append: {exc.strerror or exc}") from None

@@ -9,6 +9,13 @@ Layout::
     ### Terraform plan for `prod` ...                  (an environment with changes: its summary)
     <sub>footer: commit, run, details link</sub>
 
+Order. The dashboard rows and the sections follow what needs a reviewer's attention first
+(:func:`attention`): failed or incomplete plans, then risks (and failed security gates), then
+destroys, then other changes, then no changes; environments of the same rank keep their ``--env``
+order. Above :data:`COLLAPSE_ABOVE` environments, those without changes take no row and no line
+each: one line gives their count and names (as many names as :data:`QUIET_NAMES_SHARE` of the
+budget allows); the job summary (:func:`compose_job_summary`) lists every environment.
+
 Budget. GitHub refuses a body over 65,536 characters. The marker, heading, dashboard, one-line
 environments and footer are small and always kept; what is left is shared among the environments
 with changes: each environment first gets what it needs at full detail if that is below an equal
@@ -40,6 +47,11 @@ RISK_LABELS = {
     "open-ingress": "ingress open to the internet",
 }
 
+# More environments than this in one comment: those without changes collapse into one line.
+COLLAPSE_ABOVE = 10
+# The collapsed line names environments within this share of the comment's limit (1/QUIET_NAMES_SHARE).
+QUIET_NAMES_SHARE = 10
+
 # render(summary, env=..., max_chars=..., template_dir=..., details_url=...) -> markdown
 Renderer = Callable[..., str]
 
@@ -60,6 +72,24 @@ def is_quiet(summary: PlanSummary, gate: Any = None) -> bool:
     security gate (if it ran) passed."""
     return (not summary.has_changes and not summary.errored and summary.complete
             and not summary.warnings and (gate is None or gate.passed))
+
+
+def attention(env: EnvironmentPlan) -> int:
+    """Rank for the reviewer, most urgent first: 0 failed or incomplete plan, 1 risk flags or a
+    failed security gate, 2 destroys (replacements included), 3 other changes or warnings,
+    4 nothing to review."""
+    summary = env.summary
+    if summary.errored or not summary.complete:
+        return 0
+    if summary.risk_flags or (env.gate is not None and not env.gate.passed):
+        return 1
+    if summary.counts.destroy:
+        return 2
+    return 4 if is_quiet(summary, env.gate) else 3
+
+
+def by_attention(environments: Sequence[EnvironmentPlan]) -> list[EnvironmentPlan]:
+    return sorted(environments, key=attention)  # stable: same rank keeps the given order
 
 
 # The gate's section may take up to this share of an environment's budget; the plan gets the rest.
@@ -87,7 +117,16 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
 
     marker = format_marker(CommentMarkers(sha=sha, run_key=run_key,
                                           fingerprints={env.name: env.fingerprint for env in environments}))
-    head = "\n".join([marker, _title(sha), "", _dashboard(environments)])
+    environments = by_attention(environments)
+    names = [env.name for env in environments]
+    collapse = len(environments) > COLLAPSE_ABOVE
+    quiet_envs = [env for env in environments if is_quiet(env.summary, env.gate)]
+    listed = [env for env in environments if not (collapse and is_quiet(env.summary, env.gate))]
+    dashboard = _dashboard(listed) if listed else ""
+    if collapse and quiet_envs:
+        dashboard = (dashboard + "\n\n" if dashboard else "") + _quiet_summary(
+            quiet_envs, max(max_chars // QUIET_NAMES_SHARE, 200))
+    head = "\n".join([marker, _title(sha), "", dashboard])
     footer = _footer(sha, run_key, details_url)
 
     def render_section(env: EnvironmentPlan, budget: int) -> str:
@@ -102,11 +141,12 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
                       template_dir=template_dir, details_url=details_url)
         return f"{plan.rstrip()}\n{gate}" if len(plan.rstrip()) + 1 + len(gate) <= budget else plan
 
-    sections: dict[str, str] = {env.name: _quiet_line(env) for env in environments
-                                if is_quiet(env.summary, env.gate)}
-    loud = [env for env in environments if env.name not in sections]
+    sections: dict[str, str] = {env.name: _quiet_line(env) for env in quiet_envs if not collapse}
+    loud = [env for env in environments if not is_quiet(env.summary, env.gate)]
+    loud_names = {env.name for env in loud}
+    names = [name for name in names if name in sections or name in loud_names]
     fixed = len(head) + len(footer) + sum(len(text) for text in sections.values())
-    fixed += len(SEPARATOR) * (len(environments) + 1)  # between head, each section and footer
+    fixed += len(SEPARATOR) * (len(names) + 1)  # between head, each section and footer
     available = max_chars - fixed
     if available < 0 or (loud and available < len(loud)):
         raise ValueError(f"{len(environments)} environments do not fit in {max_chars} characters")
@@ -194,6 +234,36 @@ def _dashboard(environments: Sequence[EnvironmentPlan]) -> str:
         rows.append(f"| `{env.name}` | {_status(summary)} | {counts.add} | {counts.change} | "
                     f"{counts.destroy} | {_also(summary)} | {_risks(summary)} |")
     return "\n".join(rows)
+
+
+def _quiet_summary(quiet: Sequence[EnvironmentPlan], budget: int) -> str:
+    """One line for every environment without changes: the count, then names within ``budget``."""
+    drifted = sum(1 for env in quiet if len(env.summary.drift.relevant) + env.summary.drift.other_count)
+    text = f":white_check_mark: **{len(quiet)} environments with no changes**"
+    if drifted:
+        text += f" ({drifted} with objects changed outside Terraform)"
+    shown: list[str] = []
+    length = len(text) + 2
+    for env in quiet:
+        # Room for this name and for the "and N more" note that may follow it.
+        if length + len(env.name) + 4 + 80 > budget and len(shown) < len(quiet) - 1:
+            break
+        shown.append(f"`{env.name}`")
+        length += len(env.name) + 4
+    text += ": " + ", ".join(shown)
+    if len(shown) < len(quiet):
+        text += f" and {len(quiet) - len(shown)} more (every environment is listed in the job summary)"
+    return text
+
+
+def compose_job_summary(environments: Sequence[EnvironmentPlan], *, sha: str) -> str:
+    """The job summary's list of every environment, one dashboard row each, in attention order
+    (GitHub allows 1 MiB per step's summary, room for thousands of rows)."""
+    ordered = by_attention(environments)
+    quiet = sum(1 for env in ordered if attention(env) == 4)
+    heading = _title(sha).replace("## Terraform plans", f"## All {len(ordered)} environments' plans", 1)
+    return "\n".join([heading, "", f"{len(ordered) - quiet} to review, {quiet} without changes.", "",
+                      _dashboard(ordered)])
 
 
 def _quiet_line(env: EnvironmentPlan) -> str:
