@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 

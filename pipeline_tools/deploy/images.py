@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pipeline_tools.errors import ExternalError, InputError
+from pipeline_tools.core.errors import ExternalError, InputError
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pipeline_tools.core.errors import ExternalError
 from pipeline_tools.deploy.outcome import Outcome
-from pipeline_tools.errors import ExternalError
 
 DEFAULT_POLL_SECONDS = 10.0
 MAX_SERVICE_EVENTS = 10
@@ -99,7 +99,7 @@ def describe_service(ecs_client: Any, cluster: str, service: str) -> dict[str, A
         raise ExternalError(f"ECS describe_services {cluster}/{service} failed: {exc}") from exc
     services = response.get("services") or []
     if not services or services[0].get("status") == "INACTIVE":
-        from pipeline_tools.errors import InputError
+        from pipeline_tools.core.errors import InputError
 
         raise InputError(f"ECS service {service} does not exist in cluster {cluster}")
     return services[0]

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.gate.baseline import EMPTY, Baseline, parse_baseline
 from pipeline_tools.gate.evaluate import GateInputs, evaluate
 from pipeline_tools.gate.model import Finding, GateResult

@@ -17,7 +17,7 @@ returns a :class:`StandinResponse` (or raises :class:`ApiError`).
 
 It lives in the package (not only in the tests) because ``make demo`` runs the pipeline's GitHub
 steps against it; the tests use it through the ``github_standin`` fixture in
-``tests/github_standin.py``.
+``tests/support/github_standin.py``.
 """
 
 from __future__ import annotations

@@ -22,10 +22,10 @@ import os
 from collections.abc import Mapping
 from typing import Any
 
+from pipeline_tools.core.redaction import redact
 from pipeline_tools.notify import discord, slack
 from pipeline_tools.notify.model import EventType, Field, Link, Notification, Status
 from pipeline_tools.notify.sender import DEFAULT_TIMEOUT_SECONDS, Delivery, post_json
-from pipeline_tools.redact import redact
 
 __all__ = ["Delivery", "EventType", "Field", "Link", "Notification", "Status", "build_payloads", "send"]
 

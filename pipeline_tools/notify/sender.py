@@ -7,7 +7,7 @@
 - any other 4xx: the payload or the URL is wrong and retrying will not fix it: give up at once.
 
 The webhook URL is a secret: it is never part of a :class:`Delivery`, a log line or an exception
-message, and everything logged goes through :func:`pipeline_tools.redact.redact`.
+message, and everything logged goes through :func:`pipeline_tools.core.redaction.redact`.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.redact import redact, register_secret
+from pipeline_tools.core.redaction import redact, register_secret
 
 log = logging.getLogger("pipeline_tools.notify")
 
