@@ -83,7 +83,9 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
     if len(set(names)) != len(names):
         raise ValueError("each environment may appear only once")
     if render is None:
-        from pipeline_tools.plan.render.markdown import render_plan_markdown as render
+        from pipeline_tools.plan.render.markdown import render_plan_markdown
+
+        render = render_plan_markdown
 
     marker = format_marker(CommentMarkers(sha=sha, run_key=run_key,
                                           fingerprints={env.name: env.fingerprint for env in environments}))

@@ -126,7 +126,8 @@ def follow(
         if outcome is Outcome.COMPLETED:
             return RolloutResult(outcome, reason)
         if outcome is None:
-            ours = next((d for d in described.get("deployments") or [] if d.get("id") == deployment_id), {})
+            ours: dict[str, Any] = next(
+                (d for d in described.get("deployments") or [] if d.get("id") == deployment_id), {})
             last_state = str(ours.get("rolloutStateReason") or ours.get("rolloutState") or "")
             if clock() >= deadline:
                 outcome = Outcome.TIMED_OUT

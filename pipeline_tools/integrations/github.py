@@ -27,6 +27,7 @@ refusing), with messages passed through :func:`~pipeline_tools.core.redaction.re
 from __future__ import annotations
 
 import base64
+import functools
 import logging
 import os
 import time
@@ -120,7 +121,7 @@ def has_marker(body: str | None, marker: str) -> bool:
 
     Line-based on purpose: a reply quoting our comment (``> <!-- ...``) is not ours.
     """
-    return bool(body) and any(line.startswith(marker) for line in body.splitlines())
+    return body is not None and any(line.startswith(marker) for line in body.splitlines())
 
 
 class GitHub:
@@ -316,7 +317,8 @@ class GitHub:
         self._retrying(what, ensure_branch)
         for path, content in files.items():
             data = content.encode() if isinstance(content, str) else bytes(content)
-            self._retrying(what, lambda p=path, d=data: self._write_file(repo, branch, p, d, commit_message))
+            write = functools.partial(self._write_file, repo, branch, path, data, commit_message)
+            self._retrying(what, write)
 
         tried_create = False
 

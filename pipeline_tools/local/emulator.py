@@ -126,8 +126,8 @@ def start(*, port: int | None = None, extra_env: dict[str, str] | None = None,
         if process.poll() is not None:
             detail = ""
             if process.stderr is not None:
-                detail = process.stderr.read().decode(errors="replace").strip().splitlines()[-1:]
-                detail = f": {detail[0]}" if detail else ""
+                last_lines = process.stderr.read().decode(errors="replace").strip().splitlines()[-1:]
+                detail = f": {last_lines[0]}" if last_lines else ""
             raise ExternalError(f"the local AWS emulator exited during start-up{detail}")
         if emulator.is_alive():
             if process.stderr is not None:

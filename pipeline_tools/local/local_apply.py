@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import sys
 import tempfile
 import time
@@ -320,7 +321,7 @@ class LocalRun:
         try:
             for name in reversed(list(self.applied)):
                 try:
-                    step(f"destroy environments/{name}", lambda name=name: self.destroy_root(name))
+                    step(f"destroy environments/{name}", functools.partial(self.destroy_root, name))
                 except PipelineError as exc:
                     failure = failure or exc
             if self.emulator is not None:

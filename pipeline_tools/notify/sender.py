@@ -124,7 +124,7 @@ def _retry_after(header: str | None, body: str) -> float | None:
     return None
 
 
-def _json_retry_after(body: str) -> object:
+def _json_retry_after(body: str) -> Any:
     try:
         data = json.loads(body)
     except ValueError:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 FORMATS = ("markdown", "json", "text")
@@ -46,54 +45,7 @@ def register(actions: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import gc
+    from pipeline_tools.plan.run import summarize_plan
 
-    from pipeline_tools.core.errors import InputError
-
-    if args.template_dir is not None and not args.template_dir.is_dir():
-        raise InputError(f"--template-dir {args.template_dir}: not a directory")
-    # One short-lived pass over a big, acyclic document: the cyclic garbage collector would only
-    # re-scan the whole parsed plan again and again (seconds on a 40 MB plan) and find nothing.
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        text = _summarize(args)
-    finally:
-        if was_enabled:
-            gc.enable()
-    sys.stdout.write(text)
-    sys.stdout.flush()
-    return 0
-
-
-def _summarize(args: argparse.Namespace) -> str:
-    from pipeline_tools.plan.load import load_plan
-    from pipeline_tools.plan.model import summarize
-
-    summary = summarize(load_plan(args.plan))
-    if args.format == "json":
-        from pipeline_tools.plan.render.json_output import render_plan_json
-
-        return render_plan_json(summary)
-    if args.format == "text":
-        import os
-
-        from pipeline_tools.plan.render.text import render_plan_text
-
-        color = sys.stdout.isatty() and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        return render_plan_text(summary, color=color)
-    return _markdown(summary, args)
-
-
-def _markdown(summary: object, args: argparse.Namespace) -> str:
-    import jinja2
-
-    from pipeline_tools.core.errors import InputError
-    from pipeline_tools.plan.render.markdown import render_plan_markdown
-
-    try:
-        return render_plan_markdown(summary, env=args.env, max_chars=args.max_chars,  # type: ignore[arg-type]
-                                    template_dir=args.template_dir, details_url=args.details_url)
-    except jinja2.TemplateError as exc:
-        where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
-        raise InputError(f"template error{where}: {exc.message or type(exc).__name__}") from None
+    return summarize_plan(args.plan, output_format=args.format, env=args.env, max_chars=args.max_chars,
+                          template_dir=args.template_dir, details_url=args.details_url)

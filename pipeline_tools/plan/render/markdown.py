@@ -221,45 +221,67 @@ def _lower_bound(summary: PlanSummary) -> int:
 
 def render_plan_markdown(summary: PlanSummary, *, env: str | None = None, max_chars: int = DEFAULT_MAX_CHARS,
                          template_dir: Path | None = None, details_url: str | None = None) -> str:
-    """Markdown of ``summary`` in at most ``max_chars`` characters (see the module docstring)."""
+    """Markdown of ``summary`` in at most ``max_chars`` characters (see the module docstring).
+
+    Each level is tried in turn, most detail first: full diffs, names only (with as many full diffs
+    as fit), addresses, as many addresses as fit, counts and risk flags, as many flags as fit.
+    """
     renderer = _Renderer(summary, env, template_dir, details_url)
     renderer.max_chars = max_chars
     if _lower_bound(summary) <= max_chars:
-        text = renderer.render("full")
-        if len(text) <= max_chars:
-            return text
-        keys_text = renderer.render("keys")
-        if len(keys_text) <= max_chars:
-            # Between the two: full diffs for the first resources (most consequential first), as
-            # many as the room left by the names-only rendering allows.
-            mixed = _mixed(renderer, summary, max_chars - len(keys_text))
-            return mixed if mixed is not None else keys_text
-        text = renderer.render("addresses")
-        if len(text) <= max_chars:
-            return text
-    # Addresses only, as many as fit.
+        detailed = _detailed(renderer, summary, max_chars)
+        if detailed is not None:
+            return detailed
+    addresses = _some_addresses(renderer, summary, max_chars)
+    if addresses is not None:
+        return addresses
+    return _counts(renderer, summary, env, max_chars)
+
+
+def _detailed(renderer: _Renderer, summary: PlanSummary, max_chars: int) -> str | None:
+    """Full diffs, else names with as many full diffs as fit, else every address; None if none fits."""
+    text = renderer.render("full")
+    if len(text) <= max_chars:
+        return text
+    keys_text = renderer.render("keys")
+    if len(keys_text) <= max_chars:
+        # Between the two: full diffs for the first resources (most consequential first), as
+        # many as the room left by the names-only rendering allows.
+        mixed = _mixed(renderer, summary, max_chars - len(keys_text))
+        return mixed if mixed is not None else keys_text
+    text = renderer.render("addresses")
+    return text if len(text) <= max_chars else None
+
+
+def _some_addresses(renderer: _Renderer, summary: PlanSummary, max_chars: int) -> str | None:
+    """Addresses only, as many as fit; None when not even one does."""
     base = renderer.render("addresses", resource_limit=0)
-    if len(base) <= max_chars:
-        budget = max_chars - len(base)
-        limit = 0
-        used = 0
-        for resource in summary.resources:
-            cost = len(resource.address) + 12
-            if resource.moved:
-                cost += len(resource.previous_address or "") + 12
-            if used + cost > budget:
-                break
-            used += cost
-            limit += 1
-        while limit > 0:
-            text = renderer.render("addresses", resource_limit=limit)
-            if len(text) <= max_chars:
-                return text
-            limit = int(limit * 0.9)
+    if len(base) > max_chars:
+        return None
+    budget = max_chars - len(base)
+    limit = 0
+    used = 0
+    for resource in summary.resources:
+        cost = len(resource.address) + 12
+        if resource.moved:
+            cost += len(resource.previous_address or "") + 12
+        if used + cost > budget:
+            break
+        used += cost
+        limit += 1
+    while limit > 0:
+        text = renderer.render("addresses", resource_limit=limit)
+        if len(text) <= max_chars:
+            return text
+        limit = int(limit * 0.9)
+    return None
+
+
+def _counts(renderer: _Renderer, summary: PlanSummary, env: str | None, max_chars: int) -> str:
+    """Counts and risk flags; when even the flags overflow, as many flags as fit."""
     text = renderer.render("counts")
     if len(text) <= max_chars:
         return text
-    # Even the risk flags alone overflow: keep as many as fit.
     best = renderer.render("counts", risk_limit=0)
     if len(best) > max_chars:
         return _minimal(summary, env, max_chars)

@@ -29,6 +29,14 @@ def render_plan_text(summary: PlanSummary, *, color: bool) -> str:
     if summary.risk_flags:
         lines += ["", _paint(f"Risks ({len(summary.risk_flags)}):", "!", color)]
         lines += [_paint(f"  ! {flag.message}", "!", color) for flag in summary.risk_flags]
+    lines += _resource_lines(summary, color)
+    lines += _drift_lines(summary, color)
+    lines += _output_lines(summary, color)
+    return scrub("\n".join(lines) + "\n", summary.sensitive_values())
+
+
+def _resource_lines(summary: PlanSummary, color: bool) -> list[str]:
+    lines: list[str] = []
     for action, resources in summary.resources_by_action():
         lines += ["", _paint(f"{ACTION_TITLES.get(action, action)} ({len(resources)}):", "h", color)]
         for resource in resources:
@@ -41,25 +49,35 @@ def render_plan_text(summary: PlanSummary, *, color: bool) -> str:
                 lines.append(f"        forced by: {', '.join(resource.replace_paths)}")
             for diff_line in resource_diff_lines(resource):
                 lines.append(_paint(f"        {diff_line}", diff_line[:1], color))
-    if summary.drift.relevant or summary.drift.other_count:
-        lines += ["", _paint("Changed outside Terraform:", "h", color)]
-        for item in summary.drift.relevant:
-            lines.append(f"  {item.address} {item.action}")
-            for attr in item.attributes:
-                before = attr.before if attr.before is not None else "null"
-                after = attr.after if attr.after is not None else "null"
-                lines.append(f"        ~ {attr.path} = {before} -> {after}")
-        if summary.drift.other_count:
-            lines.append(f"  {summary.drift.other_count} other object(s) changed outside Terraform "
-                         "without affecting this plan.")
-    if summary.outputs:
-        lines += ["", _paint("Outputs:", "h", color)]
-        for output in summary.outputs:
-            if output.action == "create":
-                detail = f"= {output.after}"
-            elif output.action == "delete":
-                detail = f"= {output.before} (removed)"
-            else:
-                detail = f"= {output.before} -> {output.after}"
-            lines.append(_paint(f"  {output.symbol} {output.name} {detail}", output.symbol, color))
-    return scrub("\n".join(lines) + "\n", summary.sensitive_values())
+    return lines
+
+
+def _drift_lines(summary: PlanSummary, color: bool) -> list[str]:
+    if not (summary.drift.relevant or summary.drift.other_count):
+        return []
+    lines = ["", _paint("Changed outside Terraform:", "h", color)]
+    for item in summary.drift.relevant:
+        lines.append(f"  {item.address} {item.action}")
+        for attr in item.attributes:
+            before = attr.before if attr.before is not None else "null"
+            after = attr.after if attr.after is not None else "null"
+            lines.append(f"        ~ {attr.path} = {before} -> {after}")
+    if summary.drift.other_count:
+        lines.append(f"  {summary.drift.other_count} other object(s) changed outside Terraform "
+                     "without affecting this plan.")
+    return lines
+
+
+def _output_lines(summary: PlanSummary, color: bool) -> list[str]:
+    if not summary.outputs:
+        return []
+    lines = ["", _paint("Outputs:", "h", color)]
+    for output in summary.outputs:
+        if output.action == "create":
+            detail = f"= {output.after}"
+        elif output.action == "delete":
+            detail = f"= {output.before} (removed)"
+        else:
+            detail = f"= {output.before} -> {output.after}"
+        lines.append(_paint(f"  {output.symbol} {output.name} {detail}", output.symbol, color))
+    return lines
