@@ -1,7 +1,7 @@
 """Benchmark: `pipeline-tools plan summarize` on a plan of ~24,000 resource changes.
 
 The plan is a real one scaled up: by default this script runs the plan scenario of the tests
-(tests/plan_scenarios.py: terraform against a fresh local moto server, ~1-2 minutes), or it takes
+(tests/support/plan_scenarios.py: terraform against a fresh local moto server, ~1-2 minutes), or it takes
 ``--plan FILE`` (any ``terraform show -json`` output). Its resource changes are repeated under
 numbered modules until there are ``--resources`` of them.
 
@@ -62,7 +62,7 @@ def real_plan(plan_path: Path | None) -> dict:
     if plan_path is not None:
         return json.loads(plan_path.read_text())
     from pipeline_tools.local import emulator
-    from tests.plan_scenarios import build_scenario_plan
+    from tests.support.plan_scenarios import build_scenario_plan
 
     print("making a real plan: terraform against a fresh local moto server ...", flush=True)
     server = emulator.start()
@@ -80,7 +80,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs per command (best is kept)")
     args = parser.parse_args()
 
-    from tests.plan_scenarios import scale_plan
+    from tests.support.plan_scenarios import scale_plan
 
     base = real_plan(args.plan)
     per_copy = len(base.get("resource_changes") or [])

@@ -221,8 +221,8 @@ def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str
     # 2. Files inside a root: its configuration, tfvars, backend, lock and release files.
     for change in changes:
         for path in change.paths:
-            root = _containing(path, roots)
-            if root is None:
+            containing_root = _containing(path, roots)
+            if containing_root is None:
                 continue
             kind, meaning = _file_kind(path)
             word = _STATUS_WORDS.get(change.status, "changed")
@@ -232,7 +232,7 @@ def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str
                 text = f"{path} {word} to {change.path} ({meaning})"
             else:
                 text = f"{path} {word} ({meaning})"
-            entry(root).add(Reason(ROOT_FILE, path, text, file_kind=kind))
+            entry(containing_root).add(Reason(ROOT_FILE, path, text, file_kind=kind))
 
     # 3. Modules: walk from the changed directories up the callers to the roots.
     index = _CallIndex(repo_root, tree, cache)
@@ -255,9 +255,8 @@ def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str
         seen.add((target, origin))
         for caller_dir, module_name in index.callers(target):
             chain = (f"module.{module_name}", *via)
-            root = caller_dir if caller_dir in roots else None
-            if root is not None:
-                entry(root).add(Reason(MODULE, origin, f"{origin} changed, used via {'.'.join(chain)}",
+            if caller_dir in roots:
+                entry(caller_dir).add(Reason(MODULE, origin, f"{origin} changed, used via {'.'.join(chain)}",
                                        via=chain))
             if len(chain) < 64:  # a cycle of local modules is an error terraform reports itself
                 queue.append((caller_dir, origin, chain))

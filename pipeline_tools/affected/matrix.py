@@ -26,7 +26,7 @@ from typing import Any
 
 from pipeline_tools.affected.model import AffectedRoot
 from pipeline_tools.config.model import GITHUB_MATRIX_LIMIT, RepoConfig
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 UNSTAGED = ""
 

@@ -9,7 +9,7 @@ from pipeline_tools.affected.cache import Cache, default_cache_path
 from pipeline_tools.affected.gitdiff import changed_paths, find_repository_root
 from pipeline_tools.affected.graph import analyse, scan_tree
 from pipeline_tools.affected.model import AffectedResult
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 
 def find_affected(base: str, head: str = "HEAD", *, root_dir: str = "environments",

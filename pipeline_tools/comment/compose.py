@@ -20,7 +20,7 @@ Budget. GitHub refuses a body over 65,536 characters. The marker, heading, dashb
 environments and footer are small and always kept; what is left is shared among the environments
 with changes: each environment first gets what it needs at full detail if that is below an equal
 share, and the unused part of its share goes to the others (water-filling). Each section is then
-rendered by :func:`pipeline_tools.render.markdown.render_plan_markdown` within its share, which
+rendered by :func:`pipeline_tools.plan.render.markdown.render_plan_markdown` within its share, which
 degrades detail step by step (and says so) rather than cutting anything in half.
 """
 
@@ -113,7 +113,9 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
     if len(set(names)) != len(names):
         raise ValueError("each environment may appear only once")
     if render is None:
-        from pipeline_tools.render.markdown import render_plan_markdown as render
+        from pipeline_tools.plan.render.markdown import render_plan_markdown
+
+        render = render_plan_markdown
 
     marker = format_marker(CommentMarkers(sha=sha, run_key=run_key,
                                           fingerprints={env.name: env.fingerprint for env in environments}))

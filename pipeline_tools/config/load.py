@@ -19,7 +19,7 @@ from pipeline_tools.config.model import (
     RepoConfig,
     Stage,
 )
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 CONFIG_FILE_NAME = "pipeline-tools.yml"
 SUPPORTED_VERSION = 1

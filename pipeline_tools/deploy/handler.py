@@ -23,10 +23,10 @@ import json
 import logging
 from typing import Any
 
+from pipeline_tools.core.errors import ExternalError, PipelineError
+from pipeline_tools.core.redaction import redact
 from pipeline_tools.deploy.config import DeployConfig
 from pipeline_tools.deploy.outcome import Outcome
-from pipeline_tools.errors import ExternalError, PipelineError
-from pipeline_tools.redact import redact
 
 log = logging.getLogger("pipeline_tools.deploy")
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from pipeline_tools.errors import ExternalError, InputError
+from pipeline_tools.core.errors import ExternalError, InputError
 
 # ECR's own rule for repository names (CreateRepository): lowercase components separated by
 # '/', each made of [a-z0-9] runs joined by single '.', '_' or '-'; 2 to 256 characters. So no

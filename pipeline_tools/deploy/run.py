@@ -15,8 +15,8 @@ from pipeline_tools.deploy.events import Ignored, PushEvent, parse_event
 from pipeline_tools.deploy.lock import DeployLock, DynamoDBLock, NoLock
 from pipeline_tools.deploy.outcome import DeployResult, Outcome, combined_exit_code
 from pipeline_tools.deploy.targets import load_from_ssm, matching_targets
-from pipeline_tools.errors import ExternalError, InputError
-from pipeline_tools.redact import redact
+from pipeline_tools.core.errors import ExternalError, InputError
+from pipeline_tools.core.redaction import redact
 
 log = logging.getLogger("pipeline_tools.deploy")
 

@@ -11,8 +11,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from pipeline_tools.core.redaction import redact
 from pipeline_tools.gate.model import Finding, GateResult, Severity, Status
-from pipeline_tools.redact import redact
 
 DEFAULT_MAX_CHARS = 20_000
 
@@ -144,7 +144,7 @@ def result_from_dict(data: dict[str, Any]) -> GateResult:
             timings=dict(data.get("timings") or {}),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        from pipeline_tools.errors import InputError
+        from pipeline_tools.core.errors import InputError
 
         raise InputError(f"not a gate JSON report ({type(exc).__name__}: {exc})") from None
 

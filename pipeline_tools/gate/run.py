@@ -14,9 +14,9 @@ import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.gate.baseline import EMPTY, Baseline, parse_baseline
 from pipeline_tools.gate.evaluate import GateInputs, evaluate
 from pipeline_tools.gate.model import Finding, GateResult
@@ -87,7 +87,7 @@ def _load_yaml(path: Path, what: str) -> Any:
     class StrictLoader(yaml.SafeLoader):
         """SafeLoader that refuses duplicate keys: in a policy, a repeated key silently wins."""
 
-        def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        def construct_mapping(self, node, deep=False):
             seen = set()
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=deep)
@@ -129,6 +129,10 @@ def _has_terraform(paths: list[Path]) -> bool:
     return False
 
 
+@overload
+def _default(path: Path | None, repo_root: Path, relative: str, *, required: Literal[True]) -> Path: ...
+@overload
+def _default(path: Path | None, repo_root: Path, relative: str, *, required: bool) -> Path | None: ...
 def _default(path: Path | None, repo_root: Path, relative: str, *, required: bool) -> Path | None:
     if path is not None:
         return path

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.gate.model import Finding, InlineSkip
 
 MAX_EXCEPTION_DAYS = 90

@@ -17,7 +17,7 @@ returns a :class:`StandinResponse` (or raises :class:`ApiError`).
 
 It lives in the package (not only in the tests) because ``make demo`` runs the pipeline's GitHub
 steps against it; the tests use it through the ``github_standin`` fixture in
-``tests/github_standin.py``.
+``tests/support/github_standin.py``.
 """
 
 from __future__ import annotations
@@ -150,7 +150,7 @@ class GitHubStandin:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return f"http://{host!s}:{port}{self.prefix}"
 
     def start(self) -> GitHubStandin:
         self._thread.start()
@@ -467,7 +467,7 @@ def create_pull(standin: GitHubStandin, request: StandinRequest) -> StandinRespo
                 "resource": "PullRequest", "code": "custom",
                 "message": f"A pull request already exists for {repo.full_name.split('/')[0]}:{head}."}])
     _check_body(body)
-    number = standin.add_pull(repo.full_name, head_sha=repo.refs[f"heads/{head}"], head_ref=head,
+    number = standin.add_pull(repo.full_name, head_sha=repo.refs[f"heads/{head}"], head_ref=str(head),
                               base_ref=base, title=body.get("title", ""))
     repo.issues[number]["body"] = body.get("body") or ""
     return StandinResponse(201, _pull_json(standin, repo, number))

@@ -1,7 +1,7 @@
 """Small fixes applied to moto inside the emulator process, before it serves requests.
 
 Each patch is a function registered with :func:`patch`; it names the moto gap it closes and why,
-and has a test in tests/test_moto_patches.py. Patches never weaken what the Terraform modules
+and has a test in tests/integration/test_moto_patches.py. Patches never weaken what the Terraform modules
 ask for: they make the emulator answer the way AWS does.
 
 A patch is applied only while the installed moto still has its gap: each has a probe in

@@ -11,7 +11,7 @@ is not needed is safe, leaving out one that is needed breaks ``make local-apply`
 cached per moto version and probe source (see :func:`detect`), so only the first emulator start
 after an upgrade pays for them.
 
-tests/test_moto_patches.py proves each probe right: against a stock server, the gap is visible
+tests/integration/test_moto_patches.py proves each probe right: against a stock server, the gap is visible
 exactly when the probe says it is.
 """
 

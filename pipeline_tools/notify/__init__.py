@@ -26,6 +26,7 @@ import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from pipeline_tools.core.redaction import redact
 from pipeline_tools.notify import discord, slack
 from pipeline_tools.notify.model import EventType, Field, Link, Notification, Status
 from pipeline_tools.notify.sender import (
@@ -36,7 +37,7 @@ from pipeline_tools.notify.sender import (
     deadlines_from_env,
     post_json,
 )
-from pipeline_tools.redact import redact
+from pipeline_tools.core.redaction import redact
 
 __all__ = ["Delivery", "EventType", "Field", "Link", "Notification", "Status", "build_payloads", "send"]
 

@@ -16,10 +16,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.notify.alarm import NotAnAlarm, notification, parse, plain_notification
 from pipeline_tools.notify.model import Notification
-from pipeline_tools.redact import redact
+from pipeline_tools.core.redaction import redact
 
 log = logging.getLogger("pipeline_tools.notify")
 

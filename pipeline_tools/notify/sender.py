@@ -14,7 +14,7 @@ a watchdog shuts the connection's socket down, which ends any read in progress a
 together (default 20 s, ``NOTIFY_DEADLINE_SECONDS``).
 
 The webhook URL is a secret: it is never part of a :class:`Delivery`, a log line or an exception
-message, and everything logged goes through :func:`pipeline_tools.redact.redact`.
+message, and everything logged goes through :func:`pipeline_tools.core.redaction.redact`.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.errors import InputError
-from pipeline_tools.redact import redact, register_secret
+from pipeline_tools.core.errors import InputError
+from pipeline_tools.core.redaction import redact, register_secret
 
 log = logging.getLogger("pipeline_tools.notify")
 
@@ -309,7 +309,7 @@ def _retry_after(header: str | None, body: str) -> float | None:
     return None
 
 
-def _json_retry_after(body: str) -> object:
+def _json_retry_after(body: str) -> Any:
     try:
         data = json.loads(body)
     except ValueError:

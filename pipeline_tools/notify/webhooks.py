@@ -5,7 +5,7 @@
   value is the URL (or JSON with a ``url`` key), or ``ssm:<parameter name>`` for an SSM
   SecureString (the Lambda).
 
-Every URL is registered with :func:`pipeline_tools.redact.register_secret` as soon as it is read.
+Every URL is registered with :func:`pipeline_tools.core.redaction.register_secret` as soon as it is read.
 A channel whose URL cannot be read is skipped with a warning: chat must never fail a deploy.
 """
 
@@ -16,7 +16,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline_tools.redact import redact, register_secret
+from pipeline_tools.core.redaction import redact, register_secret
 
 log = logging.getLogger("pipeline_tools.notify")
 

@@ -17,7 +17,7 @@ from pipeline_tools.plan.masking import SENSITIVE, UNKNOWN, display, has_mark, s
 
 _ABSENT = object()
 # Null and these are the same thing to a reviewer (providers flip between them).
-_EMPTY_VALUES = ("", [], {}, None)
+_EMPTY_VALUES: tuple[object, ...] = ("", [], {}, None)
 
 
 @dataclass(slots=True)

@@ -30,7 +30,7 @@ import hmac
 import json
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 FINGERPRINT_VERSION = 1
 PREFIX = "sha256:"
@@ -69,7 +69,7 @@ def key_from_env(environ: dict[str, str] | None = None) -> bytes | None:
     """The HMAC key for sensitive values from ``PIPELINE_TOOLS_FINGERPRINT_KEY``, registered for redaction."""
     import os
 
-    from pipeline_tools.redact import register_secret
+    from pipeline_tools.core.redaction import register_secret
 
     value = (environ if environ is not None else os.environ).get(KEY_ENV, "")
     if not value:

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 # Majors of the plan JSON format this tool understands (terraform 0.12 wrote 0.1; 1.x writes 1.y).
 SUPPORTED_FORMAT_MAJORS = frozenset({0, 1})

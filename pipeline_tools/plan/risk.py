@@ -102,8 +102,8 @@ def risk_flags_for(address: str, resource_type: str, mode: str, actions: tuple[s
             flags.append(RiskFlag("stateful-destroy", address,
                                   f"{address} ({label}) will be destroyed with the data it holds"))
     if "create" in actions or "update" in actions:
-        before = change.get("before") if isinstance(change.get("before"), dict) else {}
-        after = change.get("after") if isinstance(change.get("after"), dict) else {}
+        before: dict[str, Any] = change["before"] if isinstance(change.get("before"), dict) else {}
+        after: dict[str, Any] = change["after"] if isinstance(change.get("after"), dict) else {}
         flags += _policy_flags(address, resource_type, before, after, change)
         flags += _ingress_flags(address, resource_type, before, after)
     return flags

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import assert_one_line_error, run_cli
+from tests.support.cli import assert_one_line_error, run_cli
 
 STAGES = {"dev": 400, "staging": 350, "prod": 249}  # + environments/bootstrap, which no stage matches
 SHARED_CALL = 'module "shared" {\n  source = "../../modules/shared"\n  name   = "%s"\n}\n'

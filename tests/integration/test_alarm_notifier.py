@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_tools.notify import alarm_handler, webhooks
-from tests.chat_receivers import ChatReceivers
+from tests.support.chat_receivers import ChatReceivers
 
 EVENT = json.loads((Path(__file__).parents[1] / "fixtures" / "events" / "cloudwatch_alarm_sns_event.json")
                    .read_text())

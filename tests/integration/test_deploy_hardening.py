@@ -22,9 +22,9 @@ from pipeline_tools.deploy.handler import lambda_handler
 from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.emulator import Emulator
 from pipeline_tools.notify import webhooks
-from pipeline_tools.redact import forget_all
-from tests.chat_receivers import ChatReceivers
-from tests.conftest import assert_one_line_error, run_cli
+from pipeline_tools.core.redaction import forget_all
+from tests.support.chat_receivers import ChatReceivers
+from tests.support.cli import assert_one_line_error, run_cli
 from tests.integration.drip_receiver import DripReceiver, elapsed_since
 from tests.test_deploy_emulator import CONTAINER, SERVICE, World, manifest
 

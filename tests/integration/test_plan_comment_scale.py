@@ -18,8 +18,8 @@ import pytest
 from pipeline_tools.comment import EnvironmentPlan, compose_plan_comment, parse_comment_markers
 from pipeline_tools.comment.compose import attention
 from pipeline_tools.plan.model import summarize
-from tests.conftest import run_cli
-from tests.plan_scenarios import SECRETS, scenario_plan  # noqa: F401 (session fixture)
+from tests.support.cli import run_cli
+from tests.support.plan_scenarios import SECRETS, scenario_plan  # noqa: F401 (session fixture)
 
 PLANS = Path(__file__).resolve().parents[1] / "fixtures" / "plans" / "terraform-json"
 SHA = "0123456789abcdef0123456789abcdef01234567"

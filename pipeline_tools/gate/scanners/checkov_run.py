@@ -19,8 +19,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline_tools.errors import InputError
-from pipeline_tools.redact import redact
+from pipeline_tools.core.errors import InputError
+from pipeline_tools.core.redaction import redact
 
 CHECKOV_ENV = "PIPELINE_TOOLS_CHECKOV"
 CONFIG_NAMES = (".checkov.yaml", ".checkov.yml")

@@ -9,7 +9,7 @@ import pytest
 from pipeline_tools.affected.matrix import build_matrix, parse_timings
 from pipeline_tools.affected.model import AffectedRoot
 from pipeline_tools.config import default_config
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 CONFIG = default_config()
 

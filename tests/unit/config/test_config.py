@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from pipeline_tools.cli import main
+from pipeline_tools.cli.main import main
 from pipeline_tools.config import default_config, load_config, parse_config
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 REPO_ROOT = Path(__file__).resolve().parents[3]
 

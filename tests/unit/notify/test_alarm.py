@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_tools import notify
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.notify import alarm, alarm_handler
 from pipeline_tools.notify.model import EventType, Status
 

@@ -1,0 +1,217 @@
+"""``pipeline-tools plan comment``'s I/O shell: load the plans (and gate reports), compose the one
+sticky comment, and post it unless a newer plan is already shown. The GitHub client and the CI
+environment are passed in; the comment itself is pure (:mod:`.compose`, :mod:`.markers`).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TextIO
+
+from pipeline_tools.core.ci import CIEnvironment
+
+if TYPE_CHECKING:
+    from pipeline_tools.integrations.github import GitHub
+
+# One comment carries every environment's fingerprint in its marker (about 90 characters each), so
+# beyond several hundred environments the marker alone outgrows GitHub's limit (docs/scale.md).
+MAX_ENVIRONMENTS = 1000
+_SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
+
+
+def post_plan_comment(
+    *,
+    repo: str,
+    pr: int,
+    environments: Sequence[tuple[str, str]],
+    gates: Sequence[tuple[str, str]] = (),
+    sha: str | None = None,
+    run_key: str | None = None,
+    details_url: str | None = None,
+    template_dir: Path | None = None,
+    summary_file: str | None = None,
+    dry_run: bool = False,
+    github: Callable[[], GitHub] | None = None,
+    ci: CIEnvironment | None = None,
+    out: TextIO = sys.stdout,
+    err: TextIO = sys.stderr,
+) -> int:
+    """Compose the plan comment of pull request ``pr`` and post it (``dry_run``: print it).
+
+    ``environments`` and ``gates`` are (name, JSON file or ``-``) pairs; ``github`` builds the
+    client (default: from GITHUB_TOKEN/GITHUB_API_URL; called once, before anything is read, so a
+    missing token fails first). Defaults for the commit, run key, details link and job summary come
+    from ``ci`` (default: this process's environment). Returns 0; raises InputError or ExternalError.
+    """
+    from pipeline_tools.comment import (
+        MARKER_PREFIX,
+        CommentMarkers,
+        EnvironmentPlan,
+        compose_plan_comment,
+        parse_comment_markers,
+        supersedes,
+    )
+    from pipeline_tools.core.errors import ExternalError
+    from pipeline_tools.plan.load import load_plan
+    from pipeline_tools.plan.model import summarize
+
+    ci = ci if ci is not None else CIEnvironment.from_env()
+    if github is None:
+        from pipeline_tools.integrations.github import GitHub
+
+        github = GitHub.from_env
+    repo, run_key, details_url = _validate(repo, pr, environments, sha, run_key, details_url,
+                                           template_dir, ci)
+    client = None if dry_run else github()
+    gate_results = _load_gates(gates, [name for name, _ in environments])
+    plans = []
+    for name, source in environments:
+        plan = load_plan(source)
+        plans.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gate_results.get(name)))
+
+    head_sha = None
+    github_failure: ExternalError | None = None
+    sha = sha or ci.pull_request_head_sha(pr)
+    if client is not None:
+        try:
+            head_sha = client.pr_head_sha(repo, pr)
+        except ExternalError as exc:  # GitHub is failing: still write the job summary, then report it
+            github_failure = exc
+        sha = sha or head_sha
+    sha = (sha or ci.sha or "").lower()
+
+    try:
+        body = compose_plan_comment(plans, sha=sha, run_key=run_key, details_url=details_url,
+                                    template_dir=template_dir)
+    except ValueError as exc:  # e.g. too many environments for one comment
+        from pipeline_tools.core.errors import InputError
+
+        raise InputError(str(exc)) from None
+    summary = _job_summary(plans, body, sha)
+    if summary_file:
+        _append_summary_file(summary_file, summary)
+
+    if client is None:
+        out.write(body + "\n")
+        err.write(f"dry run: would post this comment ({len(body)} characters) on {repo}#{pr}\n")
+        return 0
+
+    _append_step_summary(ci, summary)
+    if github_failure is not None:
+        raise github_failure
+    ours = parse_comment_markers(body) or CommentMarkers(sha=sha, run_key=run_key)
+
+    def replace_if(existing_body: str) -> bool:
+        return supersedes(ours, parse_comment_markers(existing_body), head_sha)
+
+    result = client.upsert_comment(repo, pr, MARKER_PREFIX, body, replace_if=replace_if)
+    if result.action == "skipped":
+        newer = parse_comment_markers(result.comment.body) or CommentMarkers(sha="?")
+        out.write(
+            f"skipped: {result.comment.url} already shows a newer plan (commit {newer.sha[:12]}, "
+            f"run {newer.run_key or '?'}); this plan of commit {sha[:12] or '?'} was not posted\n")
+    else:
+        out.write(f"{result.action} {result.comment.url}\n")
+    return 0
+
+
+def _validate(repo: str, pr: int, environments: Sequence[tuple[str, str]], sha: str | None,
+              run_key: str | None, details_url: str | None, template_dir: Path | None,
+              ci: CIEnvironment) -> tuple[str, str | None, str | None]:
+    """Check the arguments before anything is read; return the repository, run key and details URL."""
+    from pipeline_tools.comment.markers import RUN_KEY, valid_env_name
+    from pipeline_tools.core.errors import InputError
+    from pipeline_tools.core.repository import parse_repo_name
+
+    repo = parse_repo_name(repo)
+    if pr < 1:
+        raise InputError(f"invalid pull request number {pr}")
+    names = [name for name, _ in environments]
+    for name in names:
+        if not valid_env_name(name):
+            raise InputError(f"invalid environment name {name!r}: use letters, digits, '.', '_' and '-'")
+    if len(set(names)) != len(names):
+        raise InputError("each --env NAME may be given only once")
+    if len(names) > MAX_ENVIRONMENTS:
+        raise InputError(f"at most {MAX_ENVIRONMENTS} environments fit in one comment")
+    if sum(1 for _, source in environments if source == "-") > 1:
+        raise InputError("only one plan can be read from stdin (-)")
+    if sha is not None and not _SHA.match(sha):
+        raise InputError(f"invalid --sha {sha!r}: expected a hexadecimal commit id")
+    run_key = run_key if run_key is not None else ci.run_key()
+    if run_key is not None and not RUN_KEY.match(run_key):
+        raise InputError(f"invalid --run-key {run_key!r}: expected dot-separated integers")
+    details_url = details_url if details_url is not None else ci.run_url()
+    if details_url is not None and not re.match(r"^https?://[^\s<>\"'`()\[\]]+$", details_url):
+        raise InputError(f"invalid --details-url {details_url!r}: expected an http(s) URL")
+    if template_dir is not None and not template_dir.is_dir():
+        raise InputError(f"--template-dir {template_dir}: no such directory")
+    return repo, run_key, details_url
+
+
+def _load_gates(gates: Sequence[tuple[str, str]], names: list[str]) -> dict[str, Any]:
+    from pipeline_tools.core.errors import InputError
+
+    loaded = {}
+    for name, source in gates:
+        if name not in names:
+            raise InputError(f"--gate {name}: no --env {name} to attach it to")
+        loaded[name] = _load_gate(source)
+    return loaded
+
+
+def _load_gate(source: str) -> Any:
+    from pipeline_tools.core.errors import InputError
+    from pipeline_tools.gate.render import result_from_dict
+
+    try:
+        with open(source, encoding="utf-8") as handle:
+            data = json.load(handle)
+    except OSError as exc:
+        raise InputError(f"--gate {source}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise InputError(f"--gate {source}: not a gate JSON report ({exc})") from None
+    if not isinstance(data, dict):
+        raise InputError(f"--gate {source}: not a gate JSON report")
+    return result_from_dict(data)
+
+
+def _fingerprint(plan: dict[str, Any]) -> str | None:
+    try:
+        from pipeline_tools.plan.fingerprint import fingerprint
+    except ImportError:  # recorded only where the fingerprint module is available
+        return None
+    return fingerprint(plan)
+
+
+def _job_summary(plans: Sequence[Any], body: str, sha: str) -> str:
+    """The comment, preceded by every environment's row when the comment collapsed some."""
+    from pipeline_tools.comment.compose import COLLAPSE_ABOVE, compose_job_summary
+
+    if len(plans) <= COLLAPSE_ABOVE:
+        return body
+    return compose_job_summary(list(plans), sha=sha) + "\n\n" + body
+
+
+def _append_summary_file(path: str, text: str) -> None:
+    from pipeline_tools.core.errors import InputError
+
+    try:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(text + "\n")
+    except OSError as exc:
+        raise InputError(f"--summary-file {path}: cannot append: {exc.strerror or exc}") from None
+
+
+def _append_step_summary(ci: CIEnvironment, body: str) -> None:
+    from pipeline_tools.core.errors import InputError
+
+    try:
+        ci.append_step_summary(body)
+    except OSError as exc:
+        raise InputError(f"GITHUB_STEP_SUMMARY {ci.step_summary}: cannot append: "
+                         f"{exc.strerror or exc}") from None
