@@ -89,8 +89,8 @@ def build_matrix(roots: Sequence[AffectedRoot], config: RepoConfig, *,
         raise InputError(f"--max-jobs {max_jobs}: expected 1 to {GITHUB_MATRIX_LIMIT} "
                          "(GitHub's matrix limit)")
     if stage is not None and stage != UNSTAGED and stage not in {s.name for s in config.stages}:
-        known = ", ".join(s.name for s in config.stages)
-        raise InputError(f"--stage {stage!r}: no such stage in {config.source} (stages: {known})")
+        names = ", ".join(s.name for s in config.stages)
+        raise InputError(f"--stage {stage!r}: no such stage in {config.source} (stages: {names})")
     by_stage: dict[tuple[int, str], list[AffectedRoot]] = {}
     for root in roots:
         name, index = stage_of(root.path, config)

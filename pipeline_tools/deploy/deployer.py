@@ -24,12 +24,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from pipeline_tools.core.errors import ExternalError
+from pipeline_tools.core.errors import ExternalError, InputError
 from pipeline_tools.deploy import images, rollout, taskdef
 from pipeline_tools.deploy.events import repository_name, split_image
 from pipeline_tools.deploy.lock import DeployLock
 from pipeline_tools.deploy.outcome import DeployResult, Outcome
-from pipeline_tools.core.errors import ExternalError, InputError
 
 log = logging.getLogger("pipeline_tools.deploy")
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.deploy.images import check_repository_name
 from pipeline_tools.core.errors import InputError
+from pipeline_tools.deploy.images import check_repository_name
 
 DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 

@@ -8,6 +8,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from pipeline_tools.core.errors import ExternalError, InputError
+from pipeline_tools.core.redaction import redact
 from pipeline_tools.deploy import images, rollout, taskdef
 from pipeline_tools.deploy.config import DeployConfig
 from pipeline_tools.deploy.deployer import AwsClients, Deployer, DeployRequest
@@ -15,8 +17,6 @@ from pipeline_tools.deploy.events import Ignored, PushEvent, parse_event
 from pipeline_tools.deploy.lock import DeployLock, DynamoDBLock, NoLock
 from pipeline_tools.deploy.outcome import DeployResult, Outcome, combined_exit_code
 from pipeline_tools.deploy.targets import load_from_ssm, matching_targets
-from pipeline_tools.core.errors import ExternalError, InputError
-from pipeline_tools.core.redaction import redact
 
 log = logging.getLogger("pipeline_tools.deploy")
 

@@ -37,7 +37,6 @@ from pipeline_tools.notify.sender import (
     deadlines_from_env,
     post_json,
 )
-from pipeline_tools.core.redaction import redact
 
 __all__ = ["Delivery", "EventType", "Field", "Link", "Notification", "Status", "build_payloads", "send"]
 

@@ -17,9 +17,9 @@ import logging
 from typing import Any
 
 from pipeline_tools.core.errors import InputError
+from pipeline_tools.core.redaction import redact
 from pipeline_tools.notify.alarm import NotAnAlarm, notification, parse, plain_notification
 from pipeline_tools.notify.model import Notification
-from pipeline_tools.core.redaction import redact
 
 log = logging.getLogger("pipeline_tools.notify")
 
@@ -34,12 +34,12 @@ def notifications(event: Any) -> list[Notification]:
         sns = record.get("Sns") if isinstance(record, dict) else None
         if not isinstance(sns, dict):
             raise InputError("an event record has no Sns message")
-        message = sns.get("Message") if isinstance(sns.get("Message"), str) else ""
+        message, subject = sns.get("Message"), sns.get("Subject")
+        text = message if isinstance(message, str) else ""
         try:
-            found.append(notification(parse(message)))
+            found.append(notification(parse(text)))
         except NotAnAlarm:
-            subject = sns.get("Subject") if isinstance(sns.get("Subject"), str) else ""
-            found.append(plain_notification(subject, message))
+            found.append(plain_notification(subject if isinstance(subject, str) else "", text))
     return found
 
 

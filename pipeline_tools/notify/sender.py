@@ -30,6 +30,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from email.message import Message
 from typing import Any
 
 from pipeline_tools.core.errors import InputError
@@ -90,7 +91,7 @@ class DeadlineExceeded(TimeoutError):
 @dataclass(frozen=True)
 class _Answer:
     status: int
-    headers: Mapping[str, str]
+    headers: Message  # case-insensitive, as urllib gives them (Retry-After)
     body: str
 
 
@@ -191,13 +192,20 @@ def _post_once(request: urllib.request.Request, timeout: float, time_left: float
             status_seen = exc.code
             answer = _Answer(exc.code, exc.headers, _read(exc))
         except (urllib.error.URLError, OSError, http.client.HTTPException) as exc:
-            if watchdog.fired:
+            # A socket timeout cut short to what was left of the deadline is the deadline too,
+            # whichever of the two noticed first.
+            deadline_bound = time_left <= timeout and _is_timeout(exc)
+            if watchdog.fired or deadline_bound:
                 raise DeadlineExceeded(_late(late, status_seen)) from exc
             raise
         if watchdog.fired:
             # The shutdown can look like an answer that merely ended early.
             raise DeadlineExceeded(_late(late, status_seen))
         return answer
+
+
+def _is_timeout(exc: BaseException) -> bool:
+    return isinstance(exc, TimeoutError) or isinstance(getattr(exc, "reason", None), TimeoutError)
 
 
 def _seconds(value: float) -> str:
@@ -276,7 +284,8 @@ def _opener(watchdog: _Watchdog) -> urllib.request.OpenerDirector:
 
     class WatchedHTTPSHandler(urllib.request.HTTPSHandler):
         def https_open(self, req: urllib.request.Request) -> http.client.HTTPResponse:
-            options: dict[str, Any] = {"context": self._context}
+            # urllib keeps the SSL context it was built with in a private attribute.
+            options: dict[str, Any] = {"context": getattr(self, "_context", None)}
             if hasattr(self, "_check_hostname"):  # Python < 3.12
                 options["check_hostname"] = self._check_hostname
             return self.do_open(WatchedHTTPSConnection, req, **options)

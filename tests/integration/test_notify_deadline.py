@@ -15,13 +15,13 @@ from collections.abc import Iterator
 import pytest
 
 from pipeline_tools import notify
+from pipeline_tools.core.redaction import forget_all
 from pipeline_tools.notify import webhooks
 from pipeline_tools.notify.model import EventType, Field, Notification, Status
 from pipeline_tools.notify.sender import post_json
-from pipeline_tools.core.redaction import forget_all
+from tests.integration.drip_receiver import DripReceiver, elapsed_since, self_signed_tls
 from tests.support.chat_receivers import ChatReceivers
 from tests.support.cli import assert_one_line_error, run_cli
-from tests.integration.drip_receiver import DripReceiver, elapsed_since, self_signed_tls
 
 SLACK = 3.0  # seconds of slack for in-process calls on a busy machine
 CLI_SLACK = 10.0  # process start-up included

@@ -79,8 +79,10 @@ def run(args: argparse.Namespace) -> int:
         # --timings is relative to the working directory, the configuration's to the repository.
         timings_path = Path(args.timings) if args.timings else (
             repo_root / config.matrix.timings_file if config.matrix.timings_file else None)
-        timings = read_timings(timings_path, warn=lambda text: sys.stderr.write(text + "\n")) \
-            if timings_path is not None else {}
+        def warn(text: str) -> None:
+            sys.stderr.write(text + "\n")
+
+        timings = read_timings(timings_path, warn=warn) if timings_path is not None else {}
         entries = build_matrix(result.roots, config, max_jobs=args.max_jobs or config.matrix.max_jobs,
                                timings=timings, stage=args.stage)
     sys.stdout.write(render(result, args.format, config=config, entries=entries))

@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from pipeline_tools.config import load_config
-    from pipeline_tools.errors import InputError
+    from pipeline_tools.core.errors import InputError
 
     if args.account_id and not re.fullmatch(r"\d{12}", args.account_id):
         raise InputError(f"--account-id {args.account_id!r}: expected 12 digits")

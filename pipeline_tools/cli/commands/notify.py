@@ -79,7 +79,6 @@ def run(args: argparse.Namespace) -> int:
     from pipeline_tools.core.redaction import redact
     from pipeline_tools.notify import webhooks
     from pipeline_tools.notify.sender import deadlines_from_env
-    from pipeline_tools.redact import redact
 
     if not args.title.strip():
         raise InputError("--title must not be empty")

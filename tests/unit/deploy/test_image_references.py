@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline_tools.deploy.images import ImageReference, check_repository_name, parse_image
 from pipeline_tools.core.errors import InputError
+from pipeline_tools.deploy.images import ImageReference, check_repository_name, parse_image
 
 DIGEST = "sha256:" + "ab" * 32
 HOST = "123456789012.dkr.ecr.us-east-1.amazonaws.com"
