@@ -51,6 +51,11 @@ def register(actions: argparse._SubParsersAction) -> None:
              "its section is embedded after that environment's plan, within the comment's budget",
     )
     parser.add_argument(
+        "--cost", nargs=2, action="append", dest="costs", default=[], metavar=("NAME", "COST_JSON"),
+        help="the monthly cost of environment NAME's plan (pipeline-tools plan cost --format json): a "
+             "cost column in the dashboard and the resources whose cost changes in its section",
+    )
+    parser.add_argument(
         "--sha", metavar="COMMIT",
         help="the commit the plans were made for (default: the pull_request event's head sha from "
              "GITHUB_EVENT_PATH, else the pull request's current head, else GITHUB_SHA)",
@@ -120,10 +125,16 @@ def run(args: argparse.Namespace) -> int:
         if name not in names:
             raise InputError(f"--gate {name}: no --env {name} to attach it to")
         gates[name] = _load_gate(source)
+    costs = {}
+    for name, source in args.costs:
+        if name not in names:
+            raise InputError(f"--cost {name}: no --env {name} to attach it to")
+        costs[name] = _load_cost(source)
     environments = []
     for name, source in args.environments:
         plan = load_plan(source)
-        environments.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gates.get(name)))
+        environments.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gates.get(name),
+                                            cost=costs.get(name)))
 
     head_sha = None
     github_failure: ExternalError | None = None
@@ -179,6 +190,19 @@ def _load_gate(source: str) -> Any:
     if not isinstance(data, dict):
         raise InputError(f"--gate {source}: not a gate JSON report")
     return result_from_dict(data)
+
+
+def _load_cost(source: str) -> Any:
+    from pipeline_tools.cost.comment import summary_from_json
+    from pipeline_tools.errors import InputError
+
+    try:
+        with open(source, encoding="utf-8") as handle:
+            return summary_from_json(json.load(handle))
+    except OSError as exc:
+        raise InputError(f"--cost {source}: {exc.strerror or exc}") from None
+    except ValueError as exc:
+        raise InputError(f"--cost {source}: not a 'plan cost --format json' report ({exc})") from None
 
 
 def _fingerprint(plan: dict[str, Any]) -> str | None:

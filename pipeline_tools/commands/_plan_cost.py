@@ -32,29 +32,76 @@ def register(actions: argparse._SubParsersAction) -> None:
                         help="region of the embedded snapshot to use (default: the plan's aws provider "
                         "region when it is a constant or a variable, else us-east-1)")
     parser.add_argument("--env", metavar="NAME", help="environment name shown in the markdown heading")
+    policy = parser.add_argument_group("cost policy (docs/cost.md#cost-policy)")
+    policy.add_argument("--check-policy", action="store_true",
+                        help="after printing, check the monthly increase against the cost section of "
+                        "--policy for --env: exit 1 when it is above the limit without --label or an "
+                        "--approved-by of a named owner")
+    policy.add_argument("--policy", metavar="FILE", default="security/policy.yml",
+                        help="policy file with a 'cost' section (default: security/policy.yml)")
+    policy.add_argument("--label", action="append", dest="labels", default=[], metavar="LABEL",
+                        help="a label of the pull request (repeatable)")
+    policy.add_argument("--approved-by", action="append", dest="approved_by", default=[], metavar="LOGIN",
+                        help="a GitHub login that approved the pull request (repeatable)")
     parser.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     import gc
 
+    from pipeline_tools.errors import InputError
+
+    if args.check_policy and not args.env:
+        raise InputError("--check-policy needs --env NAME (whose limit to apply)")
+    policy = _load_policy(args.policy) if args.check_policy else None
+
     # One short-lived pass over a big acyclic document, as in 'plan summarize'.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        text = _render(args)
+        report = _report(args)
+        text = _render(report, args)
     finally:
         if was_enabled:
             gc.enable()
     sys.stdout.write(text)
     sys.stdout.flush()
+    if policy is not None:
+        from pipeline_tools.cost.policy import check_cost_policy
+        from pipeline_tools.errors import VerdictError
+
+        verdict = check_cost_policy(policy, args.env, report.monthly_delta, args.labels, args.approved_by)
+        if not verdict.allowed:
+            raise VerdictError(f"cost policy: {verdict.reason}")
+        sys.stderr.write(f"cost policy: {verdict.reason}\n")
     return 0
 
 
-def _render(args: argparse.Namespace) -> str:
+def _load_policy(path: str) -> object:
+    import yaml
+
+    from pipeline_tools.cost.policy import parse_cost_policy
+    from pipeline_tools.errors import InputError
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            document = yaml.safe_load(handle)
+    except OSError as exc:
+        raise InputError(f"--policy {path}: {exc.strerror or exc}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"--policy {path}: not valid YAML ({exc})") from None
+    if document is not None and not isinstance(document, dict):
+        raise InputError(f"--policy {path}: not a policy (expected a mapping)")
+    return parse_cost_policy(document)
+
+
+def _report(args: argparse.Namespace) -> object:
     from pipeline_tools.cost.run import cost_of_plan_file
 
-    report = cost_of_plan_file(args.plan, prices_file=args.prices, region=args.region)
+    return cost_of_plan_file(args.plan, prices_file=args.prices, region=args.region)
+
+
+def _render(report: object, args: argparse.Namespace) -> str:
     if args.format == "json":
         from pipeline_tools.cost.render import render_cost_json
 

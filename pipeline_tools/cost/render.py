@@ -64,7 +64,7 @@ def render_cost_json(report: CostReport) -> str:
 
 
 @lru_cache(maxsize=1)
-def _environment() -> Any:
+def jinja_environment() -> Any:
     import jinja2
 
     env = jinja2.Environment(
@@ -100,10 +100,10 @@ def _variables(report: CostReport, env: str | None, rows: int) -> dict[str, Any]
 
 def render_cost_markdown(report: CostReport, env: str | None = None, rows: int = MARKDOWN_ROWS) -> str:
     """A markdown section: totals, the resources whose cost changes, usage, not priced, assumptions."""
-    text = _environment().get_template("section.md.j2").render(**_variables(report, env, rows))
+    text = jinja_environment().get_template("section.md.j2").render(**_variables(report, env, rows))
     return text.strip() + "\n"
 
 
 def render_cost_text(report: CostReport, env: str | None = None) -> str:
-    text = _environment().get_template("text.j2").render(**_variables(report, env, 10**9))
+    text = jinja_environment().get_template("text.j2").render(**_variables(report, env, 10**9))
     return text.strip() + "\n"

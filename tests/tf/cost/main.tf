@@ -77,8 +77,17 @@ module "ecs" {
   image              = "123456789012.dkr.ecr.us-east-1.amazonaws.com/platform/api@sha256:${"0123456789abcdef"}${"0123456789abcdef"}${"0123456789abcdef"}${"0123456789abcdef"}"
   cpu                = 256
   memory             = 512
-  desired_count      = var.desired_count
-  enable_autoscaling = false
+  desired_count      = var.min_tasks
+  enable_autoscaling = true
+  min_capacity       = var.min_tasks
+  max_capacity       = 4
   subnet_ids         = module.network.private_subnet_ids
   security_group_ids = [aws_security_group.internal.id]
+}
+
+# A type plan cost has no price for: it must be reported as "not priced", never as zero.
+resource "aws_ebs_volume" "scratch" {
+  availability_zone = "us-east-1a"
+  size              = 8
+  encrypted         = true
 }

@@ -4,9 +4,9 @@ variable "db_instance_class" {
   default     = "db.t3.micro"
 }
 
-variable "desired_count" {
+variable "min_tasks" {
   type        = number
-  description = "Number of Fargate tasks of the api service (the tests double it)."
+  description = "Autoscaling minimum (and initial desired count) of the api service's Fargate tasks (the tests double it)."
   default     = 1
 }
 
