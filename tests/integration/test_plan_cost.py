@@ -221,3 +221,25 @@ def test_the_pr_comment_shows_each_environments_cost(plans: dict[str, Path], tmp
     not_cost.write_text('{"monthly": "cheap"}')
     assert_one_line_error(run_cli("plan", "comment", "--dry-run", "--repo", "acme/infra", "--pr", "7",
                                   "--env", "dev", str(plans["class"]), "--cost", "dev", str(not_cost)))
+
+
+def test_check_policy_stops_an_increase_above_the_limit_without_label_or_approval(
+        plans: dict[str, Path], tmp_path: Path) -> None:
+    policy = tmp_path / "policy.yml"
+    policy.write_text("cost:\n  label: cost-approved\n  approvers: [carol]\n"
+                      "  environments:\n    dev: {max_monthly_increase: '10.00'}\n")
+    check = ("plan", "cost", str(plans["class"]), "--format", "json", "--env", "dev", "--check-policy",
+             "--policy", str(policy))
+    refused = run_cli(*check)
+    assert refused.returncode == 1
+    assert json.loads(refused.stdout)["monthly"]["delta"] == "13.14"  # the report is still printed
+    assert refused.stderr.startswith("error: cost policy: dev: monthly cost increases by 13.14, above the "
+                                     "limit of 10.00; it needs the label 'cost-approved' or an approval")
+    assert run_cli(*check, "--label", "cost-approved").returncode == 0
+    assert run_cli(*check, "--approved-by", "carol").returncode == 0
+    assert run_cli(*check, "--approved-by", "mallory").returncode == 1
+    # a decrease (destroy) is always within the limit
+    assert run_cli("plan", "cost", str(plans["destroy"]), "--env", "dev", "--check-policy",
+                   "--policy", str(policy)).returncode == 0
+    no_env = run_cli("plan", "cost", str(plans["class"]), "--check-policy", "--policy", str(policy))
+    assert_one_line_error(no_env)
