@@ -308,6 +308,8 @@ def _fixed_hourly(key: str, label: str) -> Rule:
 def _ecs_service(inst: _Instance, side: Side, ctx: _Context, which: str) -> SideCost:
     cost = SideCost()
     launch_type = side.get("launch_type")
+    if launch_type is UNKNOWN:
+        launch_type = None  # decided by the capacity provider strategy or the cluster default
     strategy = side.get("capacity_provider_strategy")
     providers = {item.get("capacity_provider") for item in strategy} if isinstance(strategy, list) else set()
     if launch_type == "EC2" or launch_type == "EXTERNAL" or (providers and not providers & {"FARGATE",
