@@ -203,13 +203,15 @@ def test_the_pr_comment_shows_each_environments_cost(plans: dict[str, Path], tmp
                      "--cost", "dev", str(costs["dev"]), "--cost", "prod", str(costs["prod"]))
     assert result.returncode == 0, result.stderr
     body = result.stdout
-    dashboard = [line for line in body.splitlines() if line.startswith("| ")][:4]
-    assert dashboard[0].endswith("| Monthly cost |")
+    header = next(line for line in body.splitlines() if line.startswith("| Environment |"))
+    assert header.endswith("| Monthly cost |")
+    rows = {line.split("`")[1]: line for line in body.splitlines()
+            if line.startswith(("| `dev` |", "| `prod` |"))}
     dev_after = sum(CREATED.values()) + Decimal("13.14")
-    assert dashboard[2].startswith("| `dev` |") and dashboard[2].endswith(f"| ${dev_after:.2f} (+$13.14) |")
+    assert rows["dev"].endswith(f"| ${dev_after:.2f} (+$13.14) |")
     two_tasks = cents(hourly("fargate.linux_x86.vcpu_hour", "0.5") + hourly("fargate.linux_x86.gb_hour", 1))
     one_more_task = f"{two_tasks - ONE_TASK:.2f}"
-    assert dashboard[3].startswith("| `prod` |") and f"(+${one_more_task}) |" in dashboard[3]
+    assert rows["prod"].endswith(f"(+${one_more_task}) |")
     dev_section = body[body.index("Terraform plan for `dev`"):body.index("Terraform plan for `prod`")]
     assert "| `module.database.aws_db_instance.this` | $15.44 | $28.58 | +$13.14 |" in dev_section
     prod_section = body[body.index("Terraform plan for `prod`"):]
