@@ -171,12 +171,17 @@ class Side:
 
     values: Mapping[str, Any]
     unknown: Mapping[str, Any]
+    sensitive: Mapping[str, Any] = field(default_factory=dict)
 
     def get(self, key: str, default: Any = None) -> Any:
         if self.unknown.get(key) is True:
             return UNKNOWN
         value = self.values.get(key, default)
         return default if value is None else value
+
+    def shown(self, key: str) -> str:
+        """The value as it may be printed: terraform's plan JSON holds sensitive values in clear."""
+        return "(sensitive)" if self.sensitive.get(key) is True else str(self.get(key))
 
     def block(self, key: str) -> dict[str, Any] | None:
         """The first element of a nested block list (``runtime_platform { ... }``), if known."""
@@ -206,6 +211,18 @@ class _Instance:
     after: Side | None
 
 
+def _sensitive_map(value: Any) -> Mapping[str, Any]:
+    # terraform writes ``true`` for a wholly sensitive object; then every attribute is sensitive
+    if value is True:
+        return _AllSensitive()
+    return value if isinstance(value, dict) else {}
+
+
+class _AllSensitive(dict):  # type: ignore[type-arg]
+    def get(self, key: Any, default: Any = None) -> Any:
+        return True
+
+
 def _instances(plan: Mapping[str, Any]) -> list[_Instance]:
     out = []
     for change in plan.get("resource_changes") or ():
@@ -217,10 +234,11 @@ def _instances(plan: Mapping[str, Any]) -> list[_Instance]:
         # terraform writes before = null for a create and after = null for a delete; a forgotten
         # resource still exists but is no longer this configuration's to pay for.
         if isinstance(body.get("before"), dict):
-            before = Side(body["before"], {})
+            before = Side(body["before"], {}, _sensitive_map(body.get("before_sensitive")))
         if isinstance(body.get("after"), dict) and "forget" not in actions:
             unknown = body.get("after_unknown")
-            after = Side(body["after"], unknown if isinstance(unknown, dict) else {})
+            after = Side(body["after"], unknown if isinstance(unknown, dict) else {},
+                         _sensitive_map(body.get("after_sensitive")))
         out.append(_Instance(change.get("address", "?"), change.get("type", "?"),
                              change.get("module_address", ""), actions, before, after))
     return out
@@ -274,7 +292,7 @@ def _charge(cost: SideCost, ctx: _Context, label: str, quantity: Decimal | int, 
             per: str) -> bool:
     price = ctx.price(key)
     if price is None:
-        cost.not_priced = f"no price {key!r} in the {ctx.snapshot.region} snapshot"
+        cost.not_priced = f"no price for {label} in the {ctx.snapshot.region} snapshot"
         return False
     cost.charges.append(Charge(label, Decimal(quantity), unit, key, price, per))
     return True
@@ -311,7 +329,8 @@ def _ecs_service(inst: _Instance, side: Side, ctx: _Context, which: str) -> Side
     if launch_type is UNKNOWN:
         launch_type = None  # decided by the capacity provider strategy or the cluster default
     strategy = side.get("capacity_provider_strategy")
-    providers = {item.get("capacity_provider") for item in strategy} if isinstance(strategy, list) else set()
+    providers = ({item.get("capacity_provider") for item in strategy if isinstance(item, dict)}
+                 if isinstance(strategy, list) else set())
     if launch_type == "EC2" or launch_type == "EXTERNAL" or (providers and not providers & {"FARGATE",
                                                                                           "FARGATE_SPOT"}):
         return cost  # runs on EC2/external capacity, which is priced with those instances
@@ -418,7 +437,8 @@ def _db_instance(inst: _Instance, side: Side, ctx: _Context, which: str) -> Side
         cost.assumptions.append("multi_az unknown until apply: assumed single-AZ")
         multi = False
     deployment = "multi_az" if multi else "single_az"
-    if not _charge(cost, ctx, f"{klass} {engine} {deployment.replace('_', '-')}", 1, "instance",
+    shown = f"{side.shown('instance_class')} {side.shown('engine')} {deployment.replace('_', '-')}"
+    if not _charge(cost, ctx, shown, 1, "instance",
                    f"rds.{engine}.{deployment}.{klass}", "hour"):
         return cost
     storage_type = side.get("storage_type")
@@ -429,7 +449,9 @@ def _db_instance(inst: _Instance, side: Side, ctx: _Context, which: str) -> Side
     if size is None:
         cost.not_priced = "allocated_storage unknown until apply"
         return cost
-    if not _charge(cost, ctx, f"{storage_type} storage", size, "GB", f"rds.storage.{deployment}."
+    known_type = side.get("storage_type") not in (UNKNOWN, None)
+    shown_type = side.shown("storage_type") if known_type else storage_type
+    if not _charge(cost, ctx, f"{shown_type} storage", size, "GB", f"rds.storage.{deployment}."
                    f"{storage_type}.gb_month", "month"):
         return cost
     iops = _number(side.get("iops")) or Decimal(0)
@@ -458,7 +480,8 @@ def _elasticache_nodes(side: Side, ctx: _Context, cost: SideCost, nodes: Any) ->
         cost.assumptions.append("engine unknown until apply: assumed redis")
         engine = "redis"
     family = "redis" if engine in ("redis", "memcached") else str(engine)  # same per-node price
-    _charge(cost, ctx, f"{node_type} {engine}", nodes, "node(s)", f"elasticache.{family}.{node_type}", "hour")
+    _charge(cost, ctx, f"{side.shown('node_type')} {side.shown('engine') if side.get('engine') else engine}",
+            nodes, "node(s)", f"elasticache.{family}.{node_type}", "hour")
     return cost
 
 
@@ -497,7 +520,8 @@ def _lb(inst: _Instance, side: Side, ctx: _Context, which: str) -> SideCost:
     if kind is UNKNOWN:
         cost.assumptions.append("load_balancer_type unknown until apply: assumed application")
         kind = "application"
-    if not _charge(cost, ctx, f"{kind} load balancer", 1, "each", f"elb.{kind}.hour", "hour"):
+    shown = side.shown("load_balancer_type") if side.get("load_balancer_type") else kind
+    if not _charge(cost, ctx, f"{shown} load balancer", 1, "each", f"elb.{kind}.hour", "hour"):
         return cost
     if kind in ("application", "network") and side.get("internal") is not True:
         subnets = side.length("subnets")

@@ -141,6 +141,12 @@ def test_doubling_the_database_class_costs_the_unit_price_difference(plans: dict
     assert Decimal(report["monthly"]["delta"]) == expected == Decimal("13.14")
     changed = [r for r in report["resources"] if r["monthly_delta"] != "0.00"]
     assert [r["address"] for r in changed] == ["module.database.aws_db_instance.this"]
+    # the class is a sensitive value in tests/tf/cost: priced, never printed
+    basis = by_address(report)["module.database.aws_db_instance.this"]["basis"]
+    assert "(sensitive) postgres single-az" in basis
+    for fmt in ("json", "markdown", "text"):
+        printed = run_cli("plan", "cost", str(plans["class"]), "--format", fmt).stdout
+        assert "db.t3.small" not in printed and "db.t3.micro" not in printed
     # after the apply the endpoint subnets are known: nothing is assumed any more
     assert report["assumptions"] == []
     assert Decimal(report["monthly"]["before"]) == sum(CREATED.values())

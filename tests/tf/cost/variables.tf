@@ -1,7 +1,8 @@
 variable "db_instance_class" {
   type        = string
-  description = "RDS instance class of the database (the tests double it)."
+  description = "RDS instance class of the database (the tests double it). Sensitive here only so that the tests can check plan cost never prints a sensitive value."
   default     = "db.t3.micro"
+  sensitive   = true
 }
 
 variable "min_tasks" {
