@@ -65,6 +65,7 @@ class EnvironmentPlan:
     summary: PlanSummary
     fingerprint: str | None = None
     gate: Any = None  # pipeline_tools.gate.model.GateResult
+    cost: Any = None  # pipeline_tools.cost.comment.CostSummary (plan cost --format json)
 
 
 def is_quiet(summary: PlanSummary, gate: Any = None) -> bool:
@@ -132,6 +133,11 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
     footer = _footer(sha, run_key, details_url)
 
     def render_section(env: EnvironmentPlan, budget: int) -> str:
+        if env.cost is None:
+            return render_plan_and_gate(env, budget)
+        return _with_cost(env, budget, render_plan_and_gate)
+
+    def render_plan_and_gate(env: EnvironmentPlan, budget: int) -> str:
         # Not stripped: the renderer's own length is what it measures against ``budget``.
         if env.gate is None:
             return render(env.summary, env=env.name, max_chars=budget, template_dir=template_dir,
@@ -186,6 +192,21 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
     return body
 
 
+# The cost section may take up to this share of an environment's budget.
+COST_SHARE = 4
+
+
+def _with_cost(env: EnvironmentPlan, budget: int, render_rest: Callable[[EnvironmentPlan, int], str]) -> str:
+    """The environment's section followed by its cost section (docs/cost.md), within ``budget``."""
+    from pipeline_tools.cost.comment import render_cost_comment
+
+    cost = render_cost_comment(env.cost, max_chars=max(budget // COST_SHARE, 0))
+    rest = render_rest(env, max(budget - len(cost) - 2, 1) if cost else budget)
+    if cost and len(rest.rstrip()) + 2 + len(cost) <= budget:
+        return f"{rest.rstrip()}\n\n{cost}\n"
+    return rest
+
+
 def _share(available: int, needs: dict[str, int]) -> dict[str, int]:
     """Split ``available`` among ``needs``: small needs are met in full, the rest share equally."""
     budgets: dict[str, int] = {}
@@ -228,13 +249,16 @@ def _risks(summary: PlanSummary) -> str:
 
 
 def _dashboard(environments: Sequence[EnvironmentPlan]) -> str:
-    rows = ["| Environment | Plan | Add | Change | Destroy | Also | Risks |",
-            "|---|---|--:|--:|--:|---|---|"]
+    with_cost = any(env.cost is not None for env in environments)  # the column only when costed
+    rows = ["| Environment | Plan | Add | Change | Destroy | Also | Risks |"
+            + (" Monthly cost |" if with_cost else ""),
+            "|---|---|--:|--:|--:|---|---|" + ("--:|" if with_cost else "")]
     for env in environments:
         summary = env.summary
         counts = summary.counts
+        cost = (f" {env.cost.dashboard_cell() if env.cost is not None else 'n/a'} |" if with_cost else "")
         rows.append(f"| `{env.name}` | {_status(summary)} | {counts.add} | {counts.change} | "
-                    f"{counts.destroy} | {_also(summary)} | {_risks(summary)} |")
+                    f"{counts.destroy} | {_also(summary)} | {_risks(summary)} |{cost}")
     return "\n".join(rows)
 
 

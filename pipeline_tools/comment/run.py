@@ -29,6 +29,7 @@ def post_plan_comment(
     pr: int,
     environments: Sequence[tuple[str, str]],
     gates: Sequence[tuple[str, str]] = (),
+    costs: Sequence[tuple[str, str]] = (),
     sha: str | None = None,
     run_key: str | None = None,
     details_url: str | None = None,
@@ -67,11 +68,14 @@ def post_plan_comment(
     repo, run_key, details_url = _validate(repo, pr, environments, sha, run_key, details_url,
                                            template_dir, ci)
     client = None if dry_run else github()
-    gate_results = _load_gates(gates, [name for name, _ in environments])
+    names = [name for name, _ in environments]
+    gate_results = _load_gates(gates, names)
+    cost_results = _load_costs(costs, names)
     plans = []
     for name, source in environments:
         plan = load_plan(source)
-        plans.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gate_results.get(name)))
+        plans.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gate_results.get(name),
+                                     cost=cost_results.get(name)))
 
     head_sha = None
     github_failure: ExternalError | None = None
@@ -178,6 +182,24 @@ def _load_gate(source: str) -> Any:
     if not isinstance(data, dict):
         raise InputError(f"--gate {source}: not a gate JSON report")
     return result_from_dict(data)
+
+
+def _load_costs(costs: Sequence[tuple[str, str]], names: list[str]) -> dict[str, Any]:
+    from pipeline_tools.core.errors import InputError
+    from pipeline_tools.cost.comment import summary_from_json
+
+    loaded = {}
+    for name, source in costs:
+        if name not in names:
+            raise InputError(f"--cost {name}: no --env {name} to attach it to")
+        try:
+            with open(source, encoding="utf-8") as handle:
+                loaded[name] = summary_from_json(json.load(handle))
+        except OSError as exc:
+            raise InputError(f"--cost {source}: {exc.strerror or exc}") from None
+        except ValueError as exc:
+            raise InputError(f"--cost {source}: not a 'plan cost --format json' report ({exc})") from None
+    return loaded
 
 
 def _fingerprint(plan: dict[str, Any]) -> str | None:

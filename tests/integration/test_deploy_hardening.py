@@ -24,9 +24,9 @@ from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.emulator import Emulator
 from pipeline_tools.notify import webhooks
 from tests.integration.drip_receiver import DripReceiver, elapsed_since
+from tests.integration.test_deploy_emulator import CONTAINER, SERVICE, World, manifest
 from tests.support.chat_receivers import ChatReceivers
 from tests.support.cli import assert_one_line_error, run_cli
-from tests.integration.test_deploy_emulator import CONTAINER, SERVICE, World, manifest
 
 MISSING_DIGEST = "sha256:" + "0" * 64
 

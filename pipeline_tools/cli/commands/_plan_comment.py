@@ -47,6 +47,11 @@ def register(actions: argparse._SubParsersAction) -> None:
              "its section is embedded after that environment's plan, within the comment's budget",
     )
     parser.add_argument(
+        "--cost", nargs=2, action="append", dest="costs", default=[], metavar=("NAME", "COST_JSON"),
+        help="the monthly cost of environment NAME's plan (pipeline-tools plan cost --format json): a "
+             "cost column in the dashboard and the resources whose cost changes in its section",
+    )
+    parser.add_argument(
         "--sha", metavar="COMMIT",
         help="the commit the plans were made for (default: the pull_request event's head sha from "
              "GITHUB_EVENT_PATH, else the pull request's current head, else GITHUB_SHA)",
@@ -77,7 +82,8 @@ def _run(args: argparse.Namespace) -> int:
     from pipeline_tools.comment.run import post_plan_comment
 
     return post_plan_comment(
-        repo=args.repo, pr=args.pr, environments=args.environments, gates=args.gates, sha=args.sha,
+        repo=args.repo, pr=args.pr, environments=args.environments, gates=args.gates,
+        costs=args.costs, sha=args.sha,
         run_key=args.run_key, details_url=args.details_url,
         template_dir=Path(args.template_dir) if args.template_dir else None,
         summary_file=args.summary_file, dry_run=args.dry_run,
