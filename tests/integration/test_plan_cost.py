@@ -21,7 +21,7 @@ from pipeline_tools.cost.model import cents, estimate
 from pipeline_tools.cost.prices import shipped_snapshot
 from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.local.emulator import Emulator
-from tests.support.cli import REPO_ROOT, assert_one_line_error, run_cli
+from tests.conftest import REPO_ROOT, assert_one_line_error, run_cli
 
 pytestmark = pytest.mark.terraform
 

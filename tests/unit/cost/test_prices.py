@@ -11,7 +11,7 @@ import pytest
 from pipeline_tools.core.errors import InputError
 from pipeline_tools.cost.model import cents
 from pipeline_tools.cost.prices import PRICES_DIR, parse_snapshot, shipped_snapshot, supported_regions
-from tests.support.cli import REPO_ROOT, assert_one_line_error, run_cli
+from tests.conftest import REPO_ROOT, assert_one_line_error, run_cli
 
 H = Decimal(730)
 DOC = (REPO_ROOT / "docs" / "cost.md").read_text()
