@@ -280,6 +280,42 @@ data "aws_iam_policy_document" "state" {
     }
   }
 
+  # PowerUserAccess reaches every S3 object and the state key: the apply role must not read or
+  # overwrite another environment's state. Objects of the state bucket are encrypted with their
+  # own ARN as encryption context, so the key refuses any other prefix of that bucket (other
+  # uses of the key, e.g. the lock table, carry no such context and are unaffected).
+  dynamic "statement" {
+    for_each = each.value.kind == "apply" ? [1] : []
+    content {
+      sid       = "NoOtherEnvironmentsStateKey"
+      effect    = "Deny"
+      actions   = ["kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey*", "kms:ReEncrypt*"]
+      resources = [var.state_kms_key_arn]
+
+      condition {
+        test     = "StringLike"
+        variable = "kms:EncryptionContext:aws:s3:arn"
+        values   = ["${var.state_bucket_arn}/*"]
+      }
+
+      condition {
+        test     = "StringNotLike"
+        variable = "kms:EncryptionContext:aws:s3:arn"
+        values   = ["${var.state_bucket_arn}/${local.envs[each.value.env].state_key_prefix}*"]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = each.value.kind == "apply" && length(local.envs) > 1 ? [1] : []
+    content {
+      sid       = "NoOtherEnvironmentsState"
+      effect    = "Deny"
+      actions   = ["s3:PutObject", "s3:DeleteObject", "s3:DeleteObjectVersion", "s3:GetObject"]
+      resources = [for name, other in local.envs : "${var.state_bucket_arn}/${other.state_key_prefix}*" if name != each.value.env]
+    }
+  }
+
   # A plan (and a pull request that assumes the role) learns nothing secret: not through
   # Secrets Manager, not by decrypting with a key that protects secrets, whatever
   # plan_additional_policy_arns grants. The state holds no secret either (database: RDS-managed
