@@ -337,3 +337,10 @@ def test_trust_admits_only_the_named_jobs(model: IamModel, role: str, subject: s
         context=claims(subject),
     )
     assert allowed is expected
+
+
+def test_the_gate_finds_no_escalation_in_the_repository_roles(bootstrap_plan: dict):
+    from pipeline_tools.gate.iam_escalation import evaluate_iam_escalation
+
+    findings = evaluate_iam_escalation(bootstrap_plan, "bootstrap.plan.json")
+    assert [f"{f.rule_id} {f.message}" for f in findings] == []
