@@ -15,6 +15,9 @@ def main(argv: list[str]) -> None:
     from pipeline_tools.local import moto_patches
 
     moto_patches.apply_all()
+    from pipeline_tools.local import moto_elasticache_rbac
+
+    moto_elasticache_rbac.apply()
     from pipeline_tools.local import request_recorder
 
     # Only when PIPELINE_TOOLS_REQUEST_LOG is set (least-privilege recording, docs/least-privilege.md).
