@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+NAME = "elasticache-user-groups"  # for PIPELINE_TOOLS_MOTO_PATCHES_DISABLE
 _ARN = re.compile(
     r"^arn:aws:elasticache:.*:[0-9]*:(cluster|snapshot|subnetgroup|replicationgroup|user|usergroup):.*$"
 )
