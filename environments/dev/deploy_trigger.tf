@@ -21,4 +21,6 @@ module "deploy_trigger" {
   log_retention_in_days          = var.log_retention_days
   slack_webhook_secret_id        = var.slack_webhook_secret_id
   discord_webhook_secret_id      = var.discord_webhook_secret_id
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }

@@ -156,6 +156,32 @@ class GitHub:
         return cls(env.get("GITHUB_TOKEN", ""), api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
                    **kwargs)
 
+    # ----- repository settings (pipeline-tools doctor) ---------------------------------------
+    def environment(self, repo: str, name: str) -> tuple[dict[str, Any] | None, list[str] | None]:
+        """An environment's JSON (None when it does not exist) and, when it uses custom deployment
+        branch rules, their name patterns."""
+
+        def read() -> tuple[dict[str, Any] | None, list[str] | None]:
+            try:
+                environment = self._repo(repo).get_environment(name)
+                raw = dict(environment.raw_data)
+            except GithubException as exc:
+                if exc.status == 404:
+                    return None, None
+                raise
+            policy = raw.get("deployment_branch_policy") or {}
+            if not policy.get("custom_branch_policies"):
+                return raw, None
+            _, data = environment.requester.requestJsonAndCheck(
+                "GET", f"{environment.url}/deployment-branch-policies")
+            return raw, [str(p.get("name")) for p in (data or {}).get("branch_policies", [])]
+
+        return self._retrying(f"reading environment {name} of {repo}", read)
+
+    def branch_protected(self, repo: str, branch: str) -> bool:
+        return self._retrying(f"reading branch {branch} of {repo}",
+                              lambda: bool(self._repo(repo).get_branch(branch).protected))
+
     # ----- pull requests and comments --------------------------------------------------------
     def pr_head_sha(self, repo: str, number: int) -> str:
         """The commit the pull request's branch points at now."""

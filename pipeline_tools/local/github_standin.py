@@ -115,6 +115,9 @@ class Repo:
     files: dict[str, dict[str, tuple[bytes, str]]] = field(default_factory=dict)
     deployments: dict[int, dict[str, Any]] = field(default_factory=dict)
     deployment_statuses: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # GitHub environment name -> its settings (``add_environment``); protected branch names.
+    environments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    protected_branches: set[str] = field(default_factory=set)
 
 
 def _now() -> str:
@@ -193,6 +196,27 @@ class GitHubStandin:
             "base": {"ref": base_ref or repo.default_branch},
         }
         return number
+
+    def add_environment(self, full_name: str, name: str, *, branches: str | None = None,
+                        branch_patterns: tuple[str, ...] = (), reviewers: int = 0) -> None:
+        """An environment as Settings > Environments makes it. ``branches``: None (any branch),
+        "protected" (protected branches only) or "custom" (``branch_patterns``)."""
+        repo = self.repo_or_404(full_name)
+        policy = None if branches is None else {"protected_branches": branches == "protected",
+                                                 "custom_branch_policies": branches == "custom"}
+        rules = [] if not reviewers else [{
+            "id": self.next_id(), "type": "required_reviewers",
+            "reviewers": [{"type": "User", "reviewer": {"login": f"reviewer{i}", "id": i}}
+                          for i in range(1, reviewers + 1)]}]
+        repo.environments[name] = {
+            "id": self.next_id(), "name": name,
+            "url": self.url(f"/repos/{repo.full_name}/environments/{name}"),
+            "html_url": f"https://github.com/{repo.full_name}/deployments/activity_log?environments_filter={name}",
+            "created_at": _now(), "updated_at": _now(), "protection_rules": rules,
+            "deployment_branch_policy": policy,
+            "_branch_policies": [{"id": self.next_id(), "name": pattern, "type": "branch"}
+                                 for pattern in branch_patterns],
+        }
 
     def set_head(self, full_name: str, number: int, sha: str) -> None:
         """Simulate a push to the pull request's branch."""
@@ -712,7 +736,51 @@ def list_deployment_statuses(standin: GitHubStandin, request: StandinRequest) ->
     return standin.paginate(request, list(reversed(statuses)))
 
 
+def _public_environment(environment: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in environment.items() if not k.startswith("_")}
+
+
+def list_environments(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    environments = [_public_environment(e) for _, e in sorted(repo.environments.items())]
+    return StandinResponse(200, {"total_count": len(environments), "environments": environments})
+
+
+def get_environment(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    environment = repo.environments.get(request.params["environment"])
+    if environment is None:
+        raise ApiError(404, "Not Found")
+    return StandinResponse(200, _public_environment(environment))
+
+
+def list_branch_policies(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    environment = repo.environments.get(request.params["environment"])
+    if environment is None:
+        raise ApiError(404, "Not Found")
+    policies = environment["_branch_policies"]
+    return StandinResponse(200, {"total_count": len(policies), "branch_policies": policies})
+
+
+def get_branch(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    branch = request.params["branch"]
+    sha = repo.refs.get(f"heads/{branch}")
+    if sha is None and branch != repo.default_branch:
+        raise ApiError(404, "Branch not found")
+    return StandinResponse(200, {
+        "name": branch, "commit": {"sha": sha or _git_sha(repo.full_name, branch)},
+        "protected": branch in repo.protected_branches,
+        "protection_url": standin.url(f"/repos/{repo.full_name}/branches/{branch}/protection"),
+    })
+
+
 _DEFAULT_ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", rf"{REPO}/environments", list_environments),
+    ("GET", rf"{REPO}/environments/(?P<environment>[^/]+)", get_environment),
+    ("GET", rf"{REPO}/environments/(?P<environment>[^/]+)/deployment-branch-policies", list_branch_policies),
+    ("GET", rf"{REPO}/branches/(?P<branch>[^/]+)", get_branch),
     ("GET", REPO, get_repo),
     ("GET", rf"{REPO}/pulls", list_pulls),
     ("POST", rf"{REPO}/pulls", create_pull),
