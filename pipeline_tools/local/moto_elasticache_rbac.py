@@ -4,8 +4,9 @@ The `cache` module authenticates Redis with RBAC and IAM (no AUTH token anywhere
 users, a user group and a replication group naming it. moto implements users and accepts
 ``UserGroupIds`` on the replication group, but has no ``CreateUserGroup``,
 ``DescribeUserGroups``, ``ModifyUserGroup`` or ``DeleteUserGroup``, and refuses user-group ARNs
-when tagging. This adds them, applied by ``moto_runner`` next to :mod:`moto_patches` (kept apart
-from that module, which other work edits). Tested through terraform in
+when tagging. This adds them; :mod:`moto_patches` registers it as the patch
+``elasticache-user-groups`` (applied, like every patch, only while its probe finds the gap), tested
+in tests/integration/test_moto_patches.py and through terraform in
 tests/integration/test_no_secret_in_state.py (apply, describe, clean re-plan).
 """
 

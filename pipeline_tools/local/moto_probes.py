@@ -251,6 +251,13 @@ def elasticache_replication_group_members(clients: Clients) -> bool:
     return not _raises(lambda: elasticache.describe_replication_groups(ReplicationGroupId="probe"))
 
 
+@probe("elasticache-user-groups")
+def elasticache_user_groups(clients: Clients) -> bool:
+    elasticache = clients("elasticache")
+    return _raises(lambda: elasticache.create_user_group(UserGroupId="probe-group", Engine="redis",
+                                                         UserIds=["default"]))
+
+
 @probe("elasticache-delete-subnet-group")
 def elasticache_delete_subnet_group(clients: Clients) -> bool:
     elasticache = _cache_subnet_group(clients, "probe-delete")

@@ -15,11 +15,6 @@ def main(argv: list[str]) -> None:
     from pipeline_tools.local import moto_patches
 
     moto_patches.apply_all()
-    from pipeline_tools.local import moto_elasticache_rbac
-
-    # Honours the same switch as moto_patches, so a "stock" emulator stays stock.
-    if not {"all", moto_elasticache_rbac.NAME} & moto_patches.disabled_names():
-        moto_elasticache_rbac.apply()
     from pipeline_tools.local import request_recorder
 
     # Only when PIPELINE_TOOLS_REQUEST_LOG is set (least-privilege recording, docs/least-privilege.md).

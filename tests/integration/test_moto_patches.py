@@ -406,6 +406,27 @@ def test_elasticache_subnet_group_can_be_deleted(patched, stock, still_needed):
     assert_stock(still_needed, "elasticache-delete-subnet-group", gap[0] == "error 500")
 
 
+def test_elasticache_user_groups(patched, stock, still_needed):
+    def scenario(server: Emulator) -> object:
+        elasticache = client(server, "elasticache")
+        group = unique("group")
+
+        def lifecycle() -> object:
+            elasticache.create_user(UserId=unique("app"), UserName="app", Engine="redis",
+                                    AccessString="on ~* +@all", AuthenticationMode={"Type": "iam"})
+            created = elasticache.create_user_group(UserGroupId=group, Engine="redis", UserIds=["default"])
+            described = elasticache.describe_user_groups(UserGroupId=group)["UserGroups"][0]
+            elasticache.delete_user_group(UserGroupId=group)
+            gone = outcome(lambda: elasticache.describe_user_groups(UserGroupId=group))
+            return created["UserGroupId"] == group, described["UserIds"], gone
+
+        return outcome(lifecycle)
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == (True, ["default"], "error UserGroupNotFound")
+    assert_stock(still_needed, "elasticache-user-groups", isinstance(gap, str) and gap.startswith("error"))
+
+
 # --- IAM policy evaluation ---------------------------------------------------------------------
 
 def test_policy_deny_with_a_condition_that_does_not_hold_does_not_apply(patched, stock, still_needed):
