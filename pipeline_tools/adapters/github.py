@@ -142,9 +142,17 @@ class GitHub:
         if not token:
             raise InputError("GITHUB_TOKEN is not set: a token is needed to talk to GitHub")
         register_secret(token)
-        parts = urlsplit(api_url or "")
+        api_url = (api_url or "").strip()
+        # User info in the API URL is a credential in the wrong place: never echo it, never use it.
+        parts = urlsplit(api_url)
+        if "@" in parts.netloc:
+            userinfo = parts.netloc.rpartition("@")[0]
+            register_secret(userinfo)
+            register_secret(userinfo.partition(":")[2])
+            raise InputError("invalid GitHub API URL: it holds user info (user:password@); give "
+                             "http(s)://host[/path] and the token in GITHUB_TOKEN")
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InputError(f"invalid GitHub API URL {api_url!r}: expected http(s)://host[/path]")
+            raise InputError(f"invalid GitHub API URL {redact(api_url)!r}: expected http(s)://host[/path]")
         self.api_url = api_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self._github = Github(

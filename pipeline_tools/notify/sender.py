@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.redact import redact, register_secret
+from pipeline_tools.redact import neutralise_controls, redact_error, register_secret
 
 log = logging.getLogger("pipeline_tools.notify")
 
@@ -53,6 +53,13 @@ def post_json(
     sleep: Callable[[float], None] = time.sleep,
 ) -> Delivery:
     register_secret(url)
+    from pipeline_tools.notify.webhooks import url_problem
+
+    problem = url_problem(url)
+    if problem:
+        error = f"the webhook URL {problem}; not sent"
+        log.warning("%s notification not delivered: %s", channel, error)
+        return Delivery(channel, False, None, 0, error)
     body = json.dumps(payload).encode()
     waited = 0.0
     attempt = 0
@@ -94,7 +101,7 @@ def post_json(
             error = f"{type(reason).__name__}: {reason}" if not isinstance(reason, str) else reason
             if attempt < max_attempts:
                 sleep(SERVER_ERROR_BACKOFF_SECONDS * attempt)
-    error = redact(error)
+    error = redact_error(error)
     log.warning("%s notification not delivered after %d attempt(s): %s", channel, attempt, error)
     return Delivery(channel, False, status, attempt, error)
 
@@ -107,7 +114,9 @@ def _read(exc: urllib.error.HTTPError) -> str:
 
 
 def _short(text: str) -> str:
-    return " ".join(text.split())[:200] or "(empty response)"
+    # Redacted before it is cut (half a secret is still a secret), control characters neutralised
+    # (a receiver's body is not ours to print as is).
+    return " ".join(neutralise_controls(redact_error(text)).split())[:200] or "(empty response)"
 
 
 def _retry_after(header: str | None, body: str) -> float | None:
