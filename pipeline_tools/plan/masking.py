@@ -11,7 +11,7 @@ defence-in-depth scrub of rendered text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 SENSITIVE = "(sensitive value)"
@@ -126,15 +126,47 @@ def sensitive_variable_names(plan: dict[str, Any]) -> set[str]:
 SCRUB_MIN_LENGTH = 8
 
 
+def text_masker(secrets: Iterable[str], *, min_length: int = SCRUB_MIN_LENGTH) -> Callable[[str], str]:
+    """A function masking ``secrets`` (those at least ``min_length`` long) in a string, in clear
+    or in any common escaped form (markdown, HTML, JSON, percent-encoding; see
+    :func:`pipeline_tools.redact.secret_pattern`). Identity when there is nothing to mask."""
+    from pipeline_tools.redact import MASK, secret_pattern
+
+    kept = [s for s in secrets if isinstance(s, str) and len(s) >= min_length]
+    if not kept:
+        return _identity
+    pattern = secret_pattern(kept)
+    return lambda text: pattern.sub(text, MASK)
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+NO_MASK = _identity  # what text_masker returns when there is nothing to mask
+
+
+def mask_strings(value: Any, mask: Callable[[str], str]) -> Any:
+    """A copy of ``value`` with ``mask`` applied to every string in it, before anything encodes
+    it (JSON, markdown, HTML). Keys are kept: sensitivity marks are looked up by key."""
+    if mask is _identity:
+        return value
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {key: mask_strings(item, mask) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_strings(item, mask) for item in value]
+    return value
+
+
 def scrub(text: str, secrets: Iterable[str], *, min_length: int = SCRUB_MIN_LENGTH) -> str:
     """Defence in depth: replace any clear sensitive value that still made it into ``text``.
 
-    The summary never prints sensitive values in the first place (see :func:`masked`); this
-    catches what the user declared secret (sensitive variables and outputs) should it ever appear
-    elsewhere. Values shorter than ``min_length`` are left alone: masking every short word would
-    garble addresses and names.
+    The summary never prints sensitive values in the first place (see :func:`masked`), and masks
+    the declared secrets (sensitive variables and outputs) in every value before encoding it (see
+    :func:`mask_strings`); this last pass catches what remains, in clear or in any escaped form.
+    Values shorter than ``min_length`` are left alone: masking every short word would garble
+    addresses and names.
     """
-    for secret in sorted((s for s in secrets if len(s) >= min_length), key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, "***")
-    return text
+    return text_masker(secrets, min_length=min_length)(text)
