@@ -29,6 +29,23 @@ def sub_mark(mark: Any, key: str | int) -> Any:
     return False
 
 
+def union_marks(first: Any, second: Any) -> Any:
+    """A mark flagging whatever ``first`` or ``second`` flags (the two sides of one change)."""
+    if first is True or second is True:
+        return True
+    if not has_mark(first):
+        return second if has_mark(second) else False
+    if not has_mark(second):
+        return first
+    if isinstance(first, dict) and isinstance(second, dict):
+        return {key: union_marks(first.get(key, False), second.get(key, False))
+                for key in first.keys() | second.keys()}
+    if isinstance(first, list) and isinstance(second, list):
+        return [union_marks(first[i] if i < len(first) else False, second[i] if i < len(second) else False)
+                for i in range(max(len(first), len(second)))]
+    return True  # marks of different shapes: hide the whole value rather than guess
+
+
 def has_mark(mark: Any) -> bool:
     """Whether ``mark`` flags anything at all (``{"tags": {}}`` flags nothing)."""
     if mark is True:
