@@ -187,6 +187,18 @@ def redact(text: str) -> str:
     return _SHAPED_SECRETS.sub(_keep_prefix, text)
 
 
+def redact_tree(value: object) -> object:
+    """A copy of a JSON-like ``value`` with :func:`redact` applied to every string (keys too),
+    for masking a document *before* it is encoded."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, dict):
+        return {redact(k) if isinstance(k, str) else k: redact_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [redact_tree(item) for item in value]
+    return value
+
+
 def redact_error(text: str) -> str:
     """:func:`redact`, and any URL's query string masked: for error text, which has no use for
     one and may quote a webhook URL we never saw whole."""

@@ -193,6 +193,7 @@ class GitHub:
         and if another comment with the marker is older, it deletes its own and edits (or, per
         ``replace_if``, leaves) the oldest one. Marked comments beyond the oldest are deleted.
         """
+        body = redact(body)  # last line of defence: no registered secret is ever posted
         if not has_marker(body, marker):
             raise ValueError("the comment body must contain its marker")
         if len(body) > BODY_LIMIT:
@@ -261,6 +262,7 @@ class GitHub:
 
         ``body`` must contain a line starting with ``marker``.
         """
+        title, body = redact(title), redact(body)  # last line of defence, as for comments
         if not has_marker(body, marker):
             raise ValueError("the issue body must contain its marker")
         if len(body) > BODY_LIMIT:
@@ -312,6 +314,7 @@ class GitHub:
         the pull request unless one is already open from ``branch``, and adds ``labels``. Safe to
         run again after a partial failure: each step checks what is already there.
         """
+        title, body = redact(title), redact(body)  # no registered secret is ever posted
         names = [name for name in labels if name]
         what = f"opening a pull request from {branch} in {repo}"
 
