@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline_tools.plan.attributes import AttributeChange, attribute_changes, format_path
-from pipeline_tools.plan.masking import mask_strings
+from pipeline_tools.plan.masking import mask_keys_and_strings, mask_mark_keys
 
 
 @dataclass(slots=True)
@@ -63,8 +63,10 @@ def summarize_drift(plan: dict[str, Any], mask: Callable[[str], str] | None = No
             summary.relevant.append(DriftItem(shown_address, "deleted"))
             continue
         if mask is not None:
-            change = {**change, "before": mask_strings(change.get("before"), mask),
-                      "after": mask_strings(change.get("after"), mask)}
+            change = {**change,
+                      **{key: mask_keys_and_strings(change.get(key), mask) for key in ("before", "after")},
+                      **{key: mask_mark_keys(change.get(key), mask)
+                         for key in ("after_unknown", "before_sensitive", "after_sensitive")}}
         changed = attribute_changes(change)
         if not changed:
             # Provider bookkeeping (null became "" or []): terraform does not show it either.

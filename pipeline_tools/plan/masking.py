@@ -177,6 +177,38 @@ def mask_strings(value: Any, mask: Callable[[str], str]) -> Any:
     return value
 
 
+def mask_keys_and_strings(value: Any, mask: Callable[[str], str]) -> Any:
+    """:func:`mask_strings`, and map keys masked too (a ``for_each`` key or a tag name can hold a
+    secret). Use :func:`mask_mark_keys` on the value's marks so that they still line up."""
+    if mask is _identity:
+        return value
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {mask(key) if isinstance(key, str) else key: mask_keys_and_strings(item, mask)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_keys_and_strings(item, mask) for item in value]
+    return value
+
+
+def mask_mark_keys(mark: Any, mask: Callable[[str], str]) -> Any:
+    """A sensitivity or unknown mark with its keys masked as :func:`mask_keys_and_strings` masks
+    the value's; two keys that mask alike get the union of their marks (never less hidden)."""
+    if mask is _identity:
+        return mark
+    if isinstance(mark, dict):
+        out: dict[Any, Any] = {}
+        for key, item in mark.items():
+            new_key = mask(key) if isinstance(key, str) else key
+            item = mask_mark_keys(item, mask)
+            out[new_key] = union_marks(out[new_key], item) if new_key in out else item
+        return out
+    if isinstance(mark, list):
+        return [mask_mark_keys(item, mask) for item in mark]
+    return mark
+
+
 def scrub(text: str, secrets: Iterable[str], *, min_length: int = SCRUB_MIN_LENGTH) -> str:
     """Defence in depth: replace any clear sensitive value that still made it into ``text``.
 

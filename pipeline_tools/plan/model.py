@@ -30,6 +30,8 @@ from pipeline_tools.plan.masking import (
     collect_sensitive_strings,
     display,
     has_mark,
+    mask_keys_and_strings,
+    mask_mark_keys,
     mask_strings,
     text_masker,
 )
@@ -287,8 +289,10 @@ def _masked_values(change: dict[str, Any], mask: Callable[[str], str] | None) ->
     them (an encoded secret, ``\\"`` for ``"``, would no longer be found)."""
     if mask is None or not any(change.get(key) for key in ("before", "after")):
         return change
-    return {**change, "before": mask_strings(change.get("before"), mask),
-            "after": mask_strings(change.get("after"), mask)}
+    return {**change,
+            **{key: mask_keys_and_strings(change.get(key), mask) for key in ("before", "after")},
+            **{key: mask_mark_keys(change.get(key), mask)
+               for key in ("after_unknown", "before_sensitive", "after_sensitive")}}
 
 
 def _resource(entry: dict[str, Any], change: dict[str, Any], actions: tuple[str, ...],
