@@ -304,12 +304,13 @@ def _resource(entry: dict[str, Any], change: dict[str, Any], actions: tuple[str,
     previous_address = _text(entry.get("previous_address"))
     action_reason = _text(entry.get("action_reason"))
     deposed = _text(entry.get("deposed"))
+    module_address = _text(entry.get("module_address"))
     return ResourceChange(
         address=m(str(entry.get("address", "?"))),
         mode=str(entry.get("mode", "managed")),
         type=str(entry.get("type", "")),
         name=m(str(entry.get("name", ""))),
-        module_address=_text(entry.get("module_address")),
+        module_address=m(module_address) if module_address is not None else None,
         actions=actions,
         action=action,
         replace_order=order,
