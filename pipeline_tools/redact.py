@@ -77,28 +77,29 @@ def _char_pattern(char: str) -> str:
     if char == "_":
         forms.append(" ")  # "reason_code" shown as "reason code"
     if char in _NAMED_ENTITIES:
-        forms.append(f"&(?:amp;)*{_NAMED_ENTITIES[char]};")
+        forms.append(f"&(?:amp;){{0,3}}{_NAMED_ENTITIES[char]};")
     if char == "&":
-        forms.append("&(?:amp;)+")
-    forms.append(f"&(?:amp;)*#0*{code};")
-    forms.append(f"(?i:&(?:amp;)*#x0*{hex_code};)")
+        forms.append("&(?:amp;){1,3}")
+    forms.append(f"&(?:amp;){{0,3}}#0*{code};")
+    forms.append(f"(?i:&(?:amp;){{0,3}}#x0*{hex_code};)")
     if char in _CONTROL_ESCAPES:
-        forms.append(f"\\\\+{_CONTROL_ESCAPES[char]}")
+        forms.append(f"\\\\{{1,8}}{_CONTROL_ESCAPES[char]}")
     if code < 0x100:
-        forms.append(f"(?i:\\\\+x{code:02x})")
+        forms.append(f"(?i:\\\\{{1,8}}x{code:02x})")
     if code < 0x10000:
-        forms.append(f"(?i:\\\\+u{code:04x})")
+        forms.append(f"(?i:\\\\{{1,8}}u{code:04x})")
     else:
         high = 0xD800 + ((code - 0x10000) >> 10)
         low = 0xDC00 + ((code - 0x10000) & 0x3FF)
-        forms.append(f"(?i:\\\\+u{high:04x}\\\\+u{low:04x})")
-        forms.append(f"(?i:\\\\+U{code:08x})")
+        forms.append(f"(?i:\\\\{{1,8}}u{high:04x}\\\\{{1,8}}u{low:04x})")
+        forms.append(f"(?i:\\\\{{1,8}}U{code:08x})")
     encoded = char.encode("utf-8", errors="surrogatepass")
     if not (char.isascii() and char.isalnum()):
         forms.append("(?i:" + "".join(f"%{byte:02x}" for byte in encoded) + ")")
-    # Any run of backslashes may precede a character: markdown escapes punctuation, JSON escapes
-    # the backslash and quote, and text escaped twice (JSON of markdown) doubles them.
-    return "\\\\*(?:" + "|".join(forms) + ")"
+    # A run of backslashes may precede a character: markdown escapes punctuation, JSON escapes
+    # the backslash and quote, and text escaped twice (JSON of markdown) doubles them. Runs and
+    # entity prefixes are bounded so that no input can make the match backtrack for long.
+    return "\\\\{0,8}(?:" + "|".join(forms) + ")"
 
 
 def _anchor(secret: str) -> str:
@@ -108,6 +109,13 @@ def _anchor(secret: str) -> str:
     return max(runs, key=len) if runs else ""
 
 
+# Longest form one character of a secret can take in escaped text (a double-escaped numeric
+# entity of an astral character, or a run of backslashes and a surrogate pair).
+_MAX_CHAR_FORM = 40
+# Texts shorter than this are matched whole; longer ones only around their anchors.
+_WINDOWED_ABOVE = 16_384
+
+
 class _SecretPattern:
     """Secrets compiled once; matched in every encoding, longest first."""
 
@@ -115,15 +123,46 @@ class _SecretPattern:
         ordered = sorted(set(secrets), key=len, reverse=True)
         self.anchors = [_anchor(secret) for secret in ordered]
         self.always = any(len(anchor) < 2 for anchor in self.anchors)
+        # How far from an anchor a match of its secret can start or end.
+        self.reach = _MAX_CHAR_FORM * max((len(s) for s in ordered), default=0)
         self.regex = re.compile("|".join("".join(_char_pattern(c) for c in s) for s in ordered)) \
             if ordered else None
 
     def sub(self, text: str, mask: str = MASK) -> str:
         if self.regex is None:
             return text
-        if not self.always and not any(anchor in text for anchor in self.anchors):
+        if self.always or len(text) <= _WINDOWED_ABOVE:
+            if not self.always and not any(anchor in text for anchor in self.anchors):
+                return text
+            return self.regex.sub(mask, text)
+        return self._sub_near_anchors(text, mask)
+
+    def _sub_near_anchors(self, text: str, mask: str) -> str:
+        """:meth:`sub` for long texts: no escaping changes letters or digits, so every match
+        holds its secret's anchor; the regex runs only in windows around the anchors (a
+        10 MB error body costs one substring search, not a regex step per character)."""
+        windows: list[tuple[int, int]] = []
+        for anchor in set(self.anchors):
+            start = text.find(anchor)
+            while start != -1:
+                windows.append((max(0, start - self.reach), min(len(text), start + len(anchor) + self.reach)))
+                start = text.find(anchor, start + 1)
+        if not windows:
             return text
-        return self.regex.sub(mask, text)
+        windows.sort()
+        merged = [windows[0]]
+        for begin, end in windows[1:]:
+            if begin <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+            else:
+                merged.append((begin, end))
+        pieces: list[str] = []
+        done = 0
+        for begin, end in merged:
+            for match in self.regex.finditer(text, max(begin, done), end):
+                pieces += [text[done:match.start()], mask]
+                done = match.end()
+        return "".join(pieces) + text[done:]
 
 
 @functools.lru_cache(maxsize=32)
@@ -179,11 +218,17 @@ def register_secret(value: str | None) -> None:
         _pattern = _SecretPattern(_secrets)
 
 
+# Text holding none of these cannot hold a shaped secret (a cheap test before the regex).
+_SHAPE_HINTS = ("/services/", "webhooks/", "gh", "github_pat_", "://")
+
+
 def redact(text: str) -> str:
     """Return ``text`` with every registered or recognisable secret masked, in any encoding."""
     pattern = _pattern
     if pattern is not None:
         text = pattern.sub(text)
+    if not any(hint in text for hint in _SHAPE_HINTS):
+        return text
     return _SHAPED_SECRETS.sub(_keep_prefix, text)
 
 
@@ -229,16 +274,29 @@ def neutralise_controls(text: str) -> str:
                         else f"\\x{ord(m.group()):02x}", text)
 
 
-def bounded(text: str, limit: int = MAX_ERROR_CHARS) -> str:
-    """``text`` cut to about ``limit`` characters, saying how much was cut."""
-    if len(text) <= limit:
+def bounded(text: str, limit: int = MAX_ERROR_CHARS, *, dropped: int = 0) -> str:
+    """``text`` cut to about ``limit`` characters, saying how much was cut (``dropped``: how much
+    was cut before ``text`` was made)."""
+    if len(text) <= limit and not dropped:
         return text
-    return f"{text[:limit]}... [cut: {len(text) - limit} more characters]"
+    return f"{text[:limit]}... [cut: {len(text[limit:]) + dropped} more characters]"
 
 
 def error_line(message: str, limit: int = MAX_ERROR_CHARS) -> str:
     """The text after ``error: ``: redacted (before and after the line is flattened, so a secret
-    holding a CRLF is caught either way), one line, no control characters, bounded."""
+    holding a CRLF is caught either way), one line, no control characters, bounded.
+
+    A huge message (a 10 MB image tag) is first cut to a window well beyond what is shown; the
+    window is redacted whole and then loses its last ``margin`` characters, where a secret cut in
+    half by the window could sit."""
+    dropped = 0
+    window = 8 * limit
+    pattern = _pattern
+    margin = max(1000, pattern.reach if pattern is not None else 0)
+    if len(message) > window + 2 * margin:
+        head = redact_error(message[: window + margin])[:-margin]
+        dropped = len(message) - window
+        message = head
     text = redact_error(message)
     text = " ".join(neutralise_controls(text).split())
-    return bounded(redact_error(text), limit) or "unknown error"
+    return bounded(redact_error(text), limit, dropped=dropped) or "unknown error"

@@ -138,3 +138,21 @@ def test_a_secret_spanning_a_line_break_is_masked_before_the_line_is_flattened()
     secret = "first-half\r\nsecond-half"
     redaction.register_secret(secret)
     assert "half" not in redaction.error_line(f"x {secret} y")
+
+
+@pytest.mark.parametrize("shift", range(0, 1200, 37))
+def test_a_secret_cut_by_the_huge_message_window_never_shows_half(shift: int) -> None:
+    # ANSI escapes vanish when neutralised, so what follows them moves into the shown part:
+    # a secret cut in half by the window must not move in with them.
+    redaction.register_secret(SECRET)
+    padding = 5000 - shift
+    message = "\x1b[0m" * (padding // 4) + "x" * (padding % 4) + SECRET + "b" * 20_000
+    line = redaction.error_line(message)
+    for piece in ("hunter2", "Pa_ss", "x-\U0001f600", "r&d"):
+        assert piece not in line, (shift, line)
+
+
+def test_redacting_a_ten_megabyte_text_holding_a_secret_masks_it() -> None:
+    redaction.register_secret(SECRET)
+    text = "hunter2 " + "x" * 10_000_000 + json.dumps(SECRET) + " tail"
+    assert redaction.redact(text).endswith('x"***" tail')
