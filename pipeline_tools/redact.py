@@ -71,6 +71,8 @@ _CONTROL_ESCAPES = {"\n": "n", "\r": "r", "\t": "t", "\b": "b", "\f": "f"}
 @functools.lru_cache(maxsize=4096)
 def _char_pattern(char: str) -> str:
     """A regex matching ``char`` as any common escaping step may have written it."""
+    if char.isascii() and char.isalnum():
+        return char  # no escaping rewrites ASCII letters or digits
     code = ord(char)
     hex_code = f"{code:x}"
     forms = [re.escape(char)]
@@ -94,8 +96,7 @@ def _char_pattern(char: str) -> str:
         forms.append(f"(?i:\\\\{{1,8}}u{high:04x}\\\\{{1,8}}u{low:04x})")
         forms.append(f"(?i:\\\\{{1,8}}U{code:08x})")
     encoded = char.encode("utf-8", errors="surrogatepass")
-    if not (char.isascii() and char.isalnum()):
-        forms.append("(?i:" + "".join(f"%{byte:02x}" for byte in encoded) + ")")
+    forms.append("(?i:" + "".join(f"%{byte:02x}" for byte in encoded) + ")")
     # A run of backslashes may precede a character: markdown escapes punctuation, JSON escapes
     # the backslash and quote, and text escaped twice (JSON of markdown) doubles them. Runs and
     # entity prefixes are bounded so that no input can make the match backtrack for long.
@@ -116,53 +117,72 @@ _MAX_CHAR_FORM = 40
 _WINDOWED_ABOVE = 16_384
 
 
-class _SecretPattern:
-    """Secrets compiled once; matched in every encoding, longest first."""
+class _OneSecret:
+    """One secret's matcher, compiled once per process (registering another secret does not
+    recompile the ones before it)."""
 
-    def __init__(self, secrets: Iterable[str]) -> None:
-        ordered = sorted(set(secrets), key=len, reverse=True)
-        self.anchors = [_anchor(secret) for secret in ordered]
-        self.always = any(len(anchor) < 2 for anchor in self.anchors)
-        # How far from an anchor a match of its secret can start or end.
-        self.reach = _MAX_CHAR_FORM * max((len(s) for s in ordered), default=0)
-        self.regex = re.compile("|".join("".join(_char_pattern(c) for c in s) for s in ordered)) \
-            if ordered else None
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.anchor = _anchor(secret)
+        self.reach = _MAX_CHAR_FORM * len(secret)
+        self._regex: re.Pattern[str] | None = None
 
-    def sub(self, text: str, mask: str = MASK) -> str:
-        if self.regex is None:
-            return text
-        if self.always or len(text) <= _WINDOWED_ABOVE:
-            if not self.always and not any(anchor in text for anchor in self.anchors):
-                return text
+    @property
+    def regex(self) -> re.Pattern[str]:
+        # Compiled on first use, not on registration: most secrets never turn up in any text,
+        # and registering one sits on paths that are timed (a notification's deadline).
+        if self._regex is None:
+            self._regex = re.compile("".join(_char_pattern(c) for c in self.secret))
+        return self._regex
+
+    def sub(self, text: str, mask: str) -> str:
+        if len(self.anchor) < 2:
             return self.regex.sub(mask, text)
-        return self._sub_near_anchors(text, mask)
-
-    def _sub_near_anchors(self, text: str, mask: str) -> str:
-        """:meth:`sub` for long texts: no escaping changes letters or digits, so every match
-        holds its secret's anchor; the regex runs only in windows around the anchors (a
-        10 MB error body costs one substring search, not a regex step per character)."""
-        windows: list[tuple[int, int]] = []
-        for anchor in set(self.anchors):
-            start = text.find(anchor)
-            while start != -1:
-                windows.append((max(0, start - self.reach), min(len(text), start + len(anchor) + self.reach)))
-                start = text.find(anchor, start + 1)
-        if not windows:
+        if self.anchor not in text:
             return text
-        windows.sort()
-        merged = [windows[0]]
-        for begin, end in windows[1:]:
-            if begin <= merged[-1][1]:
-                merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+        if len(text) <= _WINDOWED_ABOVE:
+            return self.regex.sub(mask, text)
+        return self._sub_near_anchor(text, mask)
+
+    def _sub_near_anchor(self, text: str, mask: str) -> str:
+        """:meth:`sub` for long texts: no escaping changes letters or digits, so every match
+        holds the anchor; the regex runs only in windows around it (a 10 MB error body costs
+        one substring search, not a regex step per character)."""
+        windows: list[tuple[int, int]] = []
+        start = text.find(self.anchor)
+        while start != -1:
+            begin, end = max(0, start - self.reach), min(len(text), start + len(self.anchor) + self.reach)
+            if windows and begin <= windows[-1][1]:
+                windows[-1] = (windows[-1][0], end)
             else:
-                merged.append((begin, end))
+                windows.append((begin, end))
+            start = text.find(self.anchor, start + 1)
         pieces: list[str] = []
         done = 0
-        for begin, end in merged:
+        for begin, end in windows:
             for match in self.regex.finditer(text, max(begin, done), end):
                 pieces += [text[done:match.start()], mask]
                 done = match.end()
         return "".join(pieces) + text[done:]
+
+
+@functools.lru_cache(maxsize=1024)
+def _one_secret(secret: str) -> _OneSecret:
+    return _OneSecret(secret)
+
+
+class _SecretPattern:
+    """Secrets matched in every encoding, longest first (a secret holding another is masked
+    whole)."""
+
+    def __init__(self, secrets: Iterable[str]) -> None:
+        self.matchers = [_one_secret(s) for s in sorted(set(secrets), key=lambda s: (-len(s), s))]
+        self.reach = max((m.reach for m in self.matchers), default=0)
+
+    def sub(self, text: str, mask: str = MASK) -> str:
+        for matcher in self.matchers:
+            text = matcher.sub(text, mask)
+        return text
 
 
 @functools.lru_cache(maxsize=32)
