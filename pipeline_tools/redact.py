@@ -14,7 +14,8 @@ Two rules make redaction hold where plain string matching does not (docs/securit
 - **Every part of a URL.** A webhook URL that never reaches an error message whole (it holds a
   space or CRLF, or a receiver echoes just its path) is still a secret: the secret parts of any
   registered URL (user info, path, query) are registered too, and the shapes of Slack and Discord
-  webhook paths, and any URL's user info and query, are masked wherever they appear.
+  webhook paths and any URL's user info are masked wherever they appear (any URL's query too, in
+  error text: :func:`redact_error`).
 
 :func:`error_line` is the one way an ``error: ...`` line is made: redacted, control characters
 (ANSI escapes, CR, LF, other C0/C1) neutralised, and cut to :data:`MAX_ERROR_CHARS`.
