@@ -282,15 +282,19 @@ def forget_all() -> None:
 # --- error lines ----------------------------------------------------------------------------
 
 # ANSI escape sequences (CSI, OSC and two-character ones), then any other C0/C1 control.
-_ANSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?"
+# An OSC without its terminator is not removed (it would swallow the rest of the text): its
+# introducer is shown as \x9d / \x1b] like any other control character.
+_ANSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
                    r"|\x1b[@-Z\\-_]")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def neutralise_controls(text: str) -> str:
-    """``text`` safe for one terminal or log line: ANSI escape sequences removed, line breaks and
-    tabs turned into spaces, any other control character shown as ``\\xNN``."""
-    text = _ANSI.sub("", text)
+def neutralise_controls(text: str, *, strip_ansi: bool = True) -> str:
+    """``text`` safe for one terminal or log line: ANSI escape sequences removed (or, without
+    ``strip_ansi``, shown like the rest), line breaks and tabs turned into spaces, any other
+    control character shown as ``\\xNN``."""
+    if strip_ansi:
+        text = _ANSI.sub("", text)
     return _CONTROL.sub(lambda m: " " if m.group() in "\r\n\t\v\f\u2028\u2029"
                         else f"\\x{ord(m.group()):02x}", text)
 

@@ -18,7 +18,13 @@ _LINES = re.compile(r"\r\n|\r|\n")
 def clean(text: str) -> str:
     """``text`` with secrets masked, ANSI escapes removed and control characters other than line
     breaks neutralised (relayed text such as a stopped task's reason is not ours to trust)."""
-    return "\n".join(neutralise_controls(line) for line in _LINES.split(redact(str(text))))
+    source = str(text)
+    lines = _LINES.split(redact(source))
+    cleaned = "\n".join(neutralise_controls(line) for line in lines)
+    if source.strip() and not cleaned.strip():
+        # Nothing but escape sequences: show them, rather than send an empty (refused) text.
+        cleaned = "\n".join(neutralise_controls(line, strip_ansi=False) for line in lines)
+    return cleaned
 
 
 def truncate(text: str, limit: int) -> str:

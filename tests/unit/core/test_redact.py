@@ -156,3 +156,16 @@ def test_redacting_a_ten_megabyte_text_holding_a_secret_masks_it() -> None:
     redaction.register_secret(SECRET)
     text = "hunter2 " + "x" * 10_000_000 + json.dumps(SECRET) + " tail"
     assert redaction.redact(text).endswith('x"***" tail')
+
+
+@pytest.mark.parametrize("text", ["\x9d", "\x1b[0m", "\x1b[2J\x1b[31m"])
+def test_chat_text_of_escapes_only_is_shown_not_emptied(text: str) -> None:
+    # Slack refuses an empty section: text made only of escapes is shown, neutralised.
+    from pipeline_tools.notify.text import clean
+
+    cleaned = clean(text)
+    assert cleaned.strip() and "\x1b" not in cleaned and "\x9d" not in cleaned
+
+
+def test_an_unterminated_osc_does_not_swallow_the_rest_of_the_line() -> None:
+    assert "the rest" in redaction.error_line("\x9d the rest")
