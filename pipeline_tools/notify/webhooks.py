@@ -47,6 +47,18 @@ def resolve(env: Mapping[str, str], clients: Any = None) -> dict[str, str]:
     return urls
 
 
+def refused_urls(env: Mapping[str, str]) -> dict[str, str]:
+    """``{channel: why}`` for each channel whose URL variable is set but unusable (the reason
+    names the variable, never the URL)."""
+    refused = {}
+    for channel in CHANNELS:
+        url = (env.get(_URL_VARIABLES[channel]) or "").strip()
+        problem = url_problem(url) if url else None
+        if problem:
+            refused[channel] = f"the webhook URL in {_URL_VARIABLES[channel]} {problem}"
+    return refused
+
+
 def url_problem(url: str) -> str | None:
     """Why ``url`` cannot be a webhook URL (None when it can), in words that do not quote it.
 

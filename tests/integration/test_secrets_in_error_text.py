@@ -77,7 +77,9 @@ def test_a_webhook_url_holding_whitespace_or_crlf_is_refused_without_quoting_it(
     result = _notify(env)
     assert result.returncode == 0, result.stderr
     output = result.stdout + result.stderr
-    assert "holds whitespace or control characters" in output
+    assert "slack: NOT delivered (the webhook URL in SLACK_WEBHOOK_URL holds whitespace" in result.stdout
+    assert "discord: NOT delivered (the webhook URL in DISCORD_WEBHOOK_URL holds whitespace" in result.stdout
+    assert _notify(env, "--strict").returncode == 3  # with --strict, not delivered is a failure
     assert_absent(output, SLACK_SECRET, DISCORD_SECRET, "slackSec", "discordSec", "ret0123456789",
                   "/services/T000SLACK", "/api/webhooks/123456789")
     assert chat.slack.requests == 0 and chat.discord.requests == 0  # nothing was sent anywhere
