@@ -17,7 +17,7 @@ from typing import NoReturn
 
 from pipeline_tools import __version__
 from pipeline_tools.core.errors import ExitCode, PipelineError
-from pipeline_tools.core.redaction import redact
+from pipeline_tools.core.redaction import error_line
 
 PROG = "pipeline-tools"
 
@@ -26,7 +26,7 @@ class ArgumentParser(argparse.ArgumentParser):
     """argparse with a one-line ``error: ...`` report instead of usage plus message."""
 
     def error(self, message: str) -> NoReturn:
-        sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
+        sys.stderr.write(f"error: {error_line(message)} (see '{self.prog} --help')\n")
         raise SystemExit(ExitCode.BAD_INPUT)
 
 
@@ -61,7 +61,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         result = args.func(args)
     except PipelineError as exc:
-        sys.stderr.write(f"error: {redact(_one_line(str(exc)))}\n")
+        sys.stderr.write(f"error: {error_line(str(exc))}\n")
         return int(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted\n")
@@ -74,15 +74,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         if os.environ.get("PIPELINE_TOOLS_DEBUG"):
             raise
         sys.stderr.write(
-            f"error: internal error ({type(exc).__name__}: {redact(_one_line(str(exc)))}); "
+            f"error: internal error ({type(exc).__name__}: {error_line(str(exc))}); "
             "set PIPELINE_TOOLS_DEBUG=1 for a traceback\n"
         )
         return ExitCode.INTERNAL
     return ExitCode.OK if result is None else int(result)
-
-
-def _one_line(message: str) -> str:
-    return " ".join(message.split()) or "unknown error"
 
 
 def _silence_stdout() -> None:

@@ -137,9 +137,17 @@ class GitHub:
         if not token:
             raise InputError("GITHUB_TOKEN is not set: a token is needed to talk to GitHub")
         register_secret(token)
-        parts = urlsplit(api_url or "")
+        api_url = (api_url or "").strip()
+        # User info in the API URL is a credential in the wrong place: never echo it, never use it.
+        parts = urlsplit(api_url)
+        if "@" in parts.netloc:
+            userinfo = parts.netloc.rpartition("@")[0]
+            register_secret(userinfo)
+            register_secret(userinfo.partition(":")[2])
+            raise InputError("invalid GitHub API URL: it holds user info (user:password@); give "
+                             "http(s)://host[/path] and the token in GITHUB_TOKEN")
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise InputError(f"invalid GitHub API URL {api_url!r}: expected http(s)://host[/path]")
+            raise InputError(f"invalid GitHub API URL {redact(api_url)!r}: expected http(s)://host[/path]")
         self.api_url = api_url.rstrip("/")
         self.retry = retry or RetryPolicy()
         self._github = Github(
@@ -206,6 +214,7 @@ class GitHub:
         and if another comment with the marker is older, it deletes its own and edits (or, per
         ``replace_if``, leaves) the oldest one. Marked comments beyond the oldest are deleted.
         """
+        body = redact(body)  # last line of defence: no registered secret is ever posted
         if not has_marker(body, marker):
             raise ValueError("the comment body must contain its marker")
         if len(body) > BODY_LIMIT:
@@ -274,6 +283,7 @@ class GitHub:
 
         ``body`` must contain a line starting with ``marker``.
         """
+        title, body = redact(title), redact(body)  # last line of defence, as for comments
         if not has_marker(body, marker):
             raise ValueError("the issue body must contain its marker")
         if len(body) > BODY_LIMIT:
@@ -325,6 +335,7 @@ class GitHub:
         the pull request unless one is already open from ``branch``, and adds ``labels``. Safe to
         run again after a partial failure: each step checks what is already there.
         """
+        title, body = redact(title), redact(body)  # no registered secret is ever posted
         names = [name for name in labels if name]
         what = f"opening a pull request from {branch} in {repo}"
 

@@ -33,6 +33,7 @@ from typing import Any, TextIO
 from pipeline_tools.core.errors import ExternalError, PipelineError
 from pipeline_tools.core.redaction import redact
 from pipeline_tools.local.local_apply import REGION, LocalRun, StepPrinter
+from pipeline_tools.core.redaction import error_line, redact
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENV = "dev"
@@ -284,7 +285,7 @@ def run(out: TextIO = sys.stdout, root: Path = REPO_ROOT) -> int:
                 demo.printer.step(title, action)
     except PipelineError as exc:
         out.flush()
-        sys.stderr.write(f"error: demo step '{current}' failed: {redact(str(exc))}\n")
+        sys.stderr.write(f"error: demo step '{current}' failed: {error_line(str(exc))}\n")
         return int(exc.exit_code) or 1
     except KeyboardInterrupt:
         sys.stderr.write("error: demo interrupted\n")

@@ -43,7 +43,7 @@ from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
 from pipeline_tools.core.errors import ExternalError, InputError, PipelineError, VerdictError
-from pipeline_tools.core.redaction import redact
+from pipeline_tools.core.redaction import error_line, redact
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -462,13 +462,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args.env, keep=args.keep)
     except PipelineError as exc:
-        sys.stderr.write(f"error: {redact(str(exc))}\n")
+        sys.stderr.write(f"error: {error_line(str(exc))}\n")
         return int(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted (everything started was torn down unless --keep)\n")
         return 130
     except Exception as exc:  # one line, never a traceback
-        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {redact(str(exc))}\n")
+        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {error_line(str(exc))}\n")
         return 4
 
 

@@ -34,7 +34,7 @@ from email.message import Message
 from typing import Any
 
 from pipeline_tools.core.errors import InputError
-from pipeline_tools.core.redaction import redact, register_secret
+from pipeline_tools.core.redaction import neutralise_controls, redact, redact_error, register_secret
 
 log = logging.getLogger("pipeline_tools.notify")
 
@@ -108,6 +108,13 @@ def post_json(
     clock: Callable[[], float] = time.monotonic,
 ) -> Delivery:
     register_secret(url)
+    from pipeline_tools.notify.webhooks import url_problem
+
+    problem = url_problem(url)
+    if problem:
+        error = f"the webhook URL {problem}; not sent"
+        log.warning("%s notification not delivered: %s", channel, error)
+        return Delivery(channel, False, None, 0, error)
     body = json.dumps(payload).encode()
     ends = clock() + deadline_seconds
     waited = 0.0
@@ -163,7 +170,7 @@ def post_json(
         if attempt < max_attempts and not _sleep_within(SERVER_ERROR_BACKOFF_SECONDS * attempt,
                                                         time_left(), sleep):
             break
-    error = redact(error)
+    error = redact_error(error)
     log.warning("%s notification not delivered after %d attempt(s): %s", channel, attempt, error)
     return Delivery(channel, False, status, attempt, error)
 
@@ -301,7 +308,9 @@ def _read(exc: urllib.error.HTTPError) -> str:
 
 
 def _short(text: str) -> str:
-    return " ".join(text.split())[:200] or "(empty response)"
+    # Redacted before it is cut (half a secret is still a secret), control characters neutralised
+    # (a receiver's body is not ours to print as is).
+    return " ".join(neutralise_controls(redact_error(text)).split())[:200] or "(empty response)"
 
 
 def _retry_after(header: str | None, body: str) -> float | None:

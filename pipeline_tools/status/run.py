@@ -167,7 +167,9 @@ def check_drift(root: Path, backend_config: Mapping[str, str]) -> str:
             # -lock=false: a read-only look must not block (or be blocked by) a running apply.
             code = terraform.plan(Path(workdir) / "drift.tfplan", "-lock=false", detailed_exitcode=True)
     except ExternalError as exc:
-        return f"error: {exc}"
+        from pipeline_tools.core.redaction import error_line
+
+        return f"error: {error_line(str(exc))}"
     return "none" if code == 0 else "drift"
 
 

@@ -57,19 +57,32 @@ def register(actions: argparse._SubParsersAction) -> None:
 
 
 def run_fingerprint(args: argparse.Namespace) -> int:
-    import json
-
     from pipeline_tools.plan.fingerprint import change_set, fingerprint, key_from_env
     from pipeline_tools.plan.load import load_plan
 
     key = key_from_env()
     plan = load_plan(args.plan)
     if args.explain:
-        # Sensitive values are masked or keyed-hashed in the change set, so it is safe to print.
-        sys.stdout.write(json.dumps(change_set(plan, key), indent=2, sort_keys=True) + "\n")
+        sys.stdout.write(_explained(plan, change_set(plan, key)))
     else:
         sys.stdout.write(fingerprint(plan, key) + "\n")
     return 0
+
+
+def _explained(plan: dict, changes: dict) -> str:
+    """The change set as JSON, safe to print. Values marked sensitive are already ``<sensitive>``
+    or keyed-hashed in it; the declared secrets (sensitive variables and outputs) are masked
+    wherever else they appear, before encoding (as the plan summary does), and the encoded text
+    is scrubbed again for them and for registered secrets (the fingerprint key) in any escaped
+    form."""
+    import json
+
+    from pipeline_tools.plan.masking import collect_sensitive_strings, mask_strings, scrub, text_masker
+    from pipeline_tools.core.redaction import redact
+
+    secrets = collect_sensitive_strings(plan, include_resources=False)
+    text = json.dumps(mask_strings(changes, text_masker(secrets)), indent=2, sort_keys=True)
+    return redact(scrub(text, secrets)) + "\n"
 
 
 def run_verify(args: argparse.Namespace) -> int:

@@ -210,7 +210,11 @@ def _default_trigger() -> str:
 
 
 def _print_result(result) -> None:
-    from pipeline_tools.core.redaction import redact
+    from pipeline_tools.core.redaction import error_line
+
+    def redact(text: str) -> str:
+        # ECS reasons and events are relayed text: redacted, one line, no terminal escapes.
+        return error_line(text, limit=2000)
 
     where = f"{result.cluster}/{result.service}"
     line = f"{where}: {result.outcome.value} (exit {result.exit_code})"

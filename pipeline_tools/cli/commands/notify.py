@@ -105,14 +105,20 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(payloads, indent=2, ensure_ascii=False))
         return ExitCode.OK
     urls = webhooks.resolve(os.environ)
+    # Configured but unusable (whitespace or control characters): said, never quoted.
+    refused = webhooks.refused_urls(os.environ)
     if args.channel:
         urls = {k: v for k, v in urls.items() if k in args.channel}
+        refused = {k: v for k, v in refused.items() if k in args.channel}
+    for channel, problem in refused.items():
+        print(f"{channel}: NOT delivered ({problem})")
     if not urls:
-        print("no chat channel configured (set SLACK_WEBHOOK_URL / DISCORD_WEBHOOK_URL or the *_SECRET_ID "
-              "variables): nothing sent")
-        return ExitCode.OK
+        if not refused:
+            print("no chat channel configured (set SLACK_WEBHOOK_URL / DISCORD_WEBHOOK_URL or the "
+                  "*_SECRET_ID variables): nothing sent")
+        return ExitCode.EXTERNAL if refused and args.strict else ExitCode.OK
     deliveries = notify.send(notification, webhooks=urls)
-    failed = False
+    failed = bool(refused)
     for delivery in deliveries:
         if delivery.delivered:
             print(f"{delivery.channel}: delivered")

@@ -10,5 +10,7 @@ from pipeline_tools.plan.model import PlanSummary
 
 def render_plan_json(summary: PlanSummary, *, indent: int | None = None) -> str:
     """One JSON object on one line (compact: the C encoder is ~10x faster on huge plans)."""
+    # Every string of the document was masked by the model before encoding (json.dumps turns '"'
+    # into '\\"'); the scrub is the last line of defence and knows the escaped forms too.
     text = json.dumps(summary.to_json_dict(), indent=indent, ensure_ascii=False)
     return scrub(text, summary.sensitive_values()) + "\n"

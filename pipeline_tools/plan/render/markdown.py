@@ -65,11 +65,25 @@ def _environment(template_dir: Path | None) -> Any:
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
     )
-    env.filters["md"] = escape_markdown
-    env.filters["e"] = escape_html
-    env.filters["code"] = code_span
-    env.filters["cell"] = lambda value: "" if value is None else code_span(value).replace("|", "\\|")
+    # Every escaping filter masks the plan's declared secrets first (the template context's
+    # ``mask``): once escaped (``\\_``, ``&quot;``) a secret would no longer be recognised.
+    env.filters["md"] = _masking(escape_markdown, jinja2)
+    env.filters["e"] = _masking(escape_html, jinja2)
+    env.filters["code"] = _masking(code_span, jinja2)
+    env.filters["cell"] = _masking(
+        lambda value: "" if value is None else code_span(value).replace("|", "\\|"), jinja2)
     return env
+
+
+def _masking(escape: Any, jinja2: Any) -> Any:
+    @jinja2.pass_context
+    def mask_then_escape(context: Any, value: Any) -> str:
+        mask = context.get("mask")
+        if mask is not None and value is not None:
+            value = mask(str(value))
+        return escape(value)
+
+    return mask_then_escape
 
 
 def _resource_view(resource: ResourceChange, level: str) -> dict[str, Any]:
@@ -168,6 +182,7 @@ class _Renderer:
             omitted=omitted.strip(),
             details_url=self.details_url,
             env=self.env_name,
+            mask=summary.mask_text,
         )
         return scrub(text, summary.sensitive_values())
 

@@ -3,9 +3,14 @@
 Hypothesis builds plans of arbitrary shape (nested objects and lists, every action, imports,
 moves, drift with relevant attributes, JSON held in strings, outputs, variables) and marks
 values sensitive the way terraform does (``true`` on a subtree, or a structure mirroring the
-value). Secret values use a marker alphabet that cannot occur by chance. Each format is checked
-twice: as shipped, and with the renderers' defence-in-depth scrub disabled, to prove the masking
-holds by construction.
+value). Secret values use a marker alphabet that cannot occur by chance, around characters that
+escaping rewrites (markdown ``\\_``, HTML ``&lt;``/``&amp;``/``&quot;``, JSON ``\\"`` and
+``\\u00e9``, ``_`` shown as a space): a secret masked only in clear would still show its
+markers. The value of a variable declared sensitive is also put where terraform does not mark it
+(as ``nonsensitive()`` would): plain attributes, JSON held in strings, map keys, ``for_each``
+addresses, import ids, action reasons, outputs. Each format is checked twice: as shipped, and with
+the renderers' defence-in-depth scrub disabled, to prove the masking holds by construction and
+happens before any escaping.
 """
 
 from __future__ import annotations
@@ -23,8 +28,13 @@ import pipeline_tools.plan.render.text as text
 from pipeline_tools.plan.model import summarize
 
 SECRET_PREFIX = "SeCrEt"
+SECRET_SUFFIX = "tErCeS"
+# Characters some escaping step rewrites (markdown, HTML, JSON, Slack/Discord, percent-encoding).
+ESCAPED_BY_SOMETHING = '_"<>&\\*`[]|#~\'é\U0001f600 %'
 _names = st.text(alphabet="abcdefghij_", min_size=1, max_size=6)
-_secret = st.integers(min_value=0, max_value=16**8).map(lambda n: f"{SECRET_PREFIX}{n:08x}")
+_escapable = st.text(alphabet=ESCAPED_BY_SOMETHING, min_size=1, max_size=4)
+_secret = st.tuples(_escapable, st.integers(min_value=0, max_value=16**8), _escapable).map(
+    lambda parts: f"{SECRET_PREFIX}{parts[0]}{parts[1]:08x}{parts[2]}{SECRET_SUFFIX}")
 _plain_leaf = st.one_of(st.none(), st.booleans(), st.integers(-1000, 1000),
                         st.text(alphabet="xyz0123 -/", max_size=10))
 
@@ -68,7 +78,8 @@ _types = st.sampled_from(["aws_s3_bucket", "aws_iam_policy", "aws_security_group
 
 
 @st.composite
-def _resource_change(draw: st.DrawFn, index: int) -> dict[str, Any]:
+def _resource_change(draw: st.DrawFn, index: int, declared: str = "") -> dict[str, Any]:
+    """``declared``: the sensitive variable's value, put unmarked into some of the places above."""
     actions = draw(_actions)
     before, before_sens = draw(_marked(2)) if actions != ["create"] else (None, False)
     after, after_sens = draw(_marked(2)) if actions not in (["delete"], ["forget"]) else (None, False)
@@ -79,17 +90,29 @@ def _resource_change(draw: st.DrawFn, index: int) -> dict[str, Any]:
             if after is not None else None
         after_sens = {"a": after_sens} if after_sens else {}
     unknown = draw(st.sampled_from([False, True, {"z": True}, {}]))
+    where = draw(st.sets(st.sampled_from(["value", "json", "key", "address", "import", "reason"])))
+    if declared and isinstance(after, dict):
+        if "value" in where:
+            after = {**after, "c": declared}
+        if "json" in where:
+            after = {**after, "policy": json.dumps({"Statement": [{"Action": "s3:GetObject",
+                                                                   "Resource": f"arn:aws:s3:::{declared}"}]})}
+        if "key" in where:
+            after = {**after, "tags": {declared: "v", "k": declared}}
     change: dict[str, Any] = {"actions": actions, "before": before, "after": after,
                               "after_unknown": unknown, "before_sensitive": before_sens,
                               "after_sensitive": after_sens}
     if draw(st.booleans()):
         change["replace_paths"] = [["a"]]
-    if draw(st.booleans()):
-        change["importing"] = {"id": f"import-{index}"}
+    if draw(st.booleans()) or (declared and "import" in where):
+        change["importing"] = {"id": declared if declared and "import" in where else f"import-{index}"}
     mode = "data" if actions == ["read"] else "managed"
     resource_type = draw(_types)
-    entry = {"address": f"{resource_type}.r{index}", "mode": mode, "type": resource_type,
+    key = f"[{json.dumps(declared)}]" if declared and "address" in where else ""
+    entry = {"address": f"{resource_type}.r{index}{key}", "mode": mode, "type": resource_type,
              "name": f"r{index}", "change": change}
+    if declared and "reason" in where:
+        entry["action_reason"] = f"replace_because_{declared}"
     if draw(st.booleans()):
         entry["previous_address"] = f"{resource_type}.old{index}"
     return entry
@@ -97,9 +120,11 @@ def _resource_change(draw: st.DrawFn, index: int) -> dict[str, Any]:
 
 @st.composite
 def plans(draw: st.DrawFn) -> dict[str, Any]:
+    secret_var = draw(_secret)
     count = draw(st.integers(0, 5))
-    changes = [draw(_resource_change(i)) for i in range(count)]
-    drift = [draw(_resource_change(100 + i)) for i in range(draw(st.integers(0, 2)))]
+    changes = [draw(_resource_change(i, secret_var if draw(st.booleans()) else "")) for i in range(count)]
+    drift = [draw(_resource_change(100 + i, secret_var if draw(st.booleans()) else ""))
+             for i in range(draw(st.integers(0, 2)))]
     relevant = [{"resource": d["address"], "attribute": [draw(st.sampled_from(["a", "b", "policy"]))]}
                 for d in drift]
     outputs: dict[str, Any] = {}
@@ -111,7 +136,10 @@ def plans(draw: st.DrawFn) -> dict[str, Any]:
                               "after_unknown": False, "before_sensitive": before_mark,
                               "after_sensitive": mark}
         planned_outputs[f"out{i}"] = {"sensitive": bool(mark is True), "value": value}
-    secret_var = draw(_secret)
+    if draw(st.booleans()):  # an output that passes the secret on through nonsensitive()
+        outputs["passed_on"] = {"actions": ["create"], "before": None, "after": secret_var,
+                                "after_unknown": False, "before_sensitive": False, "after_sensitive": False}
+        planned_outputs["passed_on"] = {"sensitive": False, "value": secret_var}
     return {
         "format_version": "1.2",
         "terraform_version": "1.11.4",
@@ -141,8 +169,10 @@ def _render_all(plan: dict[str, Any]) -> dict[str, str]:
 
 
 def _assert_no_secret(plan: dict[str, Any], rendered: dict[str, str]) -> None:
+    # Both markers are letters only, which no escaping rewrites: any copy of a secret, in clear
+    # or escaped, or any piece of one left by a mask that matched only part of it, shows one.
     for name, output in rendered.items():
-        assert SECRET_PREFIX not in output, (name, output)
+        assert SECRET_PREFIX not in output and SECRET_SUFFIX not in output, (name, output)
 
 
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -158,16 +188,19 @@ def test_no_sensitive_value_in_any_format(plan: dict[str, Any]) -> None:
 
 
 def test_the_generator_does_put_secrets_in_plans() -> None:
-    """Guard against a vacuous property: the plans really carry secrets in clear."""
-    seen = []
+    """Guard against a vacuous property: the plans really carry secrets in clear, and secrets
+    holding characters that escaping rewrites."""
 
     @settings(max_examples=30, deadline=None)
     @given(plans())
     def collect(plan: dict[str, Any]) -> None:
         seen.append(SECRET_PREFIX in json.dumps(plan["resource_changes"] + [plan["output_changes"]]))
+        escaped.append(any(c in plan["variables"]["password"]["value"] for c in '_"<&é'))
 
+    seen: list[bool] = []
+    escaped: list[bool] = []
     collect()
-    assert any(seen)
+    assert any(seen) and any(escaped)
 
 
 _json = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=5)),
