@@ -126,7 +126,7 @@ def loads_strict(data: bytes | str, name: str, *, max_depth: int, unique_keys: b
     except RecursionError:  # the parser's own recursion: the document is absurdly deep
         raise InputError(f"{name}: JSON nested too deeply (more than {max_depth} levels)") from None
     except json.JSONDecodeError as exc:
-        raise InputError(f"{name}: is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") \
+        raise InputError(f"{name}: is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") \
             from None
     check_depth(document, max_depth, name)
     return document

@@ -7,7 +7,6 @@ errors, or zero resources scanned while ``.tf`` files exist.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import time
@@ -31,10 +30,20 @@ from pipeline_tools.gate.scanners.sarif_in import parse_sarif
 from pipeline_tools.gate.scanners.tfsec_json import parse_tfsec
 from pipeline_tools.gate.scanners.trivy_json import parse_trivy
 from pipeline_tools.gate.suppressions import ExceptionEntry, parse_exceptions
+from pipeline_tools.strict_input import (
+    check_depth,
+    decode_utf8,
+    ensure_recursion_headroom,
+    loads_fast,
+    loads_strict,
+)
 
 DEFAULT_POLICY = "security/policy.yml"
 DEFAULT_EXCEPTIONS = "security/exceptions.yml"
 DEFAULT_BASELINE = "security/baseline.json"
+# Policy, exceptions, baseline and scanner reports are a handful of levels deep (SARIF's deepest
+# path, zizmor's logical-location route, is about ten): anything far deeper is not one of them.
+REPORT_MAX_DEPTH = 64
 _SKIPPED_DIRS = {".terraform", ".git", "node_modules", ".venv", ".tools"}
 
 
@@ -72,13 +81,17 @@ def find_repo_root(start: Path) -> Path:
     return start.resolve()
 
 
-def _read_text(path: Path, what: str) -> str:
+def _read_bytes(path: Path, what: str) -> bytes:
     try:
-        return path.read_text()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{what} {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {what} {path}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+
+
+def _read_text(path: Path, what: str) -> str:
+    return decode_utf8(_read_bytes(path, what), f"{what} {path}")
 
 
 def _load_yaml(path: Path, what: str) -> Any:
@@ -99,21 +112,31 @@ def _load_yaml(path: Path, what: str) -> Any:
             return super().construct_mapping(node, deep=deep)
 
     try:
-        return yaml.load(
+        document = yaml.load(
             _read_text(path, what), Loader=StrictLoader
         )  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         raise InputError(f"{what} {path} is not valid YAML{where}") from None
+    except RecursionError:  # PyYAML composes nodes recursively: the file is absurdly deep
+        raise InputError(f"{what} {path}: YAML nested too deeply") from None
+    check_depth(document, REPORT_MAX_DEPTH, f"{what} {path}")
+    return document
 
 
 def _load_json(path: Path, what: str) -> Any:
-    text = _read_text(path, what)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{what} {path} is not JSON ({exc.msg} at line {exc.lineno})") from None
+    """A scanner report or baseline: strict JSON (no NaN, UTF-8), at most REPORT_MAX_DEPTH deep."""
+    return loads_strict(_read_bytes(path, what), f"{what} {path}", max_depth=REPORT_MAX_DEPTH)
+
+
+def _load_plan(path: Path) -> dict[str, Any]:
+    """The plan for checkov and the OIDC rules: strict JSON like `plan summarize` reads."""
+    document = loads_fast(_read_bytes(path, "plan"), f"plan {path}")
+    if not isinstance(document, dict) or not isinstance(document.get("format_version"), str):
+        raise InputError(f"plan {path} is not 'terraform show -json' output")
+    ensure_recursion_headroom()
+    return document
 
 
 def _has_terraform(paths: list[Path]) -> bool:
@@ -168,14 +191,11 @@ def baseline_at_ref(repo_root: Path, ref: str, baseline: Path) -> Baseline:
     if verify.returncode != 0:
         raise InputError(f"--baseline-base: {ref!r} is not a commit in {repo_root}")
     shown = subprocess.run(
-        ["git", "show", f"{ref}:{relative}"], cwd=repo_root, capture_output=True, text=True, check=False
+        ["git", "show", f"{ref}:{relative}"], cwd=repo_root, capture_output=True, check=False
     )
     if shown.returncode != 0:
         return EMPTY
-    try:
-        data = json.loads(shown.stdout)
-    except json.JSONDecodeError:
-        raise InputError(f"the baseline at {ref} ({relative}) is not JSON") from None
+    data = loads_strict(shown.stdout, f"the baseline at {ref} ({relative})", max_depth=REPORT_MAX_DEPTH)
     return parse_baseline(data, source=f"baseline at {ref}")
 
 
@@ -269,9 +289,7 @@ def run_gate(request: GateRequest) -> GateResult:
             )
         plan_document: dict[str, Any] | None = None
         if request.plan is not None:
-            plan_document = _load_json(request.plan, "plan")
-            if not isinstance(plan_document, dict) or "format_version" not in plan_document:
-                raise InputError(f"plan {request.plan} is not 'terraform show -json' output")
+            plan_document = _load_plan(request.plan)
 
         table = default_table()
         resolve = PathResolver(repo_root, search_dirs=[p.resolve() for p in request.paths])
