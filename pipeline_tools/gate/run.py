@@ -62,6 +62,11 @@ class GateRequest:
     previous_baseline: Path | None = None
     baseline_base: str | None = None  # git ref whose baseline the current one may only shrink from
     environment: str | None = None
+    checkov_timeout: float = checkov_run.DEFAULT_TIMEOUT_SECONDS
+    # A PATH holding nothing checkov scans, or lying outside the repository, fails closed unless
+    # allowed: a typo or a wrong working directory would otherwise pass a scan of nothing.
+    allow_empty_paths: bool = False
+    allow_outside_repo: bool = False
 
 
 def find_repo_root(start: Path) -> Path:
@@ -139,6 +144,25 @@ def _load_plan(path: Path) -> dict[str, Any]:
     return document
 
 
+_WORKFLOW_SUFFIXES = (".yml", ".yaml")
+
+
+def _scannable(path: Path) -> bool:
+    """Whether checkov finds anything under ``path``: a ``.tf`` file, or a GitHub Actions workflow."""
+    def wanted(file: Path) -> bool:
+        return file.suffix == ".tf" or (
+            file.suffix in _WORKFLOW_SUFFIXES and file.parent.name == "workflows"
+            and file.parent.parent.name == ".github")
+
+    if path.is_file():
+        return wanted(path.resolve())
+    for root, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+        if any(wanted(Path(root).resolve() / name) for name in files):
+            return True
+    return False
+
+
 def _has_terraform(paths: list[Path]) -> bool:
     for path in paths:
         if path.is_file():
@@ -163,6 +187,29 @@ def _default(path: Path | None, repo_root: Path, relative: str, *, required: boo
 
 def load_policy(path: Path) -> Policy:
     return parse_policy(_load_yaml(path, "policy"))
+
+
+BUILTIN_POLICY_SOURCE = "built-in default policy"
+
+
+def builtin_policy_text() -> str:
+    """The default policy shipped in the package (pipeline_tools/data/default_policy.yml)."""
+    from importlib.resources import files
+
+    return files("pipeline_tools").joinpath("data", "default_policy.yml").read_text(encoding="utf-8")
+
+
+def _policy(explicit: Path | None, repo_root: Path) -> tuple[Policy, str]:
+    """The policy to judge by and where it came from: --policy, security/policy.yml, else the
+    built-in default (so adopting the gate needs no file; `gate init` writes it out to own it)."""
+    if explicit is not None:
+        return load_policy(explicit), _relative(explicit, repo_root)
+    repository_policy = repo_root / DEFAULT_POLICY
+    if repository_policy.exists():
+        return load_policy(repository_policy), DEFAULT_POLICY
+    import yaml
+
+    return parse_policy(yaml.safe_load(builtin_policy_text())), BUILTIN_POLICY_SOURCE
 
 
 def load_exceptions(path: Path | None) -> list[ExceptionEntry]:
@@ -206,10 +253,20 @@ def _relative(path: Path, repo_root: Path) -> str:
         return path.as_posix()
 
 
-def _validate_request(request: GateRequest) -> None:
+def _validate_request(request: GateRequest, repo_root: Path) -> None:
     for path in request.paths:
         if not path.exists():
             raise InputError(f"path {path} does not exist: nothing to scan there")
+        if not request.allow_outside_repo and not path.resolve().is_relative_to(repo_root):
+            raise InputError(
+                f"path {path} is outside the repository {repo_root}; refusing to judge a scan of "
+                "something else (--allow-outside-repo to scan it anyway)"
+            )
+        if not request.allow_empty_paths and not _scannable(path):
+            raise InputError(
+                f"path {path} holds no .tf files and no GitHub Actions workflows: checkov would scan "
+                "nothing there and pass (--allow-empty-paths to accept that)"
+            )
     for extra in [*request.tfsec_json, *request.trivy_json, *request.sarif, *filter(None, [request.plan])]:
         if not extra.is_file():
             raise InputError(f"{extra} does not exist")
@@ -261,7 +318,7 @@ def _checkov_findings(
 
 def run_gate(request: GateRequest) -> GateResult:
     repo_root = request.repo_root.resolve()
-    _validate_request(request)
+    _validate_request(request, repo_root)
     scans: dict[str, list[str]] = {}
     if request.paths:
         checkov_run.refuse_config_files(request.paths)
@@ -272,8 +329,8 @@ def run_gate(request: GateRequest) -> GateResult:
     started = time.perf_counter()
     # checkov starts first and runs in the background while every other input is read: its
     # start-up dominates the gate's wall time. Leaving the block (on any error too) kills it.
-    with checkov_run.CheckovBatch(binary, scans) as batch:
-        policy = load_policy(_default(request.policy, repo_root, DEFAULT_POLICY, required=True))
+    with checkov_run.CheckovBatch(binary, scans, request.checkov_timeout) as batch:
+        policy, policy_source = _policy(request.policy, repo_root)
         environment = request.environment or policy.default_environment
         policy.threshold(environment)  # an unknown environment is bad input
         exceptions_path = _default(request.exceptions, repo_root, DEFAULT_EXCEPTIONS, required=False)
@@ -333,4 +390,5 @@ def run_gate(request: GateRequest) -> GateResult:
         )
     )
     result.timings = timings
+    result.policy_source = policy_source
     return result
