@@ -28,6 +28,17 @@ from pipeline_tools.strict_input import ensure_recursion_headroom
 from tests.conftest import FIXTURES
 
 PLANS = sorted((FIXTURES / "plans" / "terraform-json").glob("*__plan.json"))
+
+
+def _parses(path: Path) -> bool:
+    try:
+        return isinstance(json.loads(path.read_text()), dict)
+    except ValueError:
+        return False
+
+
+# The real plans to mutate (the corpus also holds deliberately broken files, fuzzed as bytes).
+VALID_PLANS = [path for path in PLANS if _parses(path)]
 ZIZMOR_SARIF = json.loads((FIXTURES / "scanners" / "zizmor_1.32.0_bad_workflow.sarif").read_text())
 TFSEC_SARIF = json.loads((FIXTURES / "scanners" / "tfsec_v1.28.14_aws_results.sarif").read_text())
 # The plan loader raises the interpreter's recursion limit once (for documents up to 1024 levels);
@@ -159,7 +170,7 @@ def test_generated_plans(capsys: pytest.CaptureFixture[str], plan: dict) -> None
 
 
 @FUZZ
-@given(plan=st.sampled_from(PLANS).flatmap(lambda path: _mutated(json.loads(path.read_text()))))
+@given(plan=st.sampled_from(VALID_PLANS).flatmap(lambda path: _mutated(json.loads(path.read_text()))))
 def test_mutated_real_plans(capsys: pytest.CaptureFixture[str], plan: dict) -> None:
     _check_plan(capsys, plan)
 
