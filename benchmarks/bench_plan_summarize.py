@@ -44,21 +44,27 @@ _MEASURE = (
     "start = time.perf_counter()\n"
     "code = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL).returncode\n"
     "wall = time.perf_counter() - start\n"
-    "print(code, wall, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+    "usage = resource.getrusage(resource.RUSAGE_CHILDREN)\n"
+    "print(code, wall, usage.ru_maxrss, usage.ru_utime + usage.ru_stime)\n"
 )
+# CPU seconds of the last measure() (best of its runs): on a shared machine wall time swings with
+# the load, CPU time much less, so both are printed.
+LAST_CPU: list[float] = [0.0]
 
 
 def measure(command: list[str], repeat: int) -> tuple[float, int]:
     """Best wall time (s) and peak RSS (KiB) of ``command`` over ``repeat`` runs."""
-    walls, peaks = [], []
+    walls, peaks, cpus = [], [], []
     for _ in range(repeat):
         out = subprocess.run([sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True,
                              check=True).stdout.split()
-        code, wall, peak = int(out[0]), float(out[1]), int(out[2])
+        code, wall, peak, cpu = int(out[0]), float(out[1]), int(out[2]), float(out[3])
         if code != 0:
             raise SystemExit(f"error: {' '.join(command)} exited {code}")
         walls.append(wall)
         peaks.append(peak)
+        cpus.append(cpu)
+    LAST_CPU[0] = min(cpus)
     return min(walls), min(peaks)
 
 
@@ -123,9 +129,11 @@ def main() -> int:
         py = sys.executable
         floor_wall, floor_rss = measure([py, "-c", f"import json; json.load(open({str(plan_file)!r}))"],
                                         args.repeat)
+        floor_cpu = LAST_CPU[0]
         orjson_wall, orjson_rss = measure(
             [py, "-c", f"import orjson; orjson.loads(open({str(plan_file)!r}, 'rb').read())"], args.repeat)
-        print(f"parse floor (json.load):    {floor_wall:6.3f} s  peak RSS {floor_rss / 1024:7.1f} MiB")
+        print(f"parse floor (json.load):    {floor_wall:6.3f} s  peak RSS {floor_rss / 1024:7.1f} MiB  "
+              f"CPU {floor_cpu:6.3f} s")
         print(f"parse floor (orjson.loads): {orjson_wall:6.3f} s  peak RSS {orjson_rss / 1024:7.1f} MiB")
         ok = True
         for fmt in ("markdown", "json"):
@@ -135,7 +143,8 @@ def main() -> int:
             ok &= time_ratio <= 1.0 and rss_ratio <= 1.3
             print(f"summarize --format {fmt:8s} {wall:6.3f} s  peak RSS {rss / 1024:7.1f} MiB   "
                   f"time {time_ratio:4.2f}x json.load (target <= 1.0x), {wall / orjson_wall:4.2f}x orjson   "
-                  f"RSS {rss_ratio:4.2f}x json.load's (target <= 1.3x)")
+                  f"RSS {rss_ratio:4.2f}x json.load's (target <= 1.3x)   CPU {LAST_CPU[0] / floor_cpu:4.2f}x "
+                  "json.load's")
         ok &= startup(py, base, max(5, args.repeat))
     help_walls = []
     for _ in range(max(5, args.repeat)):
