@@ -77,6 +77,10 @@ def parse_exceptions(data: Any) -> list[ExceptionEntry]:
         unknown = set(raw) - {"rule", "resource", "path", "justification", "owner", "expires"}
         if unknown:
             raise InputError(f"exceptions: {where}: unknown keys {', '.join(sorted(unknown))}")
+        for key in ("rule", "resource", "path", "justification", "owner"):
+            if isinstance(raw.get(key), dict | list):
+                raise InputError(f"exceptions: {where}: '{key}' must be text, not a "
+                                 f"{'mapping' if isinstance(raw[key], dict) else 'list'}")
         if not raw.get("rule"):
             raise InputError(f"exceptions: {where} names no 'rule'")
         if not raw.get("resource") and not raw.get("path"):
