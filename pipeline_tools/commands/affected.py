@@ -19,8 +19,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
             "from git. See docs/affected.md."
         ),
         epilog="Exit codes: 0 success (also when nothing is affected), 2 bad input (unknown revision, "
-        "missing --root-dir, a .tf file of a root or module that cannot be read, is not UTF-8 or is "
-        "not valid HCL: affected never drops a root it cannot see), 3 git failed.",
+        "missing --root-dir), 3 git failed.",
     )
     parser.add_argument("--base", required=True, metavar="REF",
                         help="the revision the change is compared with (e.g. origin/main)")
