@@ -20,7 +20,7 @@ from pathlib import Path
 from pipeline_tools.affected.gitdiff import git_dir
 from pipeline_tools.core.files import write_text_atomic
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: parse errors are no longer cached as guessed calls
 # A file modified this close to the moment the cache was written may have changed again within the
 # filesystem's timestamp granularity without its mtime moving ("racy git"): it is re-read.
 RACY_WINDOW_NS = 2_000_000_000

@@ -106,6 +106,7 @@ def result_dict(result: GateResult) -> dict[str, Any]:
         "verdict": result.verdict,
         "environment": result.environment,
         "fail_at": result.threshold.name,
+        "policy": result.policy_source,
         "counts": _counts(result),
         "findings": [finding_dict(f) for f in result.findings],
         "stale_baseline": result.stale_baseline,
@@ -146,6 +147,7 @@ def result_from_dict(data: dict[str, Any]) -> GateResult:
             unused_exceptions=list(data.get("unused_exceptions") or []),
             scanned=dict(data.get("scanned") or {}),
             timings=dict(data.get("timings") or {}),
+            policy_source=str(data.get("policy") or ""),
         )
     except (KeyError, TypeError, ValueError) as exc:
         from pipeline_tools.core.errors import InputError

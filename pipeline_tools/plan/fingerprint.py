@@ -137,8 +137,10 @@ def _resource_entry(change: dict[str, Any], hide: _Hider) -> dict[str, Any] | No
         entry["previous_address"] = previous
     if isinstance(importing, dict) and importing.get("id") is not None:
         entry["import_id"] = importing["id"]
-    if body.get("replace_paths"):
-        entry["replace_paths"] = sorted(body["replace_paths"], key=lambda p: json.dumps(p))
+    # Read as the summary reads it (model.py): a list of attribute paths, anything else ignored.
+    replace_paths = body.get("replace_paths")
+    if isinstance(replace_paths, list) and replace_paths:
+        entry["replace_paths"] = sorted(replace_paths, key=lambda p: json.dumps(p))
     if actions == ["delete"]:
         before = body.get("before")
         if isinstance(before, dict) and "id" in before:

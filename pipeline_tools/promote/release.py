@@ -15,10 +15,14 @@ from typing import Any
 
 from pipeline_tools.core.errors import InputError
 from pipeline_tools.core.files import write_text_atomic
+from pipeline_tools.core.errors import InputError
+from pipeline_tools.core.strict_input import loads_strict
 
 RELEASE_FILE_NAME = "release.auto.tfvars.json"
 DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 SERVICE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# {"releases": {SERVICE: {FIELD: "text"}}} is three levels; a little room for additions.
+RELEASE_FILE_MAX_DEPTH = 8
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ def parse_releases(data: Any, *, source: str) -> dict[str, Release]:
         raise InputError(f"{source}: expected an object with a 'releases' object")
     releases: dict[str, Release] = {}
     for service, entry in data["releases"].items():
-        if not SERVICE_PATTERN.match(service):
+        if not isinstance(service, str) or not SERVICE_PATTERN.match(service):
             raise InputError(f"{source}: service name {service!r} is not valid")
         if not isinstance(entry, dict):
             raise InputError(f"{source}: releases.{service} must be an object")
@@ -68,24 +72,32 @@ def parse_releases(data: Any, *, source: str) -> dict[str, Release]:
             service=service,
             repository=repository,
             digest=digest,
-            tag=str(entry.get("tag") or ""),
-            source_commit=str(entry.get("source_commit") or ""),
+            tag=_optional_text(entry, "tag", f"{source}: releases.{service}"),
+            source_commit=_optional_text(entry, "source_commit", f"{source}: releases.{service}"),
         )
     return releases
 
 
+def _optional_text(entry: dict[str, Any], key: str, where: str) -> str:
+    value = entry.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str):
+        raise InputError(f"{where}.{key} must be a string")
+    return value
+
+
 def load_releases(path: Path) -> dict[str, Release]:
+    """Read a release file strictly: UTF-8, no duplicate keys (terraform would silently take the
+    last one, so the file would deploy something other than what a reviewer read), no NaN."""
     try:
-        text = path.read_text()
+        data = path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"release file {path} does not exist") from None
     except OSError as exc:
         raise InputError(f"cannot read release file {path}: {exc.strerror}") from None
-    try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"release file {path} is not valid JSON: {exc.msg} at line {exc.lineno}") from None
-    return parse_releases(data, source=str(path))
+    document = loads_strict(data, f"release file {path}", max_depth=RELEASE_FILE_MAX_DEPTH, unique_keys=True)
+    return parse_releases(document, source=str(path))
 
 
 def render_releases(releases: dict[str, Release]) -> str:

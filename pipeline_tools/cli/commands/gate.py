@@ -10,9 +10,13 @@ EPILOG = """\
 exit codes:
   0  the gate passes
   1  violations: blocking findings, invalid or expired suppressions, a grown baseline
-  2  the gate cannot trust the scan (fails closed) or the input is bad: checkov missing or
-     crashed, a report that is missing or not JSON, parse errors, zero Terraform resources
-     scanned while .tf files exist, a malformed policy/exceptions/baseline file
+  2  the gate cannot trust the scan (fails closed) or the input is bad: checkov missing,
+     crashed or not finished within --checkov-timeout, a report that is missing or not JSON,
+     parse errors, zero Terraform resources scanned while .tf files exist, a PATH with nothing
+     to scan or outside the repository, a malformed policy/exceptions/baseline file
+
+Without security/policy.yml (and --policy) the built-in default policy applies, and the report
+says so. 'pipeline-tools gate init' writes it to security/policy.yml to review and own.
 See docs/security-gate.md for the policy, exceptions and baseline files.
 """
 
@@ -30,8 +34,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "paths",
         nargs="*",
         metavar="PATH",
-        type=Path,
-        help="directories or files to scan with checkov (Terraform, workflows)",
+        help="directories or files to scan with checkov (Terraform, workflows); 'init' alone writes "
+        "the built-in default policy to security/policy.yml (a directory named init: ./init)",
     )
     parser.add_argument(
         "--plan",
@@ -134,7 +138,48 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--today", metavar="YYYY-MM-DD", help="the date expiries are judged against (default: today, UTC)"
     )
+    parser.add_argument(
+        "--checkov-timeout",
+        metavar="SECONDS",
+        help="fail closed (exit 2) when checkov has not finished after this long (default: "
+        "$PIPELINE_TOOLS_CHECKOV_TIMEOUT, else 300)",
+    )
+    parser.add_argument(
+        "--allow-empty-paths",
+        action="store_true",
+        help="accept a PATH that holds no .tf files and no workflows (refused by default: checkov "
+        "would scan nothing and pass)",
+    )
+    parser.add_argument(
+        "--allow-outside-repo",
+        action="store_true",
+        help="accept a PATH outside the repository root (refused by default)",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="init only: overwrite an existing security/policy.yml"
+    )
     parser.set_defaults(func=run)
+
+
+def init(args: argparse.Namespace, repo_root: Path) -> int:
+    """``gate init``: write the built-in default policy to security/policy.yml."""
+    from pipeline_tools.core.errors import InputError
+    from pipeline_tools.gate.run import DEFAULT_POLICY, builtin_policy_text
+
+    if len(args.paths) > 1:
+        raise InputError("gate init takes no PATHs (to scan a directory named init, write ./init)")
+    target = repo_root / DEFAULT_POLICY
+    if target.exists() and not args.force:
+        raise InputError(f"{target} already exists (--force to overwrite it with the default policy)")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot create {target.parent}: {exc.strerror or exc}") from None
+    _write_atomic(target, builtin_policy_text())
+    sys.stdout.write(
+        f"wrote the default policy to {target}: review the environments and thresholds, then commit it\n"
+    )
+    return 0
 
 
 def _write_atomic(path: Path, text: str) -> None:
@@ -162,9 +207,15 @@ def run(args: argparse.Namespace) -> int:
         today = date.fromisoformat(args.today) if args.today else datetime.now(UTC).date()
     except ValueError:
         raise InputError(f"--today {args.today!r} is not a date (YYYY-MM-DD)") from None
+    from pipeline_tools.gate.scanners.checkov_run import parse_timeout, timeout_from_environment
+
     repo_root = (args.repo_root or find_repo_root(Path.cwd())).resolve()
     if not repo_root.is_dir():
         raise InputError(f"--repo-root {repo_root} is not a directory")
+    if args.paths[:1] == ["init"]:
+        return init(args, repo_root)
+    checkov_timeout = (parse_timeout(args.checkov_timeout, "--checkov-timeout")
+                       if args.checkov_timeout is not None else timeout_from_environment())
     if args.max_chars < 200:
         raise InputError("--max-chars must be at least 200")
     for output in (args.sarif_out, args.markdown_out, args.json_out):
@@ -172,7 +223,7 @@ def run(args: argparse.Namespace) -> int:
             raise InputError(f"cannot write {output}: its directory does not exist")
 
     request = GateRequest(
-        paths=list(args.paths),
+        paths=[Path(p) for p in args.paths],
         repo_root=repo_root,
         today=today,
         plan=args.plan,
@@ -185,6 +236,9 @@ def run(args: argparse.Namespace) -> int:
         previous_baseline=args.baseline_old,
         baseline_base=args.baseline_base,
         environment=args.environment,
+        checkov_timeout=checkov_timeout,
+        allow_empty_paths=args.allow_empty_paths,
+        allow_outside_repo=args.allow_outside_repo,
     )
     result = run_gate(request)
 
