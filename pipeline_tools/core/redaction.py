@@ -207,7 +207,9 @@ def secret_parts(value: str) -> set[str]:
         return parts
     # By hand, not urlsplit: urlsplit silently drops CR, LF and tabs, and the secret is the URL
     # as given (with them), since that is what an error message quotes.
-    authority, rest = re.match(r"([^/?#]*)(.*)", value.strip().split("://", 1)[1], re.S).groups()
+    after_scheme = value.strip().split("://", 1)[1]
+    cut = re.search(r"[/?#]", after_scheme)
+    authority, rest = (after_scheme[:cut.start()], after_scheme[cut.start():]) if cut else (after_scheme, "")
     userinfo = authority.rpartition("@")[0]
     path, _, query = rest.partition("?")
     # user:password -> the password (a user name alone is no secret); token@ -> the token.

@@ -19,6 +19,7 @@ import itertools
 import json
 import math
 import sys
+from collections.abc import Iterable
 from typing import Any
 
 from pipeline_tools.core.errors import InputError
@@ -239,6 +240,7 @@ def check_depth(document: Any, max_depth: int, name: str) -> None:
     stack: list[tuple[Any, int]] = [(document, 1)]
     while stack:
         value, depth = stack.pop()
+        children: Iterable[Any]
         if isinstance(value, dict):
             children = value.values()
         elif isinstance(value, list):

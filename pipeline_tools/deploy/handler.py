@@ -24,11 +24,9 @@ import logging
 from typing import Any
 
 from pipeline_tools.core.errors import ExternalError, PipelineError
-from pipeline_tools.core.redaction import redact
+from pipeline_tools.core.redaction import error_line, redact
 from pipeline_tools.deploy.config import DeployConfig
 from pipeline_tools.deploy.outcome import Outcome
-from pipeline_tools.core.errors import ExternalError, PipelineError
-from pipeline_tools.core.redaction import error_line, redact
 
 log = logging.getLogger("pipeline_tools.deploy")
 

@@ -28,6 +28,12 @@ def environment_settings(
 
 
 def run(github: Any, repo: str, requirements: Sequence[Requirement], branch: str, out: TextIO) -> int:
+    """Check ``requirements`` against the repository's environments; ``github`` is the client
+    (None: one from GITHUB_TOKEN / GITHUB_API_URL)."""
+    if github is None:
+        from pipeline_tools.integrations.github import GitHub
+
+        github = GitHub.from_env()
     settings = []
     for requirement in requirements:
         raw, patterns = github.environment(repo, requirement.environment)

@@ -11,9 +11,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
-from pipeline_tools.core.redaction import redact
-from pipeline_tools.gate.model import Finding, GateResult, Severity, Status
 from pipeline_tools.core.redaction import redact, redact_tree
+from pipeline_tools.gate.model import Finding, GateResult, Severity, Status
 
 DEFAULT_MAX_CHARS = 20_000
 

@@ -16,6 +16,13 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 from pipeline_tools.core.errors import InputError
+from pipeline_tools.core.strict_input import (
+    check_depth,
+    decode_utf8,
+    ensure_recursion_headroom,
+    loads_fast,
+    loads_strict,
+)
 from pipeline_tools.gate.baseline import EMPTY, Baseline, parse_baseline
 from pipeline_tools.gate.evaluate import GateInputs, evaluate
 from pipeline_tools.gate.iam_escalation import evaluate_iam_escalation
@@ -31,13 +38,6 @@ from pipeline_tools.gate.scanners.sarif_in import parse_sarif
 from pipeline_tools.gate.scanners.tfsec_json import parse_tfsec
 from pipeline_tools.gate.scanners.trivy_json import parse_trivy
 from pipeline_tools.gate.suppressions import ExceptionEntry, parse_exceptions
-from pipeline_tools.core.strict_input import (
-    check_depth,
-    decode_utf8,
-    ensure_recursion_headroom,
-    loads_fast,
-    loads_strict,
-)
 
 DEFAULT_POLICY = "security/policy.yml"
 DEFAULT_EXCEPTIONS = "security/exceptions.yml"

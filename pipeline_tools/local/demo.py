@@ -31,9 +31,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from pipeline_tools.core.errors import ExternalError, PipelineError
-from pipeline_tools.core.redaction import redact
-from pipeline_tools.local.local_apply import REGION, LocalRun, StepPrinter
 from pipeline_tools.core.redaction import error_line, redact
+from pipeline_tools.local.local_apply import REGION, LocalRun, StepPrinter
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENV = "dev"

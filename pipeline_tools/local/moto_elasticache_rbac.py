@@ -51,7 +51,7 @@ def apply() -> None:
         if not hasattr(backend, "user_groups"):
             backend.user_groups = {}
             backend.arn_regex = _ARN
-        return backend.user_groups  # type: ignore[no-any-return]
+        return backend.user_groups
 
     def create_user_group(self: Any) -> ActionResult:
         params = self._get_params()

@@ -34,7 +34,7 @@ from email.message import Message
 from typing import Any
 
 from pipeline_tools.core.errors import InputError
-from pipeline_tools.core.redaction import neutralise_controls, redact, redact_error, register_secret
+from pipeline_tools.core.redaction import neutralise_controls, redact_error, register_secret
 
 log = logging.getLogger("pipeline_tools.notify")
 

@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Any
 
 from pipeline_tools.core.errors import InputError
-from pipeline_tools.core.errors import InputError
 from pipeline_tools.core.strict_input import ensure_recursion_headroom, loads_fast
 
 # Majors of the plan JSON format this tool understands (terraform 0.12 wrote 0.1; 1.x writes 1.y).

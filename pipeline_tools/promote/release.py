@@ -15,7 +15,6 @@ from typing import Any
 
 from pipeline_tools.core.errors import InputError
 from pipeline_tools.core.files import write_text_atomic
-from pipeline_tools.core.errors import InputError
 from pipeline_tools.core.strict_input import loads_strict
 
 RELEASE_FILE_NAME = "release.auto.tfvars.json"

@@ -21,9 +21,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.iam.evaluate import Principal, Request, evaluate, trust_allows
 from pipeline_tools.iam.from_plan import IamModel, load_plan
+from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.local import emulator as emulator_module
 from tests.conftest import REPO_ROOT
 

@@ -14,11 +14,11 @@ from pathlib import Path
 import pytest
 
 from pipeline_tools import notify
+from pipeline_tools.core.redaction import MAX_ERROR_CHARS, forget_all
 from pipeline_tools.notify import webhooks
 from pipeline_tools.notify.model import EventType, Notification, Status
-from pipeline_tools.core.redaction import MAX_ERROR_CHARS, forget_all
-from tests.support.chat_receivers import ChatReceivers
 from tests.conftest import CliResult, assert_one_line_error, run_cli
+from tests.support.chat_receivers import ChatReceivers
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 SLACK_SECRET = "slackSecretToken0123456789"

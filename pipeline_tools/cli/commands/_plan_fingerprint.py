@@ -77,8 +77,8 @@ def _explained(plan: dict, changes: dict) -> str:
     form."""
     import json
 
-    from pipeline_tools.plan.masking import collect_sensitive_strings, mask_strings, scrub, text_masker
     from pipeline_tools.core.redaction import redact
+    from pipeline_tools.plan.masking import collect_sensitive_strings, mask_strings, scrub, text_masker
 
     secrets = collect_sensitive_strings(plan, include_resources=False)
     text = json.dumps(mask_strings(changes, text_masker(secrets)), indent=2, sort_keys=True)

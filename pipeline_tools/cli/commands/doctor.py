@@ -41,10 +41,10 @@ def _names(text: str) -> list[str]:
 def _run(args: argparse.Namespace) -> int:
     import sys
 
-    from pipeline_tools.integrations.github import GitHub, parse_repo_name
+    from pipeline_tools.core.errors import InputError
+    from pipeline_tools.core.repository import parse_repo_name
     from pipeline_tools.doctor.model import Requirement
     from pipeline_tools.doctor.run import run
-    from pipeline_tools.core.errors import InputError
 
     repo = parse_repo_name(args.repo)
     environments = _names(args.environments)
@@ -55,4 +55,4 @@ def _run(args: argparse.Namespace) -> int:
     if unknown:
         raise InputError(f"--reviewers names environments not in --environments: {', '.join(unknown)}")
     requirements = [Requirement(name, name in reviewers) for name in environments]
-    return run(GitHub.from_env(), repo, requirements, args.branch, sys.stdout)
+    return run(None, repo, requirements, args.branch, sys.stdout)
