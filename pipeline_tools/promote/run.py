@@ -6,6 +6,7 @@ its input checks creates none); the decision is :mod:`.engine`'s, the text :mod:
 
 from __future__ import annotations
 
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
@@ -13,7 +14,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline_tools.core.errors import ExitCode, VerdictError
+from pipeline_tools.core.errors import ExitCode, InputError, VerdictError
 from pipeline_tools.core.repository import parse_repo_name
 from pipeline_tools.integrations.terraform import parse_backend_config
 from pipeline_tools.promote.engine import PromotionRequest, decide
@@ -23,6 +24,14 @@ from pipeline_tools.promote.render import dry_run_report, pull_request_body, rel
 
 if TYPE_CHECKING:
     from pipeline_tools.integrations.github import GitHub
+
+
+def _soak_minutes_from_env() -> float:
+    configured = os.environ.get("PIPELINE_TOOLS_SOAK_MINUTES") or "30"
+    try:
+        return float(configured)
+    except ValueError:
+        raise InputError(f"PIPELINE_TOOLS_SOAK_MINUTES must be a number, got {configured!r}") from None
 
 
 def _github_from_env() -> GitHub:
@@ -48,7 +57,7 @@ def promote(
     expected_digest: str | None,
     digest: str | None,
     reason: str,
-    soak_minutes: float,
+    soak_minutes: float | None,
     repo: str,
     base: str,
     environments_dir: Path,
@@ -62,8 +71,11 @@ def promote(
 
     Opens the pull request, or with ``dry_run`` prints what would change. ``aws_client(name)``
     returns an AWS client (default ``boto3.client``); ``github`` the GitHub client (default: from
-    GITHUB_TOKEN/GITHUB_API_URL). Returns 0 (opened, or all preconditions hold) or 1.
+    GITHUB_TOKEN/GITHUB_API_URL). ``soak_minutes`` None: $PIPELINE_TOOLS_SOAK_MINUTES, else 30.
+    Returns 0 (opened, or all preconditions hold) or 1.
     """
+    if soak_minutes is None:
+        soak_minutes = _soak_minutes_from_env()
     github = github or _github_from_env
     if aws_client is None:
         import boto3

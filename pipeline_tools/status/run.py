@@ -1,79 +1,19 @@
-"""``pipeline-tools status``: what an environment runs, what its release file says, when it was
-last applied and whether it drifted. Gathering is done through the adapters; the report is data.
+"""``pipeline-tools status``'s I/O shell: read the release file, ask ECS what runs, S3 when the
+environment was last applied and terraform whether it drifted; the AWS clients are passed in. The
+report is :mod:`.model`, its text :mod:`.render`.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
-from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
 from pipeline_tools.core.errors import ExternalError, InputError
-from pipeline_tools.promote.model import DeploymentEvidence, short
 from pipeline_tools.promote.release import load_releases, release_file
-
-
-@dataclass
-class ServiceStatus:
-    service: str
-    release_digest: str
-    release_tag: str
-    running_digests: list[str]
-    digest_source: str
-    deployment_id: str | None
-    rollout_state: str | None
-    rollout_state_reason: str
-    updated_at: str | None
-
-    @property
-    def in_sync(self) -> bool:
-        return self.running_digests == [self.release_digest]
-
-
-@dataclass
-class LastApply:
-    state_location: str
-    last_modified: str | None
-    serial: int | None
-    terraform_version: str | None
-    error: str = ""
-
-
-@dataclass
-class EnvironmentStatus:
-    env: str
-    services: list[ServiceStatus] = field(default_factory=list)
-    last_apply: LastApply | None = None
-    drift: str = "not checked"  # "none", "drift", "not checked", or "error: ..."
-
-    @property
-    def healthy(self) -> bool:
-        return (all(s.in_sync and s.rollout_state == "COMPLETED" for s in self.services)
-                and self.drift in ("none", "not checked"))
-
-    def to_json(self) -> dict[str, Any]:
-        data = asdict(self)
-        for item, service in zip(data["services"], self.services, strict=True):
-            item["in_sync"] = service.in_sync
-        data["healthy"] = self.healthy
-        return data
-
-
-def service_status(evidence: DeploymentEvidence, release_digest: str, release_tag: str) -> ServiceStatus:
-    return ServiceStatus(
-        service=evidence.service,
-        release_digest=release_digest,
-        release_tag=release_tag,
-        running_digests=list(evidence.running_digests),
-        digest_source=evidence.digest_source,
-        deployment_id=evidence.deployment_id,
-        rollout_state=evidence.rollout_state,
-        rollout_state_reason=evidence.rollout_state_reason,
-        updated_at=evidence.updated_at.isoformat() if isinstance(evidence.updated_at, datetime) else None,
-    )
+from pipeline_tools.status.model import EnvironmentStatus, LastApply, service_status
+from pipeline_tools.status.render import render_text
 
 
 def backend_settings(root: Path, overrides: Mapping[str, str]) -> dict[str, str]:
@@ -111,27 +51,6 @@ def last_apply(s3: Any, bucket: str, key: str) -> LastApply:
         return LastApply(location, None, None, None, error=f"cannot read the state: {code}")
     return LastApply(location, response["LastModified"].isoformat(), state.get("serial"),
                      state.get("terraform_version"))
-
-
-def render_text(status: EnvironmentStatus) -> str:
-    lines = [f"environment {status.env}: {'healthy' if status.healthy else 'ATTENTION NEEDED'}"]
-    for service in status.services:
-        running = ", ".join(short(d) for d in service.running_digests) or "unknown"
-        sync = "in sync" if service.in_sync else "OUT OF SYNC with the release file"
-        lines.append(f"  service {service.service}: runs {running} ({service.digest_source}); "
-                     f"release file {service.release_tag or '-'} {short(service.release_digest)}: {sync}")
-        lines.append(f"    deployment {service.deployment_id or '-'}: {service.rollout_state or 'unknown'}"
-                     + (f" since {service.updated_at}" if service.updated_at else "")
-                     + (f" ({service.rollout_state_reason})" if service.rollout_state_reason else ""))
-    if status.last_apply is not None:
-        apply = status.last_apply
-        if apply.error:
-            lines.append(f"  last apply: unknown ({apply.error}; {apply.state_location})")
-        else:
-            lines.append(f"  last apply: {apply.last_modified} (state serial {apply.serial}, "
-                         f"terraform {apply.terraform_version}; {apply.state_location})")
-    lines.append(f"  drift: {status.drift}")
-    return "\n".join(lines) + "\n"
 
 
 def gather(env: str, *, environments_dir: Path, project: str, ecs: Any, s3: Any | None,

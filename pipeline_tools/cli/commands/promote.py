@@ -57,7 +57,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _run(args: argparse.Namespace) -> int:
-    import os
     from pathlib import Path
 
     from pipeline_tools.core.ci import CIEnvironment
@@ -74,19 +73,12 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("promote needs --from ENV and --to ENV")
     if not args.service and not args.all:
         raise InputError("say which services to promote: --service NAME or --all")
-    soak_minutes = args.soak_minutes
-    if soak_minutes is None:
-        configured = os.environ.get("PIPELINE_TOOLS_SOAK_MINUTES") or "30"
-        try:
-            soak_minutes = float(configured)
-        except ValueError:
-            raise InputError(f"PIPELINE_TOOLS_SOAK_MINUTES must be a number, got {configured!r}") from None
     from pipeline_tools.promote.run import promote
 
     return promote(
         source_env=args.source_env, target_env=args.target_env,
         services=None if args.all else args.service, expected_digest=args.expected_digest,
-        digest=args.digest, reason=args.reason, soak_minutes=soak_minutes, repo=repo, base=args.base,
+        digest=args.digest, reason=args.reason, soak_minutes=args.soak_minutes, repo=repo, base=args.base,
         environments_dir=Path(args.environments_dir), project=args.project,
         backend_config=args.backend_config, dry_run=args.dry_run,
     )
