@@ -114,7 +114,8 @@ def test_the_notification_deadline_covers_all_channels(caplog) -> None:
     assert 2.9 <= elapsed < 3.0 + SLACK, elapsed
     assert [d.delivered for d in deliveries] == [False, False]
     assert "2 s deadline" in deliveries[0].error
-    assert "1 s deadline" in deliveries[1].error or "deadline had passed" in deliveries[1].error
+    # Discord gets what is left of the 3 s (about 1 s, less on a loaded machine), or nothing.
+    assert "deadline" in deliveries[1].error
     assert SECRET not in caplog.text
 
 
