@@ -123,7 +123,8 @@ def run(args: argparse.Namespace) -> int:
     environments = []
     for name, source in args.environments:
         plan = load_plan(source)
-        environments.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gates.get(name)))
+        environments.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gates.get(name),
+                                            _change_tokens(plan)))
 
     head_sha = None
     github_failure: ExternalError | None = None
@@ -187,6 +188,12 @@ def _fingerprint(plan: dict[str, Any]) -> str | None:
     except ImportError:  # recorded only where the fingerprint module is available
         return None
     return fingerprint(plan)
+
+
+def _change_tokens(plan: dict[str, Any]) -> frozenset[str]:
+    from pipeline_tools.plan.fingerprint import change_tokens
+
+    return change_tokens(plan)
 
 
 def _default_run_key(env: os._Environ[str] | dict[str, str]) -> str | None:

@@ -3,6 +3,7 @@
 Layout::
 
     <!-- pipeline-tools:plan-comment ... -->        (hidden marker, see markers.py)
+    <!-- pipeline-tools:plan-changes env=... -->     (hidden: per-resource change tokens)
     ## Terraform plans for `abc1234`
     | Environment | Plan | Add | Change | Destroy | Also | Risks |   (dashboard, one row each)
     **`dev`**: no changes. ...                         (a no-change environment: one line)
@@ -25,12 +26,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline_tools.comment.markers import CommentMarkers, format_marker, valid_env_name
+from pipeline_tools.comment.markers import CommentMarkers, format_changes_block, format_marker, valid_env_name
 
 if TYPE_CHECKING:
     from pipeline_tools.plan.model import PlanSummary
 
 GITHUB_BODY_LIMIT = 65_536
+# The hidden per-resource change tokens of all environments together take at most this much (about
+# 640 changes); an environment that does not fit records "omitted" and only its whole-plan
+# fingerprint can match at apply time.
+CHANGES_BUDGET = 20_000
 SEPARATOR = "\n\n"
 # Below this many characters per cut section, a second rendering would not show one more line.
 MIN_USEFUL_SLACK = 200
@@ -53,6 +58,7 @@ class EnvironmentPlan:
     summary: PlanSummary
     fingerprint: str | None = None
     gate: Any = None  # pipeline_tools.gate.model.GateResult
+    changes: frozenset[str] | None = None  # per-resource change tokens (fingerprint.change_tokens)
 
 
 def is_quiet(summary: PlanSummary, gate: Any = None) -> bool:
@@ -85,9 +91,11 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
     if render is None:
         from pipeline_tools.render.markdown import render_plan_markdown as render
 
-    marker = format_marker(CommentMarkers(sha=sha, run_key=run_key,
-                                          fingerprints={env.name: env.fingerprint for env in environments}))
-    head = "\n".join([marker, _title(sha), "", _dashboard(environments)])
+    marker = format_marker(CommentMarkers(
+        sha=sha, run_key=run_key, fingerprints={env.name: env.fingerprint for env in environments},
+        gates={env.name: "pass" if env.gate.passed else "fail"
+               for env in environments if env.gate is not None}))
+    head = "\n".join([marker, *_changes_blocks(environments), _title(sha), "", _dashboard(environments)])
     footer = _footer(sha, run_key, details_url)
 
     def render_section(env: EnvironmentPlan, budget: int) -> str:
@@ -142,6 +150,20 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
     if len(body) > max_chars:
         raise ValueError(f"the comment does not fit in {max_chars} characters")
     return body
+
+
+def _changes_blocks(environments: Sequence[EnvironmentPlan], budget: int = CHANGES_BUDGET) -> list[str]:
+    """One hidden line per environment with recorded change tokens; the smallest sets first get
+    room within ``budget``, the others record how many were omitted."""
+    recorded = [env for env in environments if env.changes is not None]
+    lines: dict[str, str] = {}
+    for env in sorted(recorded, key=lambda e: len(e.changes or ())):
+        line = format_changes_block(env.name, env.changes)
+        if len(line) + 1 > budget:
+            line = format_changes_block(env.name, None, omitted=len(env.changes or ()))
+        budget -= len(line) + 1
+        lines[env.name] = line
+    return [lines[env.name] for env in recorded]
 
 
 def _share(available: int, needs: dict[str, int]) -> dict[str, int]:
