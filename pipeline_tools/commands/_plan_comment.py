@@ -40,7 +40,7 @@ def register(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the GitHub repository")
     parser.add_argument("--pr", required=True, type=int, metavar="N", help="the pull request number")
     parser.add_argument(
-        "--env", nargs=2, action="append", dest="environments", required=True,
+        "--env", nargs=2, action="append", dest="environments", default=[],
         metavar=("NAME", "PLAN_JSON"),
         help="an environment and its plan (terraform show -json output, or - for stdin); repeat in "
              "the order the dashboard should list them",
@@ -49,6 +49,22 @@ def register(actions: argparse._SubParsersAction) -> None:
         "--gate", nargs=2, action="append", dest="gates", default=[], metavar=("NAME", "GATE_JSON"),
         help="the security gate's result for environment NAME (pipeline-tools gate --json-out); "
              "its section is embedded after that environment's plan, within the comment's budget",
+    )
+    parser.add_argument(
+        "--failed", nargs=2, action="append", default=[], metavar=("NAME", "ERROR_LOG"),
+        help="environment NAME's plan failed; ERROR_LOG holds terraform's output, whose last lines "
+             "(secrets masked) the comment shows as that environment's section",
+    )
+    parser.add_argument(
+        "--plans-dir", metavar="DIR",
+        help="a directory of plan artifacts, one subdirectory plan-NAME per environment holding "
+             "plan.json (and gate.json when the gate ran), or, when the plan failed, plan-log.txt; "
+             "a missing or empty directory means there is no plan to comment on (exit 0)",
+    )
+    parser.add_argument(
+        "--order", metavar="NAMES", default="dev,staging,prod",
+        help="with --plans-dir: comma-separated environments listed first, in this order; the "
+             "others follow by name (default: dev,staging,prod)",
     )
     parser.add_argument(
         "--sha", metavar="COMMIT",
@@ -92,7 +108,21 @@ def run(args: argparse.Namespace) -> int:
     repo = parse_repo_name(args.repo)
     if args.pr < 1:
         raise InputError(f"invalid pull request number {args.pr}")
-    names = [name for name, _ in args.environments]
+    dir_names: list[str] = []
+    if args.plans_dir is not None:
+        found_plans, found_gates, found_failed, listed = _read_plans_dir(Path(args.plans_dir), args.order)
+        args.environments += found_plans
+        args.gates += found_gates
+        args.failed += found_failed
+        dir_names = [name for [name] in listed]
+    if not args.environments and not args.failed:
+        if args.plans_dir is None:
+            raise InputError("nothing to comment on: give --env, --failed or --plans-dir")
+        sys.stdout.write(f"no plan to comment on in {args.plans_dir}\n")
+        return 0
+    names = [name for name, _ in [*args.environments, *args.failed]]
+    listing = [name for name, _ in args.environments if name not in dir_names] + \
+        [name for name, _ in args.failed if name not in dir_names] + dir_names
     for name in names:
         if not valid_env_name(name):
             raise InputError(f"invalid environment name {name!r}: use letters, digits, '.', '_' and '-'")
@@ -125,6 +155,15 @@ def run(args: argparse.Namespace) -> int:
         plan = load_plan(source)
         environments.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gates.get(name),
                                             _change_tokens(plan)))
+    if args.failed:
+        from pipeline_tools.comment.failed import error_tail
+
+        nothing = summarize({"format_version": "1.2", "resource_changes": []})
+        for name, source in args.failed:
+            environments.append(EnvironmentPlan(name, nothing, gate=gates.get(name),
+                                                failure=error_tail(_read_log(source))))
+    order = {name: index for index, name in enumerate(listing)}
+    environments.sort(key=lambda e: order.get(e.name, len(order)))
 
     head_sha = None
     github_failure: ExternalError | None = None
@@ -162,6 +201,45 @@ def run(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(f"{result.action} {result.comment.url}\n")
     return 0
+
+
+def _read_plans_dir(directory: Any, order_spec: str) -> tuple[list[list[str]], ...]:
+    """(--env, --gate, --failed, [names in order]) from a directory of ``plan-NAME`` folders."""
+    from pipeline_tools.comment.markers import valid_env_name
+    from pipeline_tools.errors import InputError
+
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"--plans-dir {directory}: not a directory")
+    folders = sorted(p for p in directory.glob("plan-*") if p.is_dir()) if directory.is_dir() else []
+    preferred = [name.strip() for name in order_spec.split(",") if name.strip()]
+    rank = {name: index for index, name in enumerate(preferred)}
+    plans, gates, failed, listed = [], [], [], []
+    for folder in sorted(folders, key=lambda p: (rank.get(p.name[5:], len(rank)), p.name)):
+        name = folder.name[len("plan-"):]
+        if not valid_env_name(name):
+            raise InputError(f"--plans-dir: {folder.name}: invalid environment name {name!r}")
+        listed.append([name])
+        if (folder / "plan.json").is_file():
+            plans.append([name, str(folder / "plan.json")])
+        elif (folder / "plan-log.txt").is_file():
+            failed.append([name, str(folder / "plan-log.txt")])
+        else:
+            failed.append([name, ""])  # the job failed before terraform said anything
+        if (folder / "gate.json").is_file():
+            gates.append([name, str(folder / "gate.json")])
+    return plans, gates, failed, listed
+
+
+def _read_log(source: str) -> str:
+    from pipeline_tools.errors import InputError
+
+    if not source:
+        return "(the job failed before terraform plan ran; see the run's log)"
+    try:
+        with open(source, encoding="utf-8", errors="replace") as handle:
+            return handle.read()[-200_000:]
+    except OSError as exc:
+        raise InputError(f"--failed {source}: {exc.strerror or exc}") from None
 
 
 def _load_gate(source: str) -> Any:

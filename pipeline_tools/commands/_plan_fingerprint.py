@@ -131,7 +131,7 @@ def run_verify(args: argparse.Namespace) -> int:
         why = f" ({'; '.join(notes)})" if notes else ""
         raise VerdictError(f"no reviewed plan{where} was recorded{why}; refusing to apply an unreviewed plan")
     for note in notes:
-        sys.stderr.write(f"note: {note}\n")
+        sys.stdout.write(f"note: {note}\n")
     verdict = verify_reviewed(plan, reviewed, key_from_env())
     if not verdict.accepted:
         for item in verdict.unreviewed:

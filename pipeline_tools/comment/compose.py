@@ -59,6 +59,7 @@ class EnvironmentPlan:
     fingerprint: str | None = None
     gate: Any = None  # pipeline_tools.gate.model.GateResult
     changes: frozenset[str] | None = None  # per-resource change tokens (fingerprint.change_tokens)
+    failure: str | None = None  # the plan failed: the masked tail of terraform's error (failed.py)
 
 
 def is_quiet(summary: PlanSummary, gate: Any = None) -> bool:
@@ -66,6 +67,10 @@ def is_quiet(summary: PlanSummary, gate: Any = None) -> bool:
     security gate (if it ran) passed."""
     return (not summary.has_changes and not summary.errored and summary.complete
             and not summary.warnings and (gate is None or gate.passed))
+
+
+def _is_quiet(env: EnvironmentPlan) -> bool:
+    return env.failure is None and is_quiet(env.summary, env.gate)
 
 
 # The gate's section may take up to this share of an environment's budget; the plan gets the rest.
@@ -94,12 +99,17 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
     marker = format_marker(CommentMarkers(
         sha=sha, run_key=run_key, fingerprints={env.name: env.fingerprint for env in environments},
         gates={env.name: "pass" if env.gate.passed else "fail"
-               for env in environments if env.gate is not None}))
+               for env in environments if env.gate is not None},
+        failed=frozenset(env.name for env in environments if env.failure is not None)))
     head = "\n".join([marker, *_changes_blocks(environments), _title(sha), "", _dashboard(environments)])
     footer = _footer(sha, run_key, details_url)
 
     def render_section(env: EnvironmentPlan, budget: int) -> str:
         # Not stripped: the renderer's own length is what it measures against ``budget``.
+        if env.failure is not None:
+            from pipeline_tools.comment.failed import failed_section
+
+            return failed_section(env.name, env.failure, budget)
         if env.gate is None:
             return render(env.summary, env=env.name, max_chars=budget, template_dir=template_dir,
                           details_url=details_url)
@@ -111,7 +121,7 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
         return f"{plan.rstrip()}\n{gate}" if len(plan.rstrip()) + 1 + len(gate) <= budget else plan
 
     sections: dict[str, str] = {env.name: _quiet_line(env) for env in environments
-                                if is_quiet(env.summary, env.gate)}
+                                if _is_quiet(env)}
     loud = [env for env in environments if env.name not in sections]
     fixed = len(head) + len(footer) + sum(len(text) for text in sections.values())
     fixed += len(SEPARATOR) * (len(environments) + 1)  # between head, each section and footer
@@ -213,7 +223,8 @@ def _dashboard(environments: Sequence[EnvironmentPlan]) -> str:
     for env in environments:
         summary = env.summary
         counts = summary.counts
-        rows.append(f"| `{env.name}` | {_status(summary)} | {counts.add} | {counts.change} | "
+        status = ":x: **plan failed**" if env.failure is not None else _status(summary)
+        rows.append(f"| `{env.name}` | {status} | {counts.add} | {counts.change} | "
                     f"{counts.destroy} | {_also(summary)} | {_risks(summary)} |")
     return "\n".join(rows)
 

@@ -75,5 +75,6 @@ def verify_reviewed(plan: dict[str, Any], reviewed: Sequence[ReviewedPlan], sens
         if not missing:  # nothing recorded per resource, and the whole plan differs
             missing = tuple(Unreviewed(c.address, describe_change(c.entry), False) for c in changes)
         return Verdict(False, current, len(changes), (), missing)
-    sources = tuple(dict.fromkeys(covering[change.token] for change in changes))
+    used = {covering[change.token] for change in changes}
+    sources = tuple(dict.fromkeys(r.source for r in reviewed if r.source in used))
     return Verdict(True, current, len(changes), sources)
