@@ -78,12 +78,13 @@ def last_successful_apply(github: GitHub, repo: str, env: str) -> DeploymentReco
 def reviewed_plans_from_github(repo: str, env: str, *, prs: Sequence[int] = (),
                                since_deployment: str | None = None, base: str | None = "main",
                                trusted_author: str | None = None,
-                               notes: list[str] | None = None, github: GitHub | None = None
-                               ) -> list[ReviewedPlan]:
+                               notes: list[str] | None = None, github: GitHub | None = None,
+                               checked: bool = False) -> list[ReviewedPlan]:
     """The plans recorded for ``env`` by the trusted plan comments of the pull requests ``prs`` and,
     with ``since_deployment``, of every pull request merged since that environment's last successful
     apply. A pull request without a trusted plan comment, or whose comment has no plan for ``env``,
-    contributes nothing (and says why in ``notes``)."""
+    contributes nothing (and says why in ``notes``); so does, with ``checked``, one that does not meet
+    the apply requirements (:func:`pipeline_tools.apply.check.check_apply`)."""
     from pipeline_tools.adapters.github import GitHub as Client
     from pipeline_tools.adapters.github import parse_repo_name
     from pipeline_tools.comment import MARKER_PREFIX, parse_comment_markers
@@ -116,6 +117,13 @@ def reviewed_plans_from_github(repo: str, env: str, *, prs: Sequence[int] = (),
         if markers.fingerprints.get(env) is None and env not in markers.changes:
             _note(notes, f"pull request #{number} recorded no plan for {env}")
             continue
+        if checked:
+            from pipeline_tools.apply.check import check_apply
+
+            result = check_apply(client, repo, env=env, sha="", pr=number)
+            if not result.passed:
+                _note(notes, f"pull request #{number} does not count: {'; '.join(result.unmet)}")
+                continue
         reviewed.append(ReviewedPlan(f"pull request #{number}", markers.fingerprints.get(env),
                                      markers.changes.get(env)))
     return reviewed

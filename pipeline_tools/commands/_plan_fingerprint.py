@@ -69,6 +69,10 @@ def register(actions: argparse._SubParsersAction) -> None:
     verify.add_argument("--base", metavar="BRANCH", default="main",
                         help="with --since-deployment: only pull requests merged into BRANCH "
                         "(default main)")
+    verify.add_argument("--checked", action="store_true",
+                        help="from GitHub: count only pull requests that meet `apply check`'s "
+                        "requirements for --env (gate passed, approved for the planned commit, no "
+                        "changes requested)")
     verify.add_argument("--trusted-author", metavar="LOGIN",
                         help="the account whose plan comments are trusted (default: the token's own)")
     verify.set_defaults(func=run_verify)
@@ -124,7 +128,7 @@ def run_verify(args: argparse.Namespace) -> int:
 
         reviewed += reviewed_plans_from_github(
             args.repo, args.env, prs=args.pr, since_deployment=args.since_deployment, base=args.base,
-            trusted_author=args.trusted_author, notes=notes)
+            trusted_author=args.trusted_author, notes=notes, checked=args.checked)
     plan = load_plan(args.plan)
     where = f" for {args.env}" if args.env else ""
     if not reviewed:

@@ -127,3 +127,12 @@ def test_bad_input_is_exit_2(github_standin, args):
     assert_one_line_error(result, code=2)
     assert github_standin.writes() == []
 
+
+
+def test_verify_checked_counts_only_pull_requests_that_meet_the_requirements(github_standin, gates):
+    number, _ = merged_pr(github_standin, gates["fail"])
+    args = ["plan", "verify", str(PLAN), "--env", "dev", "--repo", REPO, "--pr", str(number)]
+    assert run_cli(*args, env=env_for(github_standin)).returncode == 0  # reviewed, but...
+    refused = run_cli(*args, "--checked", env=env_for(github_standin))
+    assert_one_line_error(refused, code=1)
+    assert f"pull request #{number} does not count: the security gate failed for dev" in refused.stderr
