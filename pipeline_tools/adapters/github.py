@@ -124,6 +124,7 @@ class MergedPull:
     merged_at: datetime
     merge_commit_sha: str
     author: str
+    base: str = ""
 
 
 @dataclass(frozen=True)
@@ -694,7 +695,8 @@ def _aware(value: datetime | None) -> datetime | None:
 def _merged_pull(data: dict[str, Any]) -> MergedPull:
     merged = datetime.fromisoformat(str(data["merged_at"]).replace("Z", "+00:00"))
     return MergedPull(int(data["number"]), merged, str(data.get("merge_commit_sha") or ""),
-                      str((data.get("user") or {}).get("login") or ""))
+                      str((data.get("user") or {}).get("login") or ""),
+                      str((data.get("base") or {}).get("ref") or ""))
 
 
 def _json_or_text(data: Any) -> Any:

@@ -45,6 +45,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="the account whose plan comment is trusted (default: the token's own)")
     check.set_defaults(func=run_check)
 
+    pull = actions.add_parser(
+        "pr", help="print the number of the pull request merged as a commit (nothing if none)",
+        description="Print the number of the pull request that GitHub associates with --sha as merged "
+        "into --base; print nothing (and a warning on stderr) when the commit was not merged through "
+        "a pull request. Environment: GITHUB_TOKEN, GITHUB_API_URL.",
+        epilog="Exit codes: 0 printed (or nothing to print); 2 bad input; 3 GitHub failed.")
+    pull.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the GitHub repository")
+    pull.add_argument("--sha", required=True, metavar="COMMIT", help="the pushed commit (full sha)")
+    pull.add_argument("--base", default="main", metavar="BRANCH", help="the branch it was merged into")
+    pull.set_defaults(func=run_pr)
+
     record = actions.add_parser(
         "record", help="record an apply (GitHub Deployment and status)", description=RECORD_DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
@@ -96,6 +107,26 @@ def run_check(args: argparse.Namespace) -> int:
     if result.unmet:
         raise VerdictError(f"{where} may not be applied to {args.env}: {'; '.join(result.unmet)}")
     sys.stdout.write(f"{where} may be applied to {args.env}\n")
+    return 0
+
+
+def run_pr(args: argparse.Namespace) -> int:
+    from pipeline_tools.adapters.github import GitHub, parse_repo_name
+    from pipeline_tools.errors import InputError
+
+    repo = parse_repo_name(args.repo)
+    if not _SHA.match(args.sha):
+        raise InputError(f"invalid --sha {args.sha!r}: expected a hexadecimal commit id")
+    merged = [p for p in GitHub.from_env().pulls_of_commit(repo, args.sha.lower()) if p.base == args.base]
+    if not merged:
+        import os
+
+        # In GitHub Actions, as an annotation on the run.
+        prefix = "::warning::" if os.environ.get("GITHUB_ACTIONS") == "true" else "warning: "
+        sys.stderr.write(f"{prefix}{args.sha[:12]} was not merged into {args.base} through a pull request: "
+                         "there is no reviewed plan, so nothing will be applied\n")
+        return 0
+    sys.stdout.write(f"{merged[0].number}\n")
     return 0
 
 

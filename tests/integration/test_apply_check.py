@@ -136,3 +136,16 @@ def test_verify_checked_counts_only_pull_requests_that_meet_the_requirements(git
     refused = run_cli(*args, "--checked", env=env_for(github_standin))
     assert_one_line_error(refused, code=1)
     assert f"pull request #{number} does not count: the security gate failed for dev" in refused.stderr
+
+
+def test_apply_pr_names_the_pull_request_merged_as_the_commit(github_standin, gates):
+    number, sha = merged_pr(github_standin, gates["pass"])
+    found = run_cli("apply", "pr", "--repo", REPO, "--sha", sha, env=env_for(github_standin))
+    assert (found.returncode, found.stdout) == (0, f"{number}\n"), found.stderr
+    other_base = run_cli("apply", "pr", "--repo", REPO, "--sha", sha, "--base", "release",
+                         env=env_for(github_standin))
+    assert (other_base.returncode, other_base.stdout) == (0, "")
+    direct = run_cli("apply", "pr", "--repo", REPO, "--sha", "d" * 40, env={**env_for(github_standin),
+                                                                            "GITHUB_ACTIONS": "true"})
+    assert (direct.returncode, direct.stdout) == (0, "")
+    assert direct.stderr.startswith("::warning::dddddddddddd was not merged into main")
