@@ -32,27 +32,49 @@ def register(actions: argparse._SubParsersAction) -> None:
 
     verify = actions.add_parser(
         "verify",
-        help="check that a plan's fingerprint equals the one recorded at review time",
+        help="check that every change of a plan was reviewed in a pull request's plan comment",
         description=(
-            "Compute the fingerprint of PLAN_JSON and compare it with the one recorded when the change "
-            "was reviewed: given with --recorded, or read from the plan comment's hidden marker for "
-            "--env in --comment-file (the body of the pull request's plan comment, as the apply "
-            "workflow fetches it). Exit 0 when they match; exit 1 with both fingerprints when they "
-            "differ or nothing was recorded: the plan is not what was reviewed and must not be applied."
+            "Compare the fresh plan PLAN_JSON of environment --env with what was reviewed. The plan "
+            "is accepted when its fingerprint equals a recorded one, or when every change in it "
+            "(per resource, attribute by attribute) was reviewed identically in the plan of some "
+            "pull request given: a subset after a partial failure is accepted, so are the changes "
+            "of two pull requests together; anything else is refused, naming each resource whose "
+            "change was not reviewed. Reviewed plans come from --recorded, from --comment-file "
+            "(offline; the marker must be the file's first line), or from GitHub (--repo with --pr "
+            "and/or --since-deployment): then only plan comments written by the pipeline's own "
+            "identity count (the token's account, or --trusted-author / PIPELINE_TOOLS_TRUSTED_AUTHOR)."
         ),
-        epilog="Exit codes: 0 match, 1 mismatch or no recorded plan, 2 bad input (unreadable plan, "
-        "malformed --recorded, comment without a plan marker).",
+        epilog="Exit codes: 0 every change was reviewed, 1 something was not reviewed or nothing was "
+        "recorded, 2 bad input (unreadable plan, malformed --recorded, a comment file whose first "
+        "line is not a plan comment marker, token missing or rejected), 3 GitHub failed.",
     )
     verify.add_argument("plan", metavar="PLAN_JSON",
                         help="terraform show -json PLANFILE output, or - for stdin")
-    recorded = verify.add_mutually_exclusive_group(required=True)
-    recorded.add_argument("--recorded", metavar="sha256:HEX",
-                          help="the fingerprint recorded when the change was reviewed")
-    recorded.add_argument("--comment-file", metavar="FILE",
-                          help="a file holding the body of the pull request's plan comment (needs --env)")
     verify.add_argument("--env", metavar="NAME", default="",
-                        help="the environment: whose fingerprint to read from --comment-file; "
-                        "named in messages")
+                        help="the environment whose recorded plan to compare with (needed for "
+                        "--comment-file and GitHub); named in messages")
+    verify.add_argument("--recorded", metavar="sha256:HEX",
+                        help="a whole-plan fingerprint recorded when the change was reviewed")
+    verify.add_argument("--comment-file", metavar="FILE", action="append", default=[],
+                        help="a file holding the body of a pull request's plan comment; repeat, "
+                        "one per merged pull request")
+    verify.add_argument("--repo", metavar="OWNER/NAME",
+                        help="read the plan comments from GitHub (GITHUB_TOKEN, GITHUB_API_URL)")
+    verify.add_argument("--pr", metavar="N", type=int, action="append", default=[],
+                        help="a merged pull request whose plan comment to trust (repeatable; needs --repo)")
+    verify.add_argument("--since-deployment", metavar="ENV",
+                        help="also every pull request merged since the last successful apply "
+                        "recorded as a GitHub Deployment of ENV (pipeline-tools apply record); "
+                        "needs --repo")
+    verify.add_argument("--base", metavar="BRANCH", default="main",
+                        help="with --since-deployment: only pull requests merged into BRANCH "
+                        "(default main)")
+    verify.add_argument("--checked", action="store_true",
+                        help="from GitHub: count only pull requests that meet `apply check`'s "
+                        "requirements for --env (gate passed, approved for the planned commit, no "
+                        "changes requested)")
+    verify.add_argument("--trusted-author", metavar="LOGIN",
+                        help="the account whose plan comments are trusted (default: the token's own)")
     verify.set_defaults(func=run_verify)
 
 
@@ -72,51 +94,103 @@ def run_fingerprint(args: argparse.Namespace) -> int:
     return 0
 
 
+MAX_NAMED = 10  # unreviewed changes named in the one-line error (all are printed on stdout)
+
+
 def run_verify(args: argparse.Namespace) -> int:
     from pipeline_tools.core.errors import InputError, VerdictError
-    from pipeline_tools.plan.fingerprint import fingerprint, is_fingerprint, key_from_env
+    from pipeline_tools.plan.fingerprint import is_fingerprint, key_from_env
     from pipeline_tools.plan.load import load_plan
+    from pipeline_tools.plan.reviewed import ReviewedPlan, verify_reviewed
 
-    if args.comment_file is not None:
-        recorded = _recorded_in_comment(args.comment_file, args.env)
-    else:
+    from_github = bool(args.pr or args.since_deployment)
+    if not (args.recorded or args.comment_file or from_github):
+        raise InputError("nothing to compare with: give --recorded, --comment-file, or --repo with "
+                         "--pr/--since-deployment")
+    if from_github and not args.repo:
+        raise InputError("--pr and --since-deployment need --repo OWNER/NAME")
+    if (args.comment_file or from_github) and not args.env:
+        raise InputError("--comment-file, --pr and --since-deployment need --env NAME (whose plan to read)")
+    reviewed: list[ReviewedPlan] = []
+    notes: list[str] = []  # why a source contributed nothing
+    if args.recorded is not None:
         recorded = args.recorded.strip()
-    if not is_fingerprint(recorded):
-        raise InputError(
-            f"recorded fingerprint {recorded!r} is malformed (expected sha256: and 64 hex digits)"
-        )
+        if not is_fingerprint(recorded):
+            raise InputError(
+                f"recorded fingerprint {recorded!r} is malformed (expected sha256: and 64 hex digits)")
+        reviewed.append(ReviewedPlan("--recorded", recorded))
+    for path in args.comment_file:
+        found = _reviewed_in_comment_file(path, args.env, notes)
+        if found is not None:
+            reviewed.append(found)
+    if from_github:
+        from pipeline_tools.apply.records import reviewed_plans_from_github
+
+        reviewed += reviewed_plans_from_github(
+            args.repo, args.env, prs=args.pr, since_deployment=args.since_deployment, base=args.base,
+            trusted_author=args.trusted_author, notes=notes, checked=args.checked)
     plan = load_plan(args.plan)
-    current = fingerprint(plan, key_from_env())
     where = f" for {args.env}" if args.env else ""
-    if current != recorded:
+    if not reviewed:
+        why = f" ({'; '.join(notes)})" if notes else ""
+        raise VerdictError(f"no reviewed plan{where} was recorded{why}; refusing to apply an unreviewed plan")
+    for note in notes:
+        sys.stdout.write(f"note: {note}\n")
+    verdict = verify_reviewed(plan, reviewed, key_from_env())
+    if not verdict.accepted:
+        for item in verdict.unreviewed:
+            sys.stdout.write(f"unreviewed: {item.reason()}\n")
+        named = "; ".join(item.reason() for item in verdict.unreviewed[:MAX_NAMED])
+        more = len(verdict.unreviewed) - MAX_NAMED
+        if all(r.tokens is None for r in reviewed):  # only whole-plan fingerprints to compare with
+            recorded = ", ".join(dict.fromkeys(r.fingerprint or "none" for r in reviewed))
+            raise VerdictError(
+                f"the plan{where} is not the plan that was reviewed: recorded {recorded}, now "
+                f"{verdict.fingerprint}; refusing to apply (re-run the pull request's plan, review it "
+                "again, and merge that)")
         raise VerdictError(
-            f"the plan{where} is not the plan that was reviewed: recorded {recorded}, now {current}; "
-            "refusing to apply (re-run the pull request's plan, review it again, and merge that)"
+            f"the plan{where} ({verdict.fingerprint}) holds {len(verdict.unreviewed)} change(s) that were "
+            f"not reviewed in {_sources(reviewed)}: {named}{f'; and {more} more' if more > 0 else ''}; "
+            "refusing to apply (open a pull request so that this plan is reviewed)"
         )
-    sys.stdout.write(f"plan{where} matches the reviewed plan ({current})\n")
+    if verdict.matched_whole:
+        sys.stdout.write(f"plan{where} matches the reviewed plan of {', '.join(verdict.matched_by)} "
+                         f"({verdict.fingerprint})\n")
+    elif verdict.changes == 0:
+        sys.stdout.write(f"plan{where} changes nothing ({verdict.fingerprint})\n")
+    else:
+        sys.stdout.write(f"plan{where}: all {verdict.changes} change(s) were reviewed in "
+                         f"{', '.join(verdict.matched_by)} ({verdict.fingerprint})\n")
     return 0
 
 
-def _recorded_in_comment(path: str, env: str) -> str:
-    """The fingerprint the plan comment in ``path`` recorded for ``env`` (see pipeline_tools.comment)."""
+def _sources(reviewed: list) -> str:
+    names = [r.source for r in reviewed]
+    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+
+
+def _reviewed_in_comment_file(path: str, env: str, notes: list[str]):  # -> ReviewedPlan | None
+    """What the plan comment in ``path`` recorded for ``env``; None when it recorded no plan for it.
+
+    The marker must be the body's first line: that is where the tool writes it, and a marker
+    further down is someone quoting or imitating it.
+    """
     from pathlib import Path
 
     from pipeline_tools.comment import parse_comment_markers
-    from pipeline_tools.core.errors import InputError, VerdictError
+    from pipeline_tools.core.errors import InputError
+    from pipeline_tools.plan.reviewed import ReviewedPlan
 
-    if not env:
-        raise InputError("--comment-file needs --env NAME (whose fingerprint to read)")
     try:
         body = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"--comment-file {path}: cannot read: {exc.strerror or exc}") from None
-    markers = parse_comment_markers(body)
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = getattr(exc, "strerror", None) or exc
+        raise InputError(f"--comment-file {path}: cannot read: {reason}") from None
+    markers = parse_comment_markers(body, first_line_only=True)
     if markers is None:
-        raise InputError(f"--comment-file {path}: no pipeline-tools plan comment marker in it")
-    recorded = markers.fingerprints.get(env)
-    if recorded is None:
-        raise VerdictError(
-            f"the pull request's plan comment recorded no plan for {env} (recorded: "
-            f"{', '.join(markers.environments) or 'none'}); refusing to apply an unreviewed plan"
-        )
-    return recorded
+        raise InputError(f"--comment-file {path}: its first line is not a pipeline-tools plan comment marker")
+    if markers.fingerprints.get(env) is None and env not in markers.changes:
+        recorded = ", ".join(name for name, value in markers.fingerprints.items() if value) or "none"
+        notes.append(f"{path} recorded no plan for {env}, only for {recorded}")
+        return None
+    return ReviewedPlan(path, markers.fingerprints.get(env), markers.changes.get(env))
