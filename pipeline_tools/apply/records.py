@@ -94,7 +94,12 @@ def reviewed_plans_from_github(repo: str, env: str, *, prs: Sequence[int] = (),
     for number in prs:
         if number < 1:
             raise InputError(f"invalid pull request number {number}")
-    client = github or Client.from_env(**({"trusted_author": trusted_author} if trusted_author else {}))
+    if github is not None:
+        client = github
+    elif trusted_author:
+        client = Client.from_env(trusted_author=trusted_author)
+    else:
+        client = Client.from_env()
     numbers = list(dict.fromkeys(prs))
     if since_deployment:
         last = last_successful_apply(client, repo, since_deployment)

@@ -66,15 +66,10 @@ def post_plan_comment(
     from pipeline_tools.plan.load import load_plan
     from pipeline_tools.plan.model import summarize
 
-    environments, gates, costs, failed = list(environments), list(gates), list(costs), list(failed)
-    dir_names: list[str] = []
-    if plans_dir is not None:
-        found = read_plans_dir(plans_dir, order)
-        environments += found.plans
-        gates += found.gates
-        costs += found.costs
-        failed += found.failed
-        dir_names = found.names
+    given = _with_plans_dir(PlanArtifacts(list(environments), list(gates), list(costs), list(failed)),
+                            plans_dir, order)
+    environments, gates, costs, failed, dir_names = (given.plans, given.gates, given.costs, given.failed,
+                                                     given.names)
     if not environments and not failed:
         if plans_dir is None:
             raise InputError("nothing to comment on: give --env, --failed or --plans-dir")
@@ -243,6 +238,16 @@ class PlanArtifacts:
     costs: list[tuple[str, str]] = field(default_factory=list)
     failed: list[tuple[str, str]] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+
+
+def _with_plans_dir(given: PlanArtifacts, plans_dir: Path | None, order: str) -> PlanArtifacts:
+    """``given`` (its ``names`` empty) plus what ``plans_dir`` holds (see :func:`read_plans_dir`);
+    ``names`` are the directory's environments."""
+    if plans_dir is None:
+        return given
+    found = read_plans_dir(plans_dir, order)
+    return PlanArtifacts(given.plans + found.plans, given.gates + found.gates, given.costs + found.costs,
+                         given.failed + found.failed, found.names)
 
 
 def read_plans_dir(directory: Path, order_spec: str) -> PlanArtifacts:

@@ -75,3 +75,22 @@ def _markdown(summary: PlanSummary, env: str | None, max_chars: int, template_di
     except jinja2.TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise InputError(f"template error{where}: {exc.message or type(exc).__name__}") from None
+
+
+def print_fingerprint(source: str, *, explain: bool = False, out: TextIO | None = None) -> int:
+    """Print the fingerprint of the plan in ``source`` (a file, or ``-``); with ``explain``, the
+    canonical change set that is hashed (JSON). Returns 0."""
+    import json
+
+    from pipeline_tools.plan.fingerprint import change_set, fingerprint, key_from_env
+    from pipeline_tools.plan.load import load_plan
+
+    out = out or sys.stdout
+    key = key_from_env()
+    plan = load_plan(source)
+    if explain:
+        # Sensitive values are masked or keyed-hashed in the change set, so it is safe to print.
+        out.write(json.dumps(change_set(plan, key), indent=2, sort_keys=True) + "\n")
+    else:
+        out.write(fingerprint(plan, key) + "\n")
+    return 0

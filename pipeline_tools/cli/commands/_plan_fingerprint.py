@@ -7,7 +7,6 @@ change was reviewed (the apply workflow's guard against applying something nobod
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def register(actions: argparse._SubParsersAction) -> None:
@@ -79,118 +78,14 @@ def register(actions: argparse._SubParsersAction) -> None:
 
 
 def run_fingerprint(args: argparse.Namespace) -> int:
-    import json
+    from pipeline_tools.plan.run import print_fingerprint
 
-    from pipeline_tools.plan.fingerprint import change_set, fingerprint, key_from_env
-    from pipeline_tools.plan.load import load_plan
-
-    key = key_from_env()
-    plan = load_plan(args.plan)
-    if args.explain:
-        # Sensitive values are masked or keyed-hashed in the change set, so it is safe to print.
-        sys.stdout.write(json.dumps(change_set(plan, key), indent=2, sort_keys=True) + "\n")
-    else:
-        sys.stdout.write(fingerprint(plan, key) + "\n")
-    return 0
-
-
-MAX_NAMED = 10  # unreviewed changes named in the one-line error (all are printed on stdout)
+    return print_fingerprint(args.plan, explain=args.explain)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from pipeline_tools.core.errors import InputError, VerdictError
-    from pipeline_tools.plan.fingerprint import is_fingerprint, key_from_env
-    from pipeline_tools.plan.load import load_plan
-    from pipeline_tools.plan.reviewed import ReviewedPlan, verify_reviewed
+    from pipeline_tools.plan.verify import verify_plan
 
-    from_github = bool(args.pr or args.since_deployment)
-    if not (args.recorded or args.comment_file or from_github):
-        raise InputError("nothing to compare with: give --recorded, --comment-file, or --repo with "
-                         "--pr/--since-deployment")
-    if from_github and not args.repo:
-        raise InputError("--pr and --since-deployment need --repo OWNER/NAME")
-    if (args.comment_file or from_github) and not args.env:
-        raise InputError("--comment-file, --pr and --since-deployment need --env NAME (whose plan to read)")
-    reviewed: list[ReviewedPlan] = []
-    notes: list[str] = []  # why a source contributed nothing
-    if args.recorded is not None:
-        recorded = args.recorded.strip()
-        if not is_fingerprint(recorded):
-            raise InputError(
-                f"recorded fingerprint {recorded!r} is malformed (expected sha256: and 64 hex digits)")
-        reviewed.append(ReviewedPlan("--recorded", recorded))
-    for path in args.comment_file:
-        found = _reviewed_in_comment_file(path, args.env, notes)
-        if found is not None:
-            reviewed.append(found)
-    if from_github:
-        from pipeline_tools.apply.records import reviewed_plans_from_github
-
-        reviewed += reviewed_plans_from_github(
-            args.repo, args.env, prs=args.pr, since_deployment=args.since_deployment, base=args.base,
-            trusted_author=args.trusted_author, notes=notes, checked=args.checked)
-    plan = load_plan(args.plan)
-    where = f" for {args.env}" if args.env else ""
-    if not reviewed:
-        why = f" ({'; '.join(notes)})" if notes else ""
-        raise VerdictError(f"no reviewed plan{where} was recorded{why}; refusing to apply an unreviewed plan")
-    for note in notes:
-        sys.stdout.write(f"note: {note}\n")
-    verdict = verify_reviewed(plan, reviewed, key_from_env())
-    if not verdict.accepted:
-        for item in verdict.unreviewed:
-            sys.stdout.write(f"unreviewed: {item.reason()}\n")
-        named = "; ".join(item.reason() for item in verdict.unreviewed[:MAX_NAMED])
-        more = len(verdict.unreviewed) - MAX_NAMED
-        if all(r.tokens is None for r in reviewed):  # only whole-plan fingerprints to compare with
-            recorded = ", ".join(dict.fromkeys(r.fingerprint or "none" for r in reviewed))
-            raise VerdictError(
-                f"the plan{where} is not the plan that was reviewed: recorded {recorded}, now "
-                f"{verdict.fingerprint}; refusing to apply (re-run the pull request's plan, review it "
-                "again, and merge that)")
-        raise VerdictError(
-            f"the plan{where} ({verdict.fingerprint}) holds {len(verdict.unreviewed)} change(s) that were "
-            f"not reviewed in {_sources(reviewed)}: {named}{f'; and {more} more' if more > 0 else ''}; "
-            "refusing to apply (open a pull request so that this plan is reviewed)"
-        )
-    if verdict.matched_whole:
-        sys.stdout.write(f"plan{where} matches the reviewed plan of {', '.join(verdict.matched_by)} "
-                         f"({verdict.fingerprint})\n")
-    elif verdict.changes == 0:
-        sys.stdout.write(f"plan{where} changes nothing ({verdict.fingerprint})\n")
-    else:
-        sys.stdout.write(f"plan{where}: all {verdict.changes} change(s) were reviewed in "
-                         f"{', '.join(verdict.matched_by)} ({verdict.fingerprint})\n")
-    return 0
-
-
-def _sources(reviewed: list) -> str:
-    names = [r.source for r in reviewed]
-    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
-
-
-def _reviewed_in_comment_file(path: str, env: str, notes: list[str]):  # -> ReviewedPlan | None
-    """What the plan comment in ``path`` recorded for ``env``; None when it recorded no plan for it.
-
-    The marker must be the body's first line: that is where the tool writes it, and a marker
-    further down is someone quoting or imitating it.
-    """
-    from pathlib import Path
-
-    from pipeline_tools.comment import parse_comment_markers
-    from pipeline_tools.core.errors import InputError
-    from pipeline_tools.plan.reviewed import ReviewedPlan
-
-    try:
-        body = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = getattr(exc, "strerror", None) or exc
-        raise InputError(f"--comment-file {path}: cannot read: {reason}") from None
-    markers = parse_comment_markers(body, first_line_only=True)
-    if markers is None:
-        raise InputError(f"--comment-file {path}: its first line is not a pipeline-tools plan comment marker")
-    if markers.fingerprints.get(env) is None and env not in markers.changes:
-        recorded = ", ".join(name for name, value in markers.fingerprints.items() if value) or "none"
-        notes.append(f"{path} recorded no plan for {env}, only for {recorded}")
-        return None
-    return ReviewedPlan(path, markers.fingerprints.get(env), markers.changes.get(env))
+    return verify_plan(args.plan, env=args.env, recorded=args.recorded, comment_files=args.comment_file,
+                       repo=args.repo, prs=args.pr, since_deployment=args.since_deployment, base=args.base,
+                       checked=args.checked, trusted_author=args.trusted_author)

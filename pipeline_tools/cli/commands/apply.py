@@ -3,10 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import re
-import sys
-
-_SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
 
 CHECK_DESCRIPTION = """\
 Check, from GitHub, that the pull request merged as --sha may be applied to --env: it has a plan
@@ -77,71 +73,20 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sha", required=True, metavar="COMMIT", help="the commit applied (full sha)")
 
 
-def _validated(args: argparse.Namespace):  # -> (GitHub, repo)
-    from pipeline_tools.comment.markers import valid_env_name
-    from pipeline_tools.core.errors import InputError
-    from pipeline_tools.integrations.github import GitHub, parse_repo_name
-
-    repo = parse_repo_name(args.repo)
-    if not valid_env_name(args.env):
-        raise InputError(f"invalid environment name {args.env!r}")
-    if not _SHA.match(args.sha):
-        raise InputError(f"invalid --sha {args.sha!r}: expected a hexadecimal commit id")
-    if getattr(args, "pr", None) is not None and args.pr < 1:
-        raise InputError(f"invalid pull request number {args.pr}")
-    kwargs = {"trusted_author": args.trusted_author} if args.trusted_author else {}
-    return GitHub.from_env(**kwargs), repo
-
-
 def run_check(args: argparse.Namespace) -> int:
-    from pipeline_tools.apply.check import check_apply
-    from pipeline_tools.core.errors import VerdictError
+    from pipeline_tools.apply.run import check
 
-    github, repo = _validated(args)
-    result = check_apply(github, repo, env=args.env, sha=args.sha.lower(), pr=args.pr)
-    where = f"pull request #{result.pull_request}" if result.pull_request else f"commit {args.sha[:12]}"
-    for item in result.met:
-        sys.stdout.write(f"ok: {item}\n")
-    for item in result.unmet:
-        sys.stdout.write(f"NOT MET: {item}\n")
-    if result.unmet:
-        raise VerdictError(f"{where} may not be applied to {args.env}: {'; '.join(result.unmet)}")
-    sys.stdout.write(f"{where} may be applied to {args.env}\n")
-    return 0
+    return check(repo=args.repo, env=args.env, sha=args.sha, pr=args.pr, trusted_author=args.trusted_author)
 
 
 def run_pr(args: argparse.Namespace) -> int:
-    from pipeline_tools.core.errors import InputError
-    from pipeline_tools.integrations.github import GitHub, parse_repo_name
+    from pipeline_tools.apply.run import merged_pull
 
-    repo = parse_repo_name(args.repo)
-    if not _SHA.match(args.sha):
-        raise InputError(f"invalid --sha {args.sha!r}: expected a hexadecimal commit id")
-    merged = [p for p in GitHub.from_env().pulls_of_commit(repo, args.sha.lower()) if p.base == args.base]
-    if not merged:
-        import os
-
-        # In GitHub Actions, as an annotation on the run.
-        prefix = "::warning::" if os.environ.get("GITHUB_ACTIONS") == "true" else "warning: "
-        sys.stderr.write(f"{prefix}{args.sha[:12]} was not merged into {args.base} through a pull request: "
-                         "there is no reviewed plan, so nothing will be applied\n")
-        return 0
-    sys.stdout.write(f"{merged[0].number}\n")
-    return 0
+    return merged_pull(repo=args.repo, sha=args.sha, base=args.base)
 
 
 def run_record(args: argparse.Namespace) -> int:
-    from pipeline_tools.apply.records import record_apply, run_key_from_env
-    from pipeline_tools.core.errors import InputError
+    from pipeline_tools.apply.run import record
 
-    github, repo = _validated(args)
-    run_key = args.run_key if args.run_key is not None else run_key_from_env()
-    if run_key and not re.match(r"^\d{1,20}(?:\.\d{1,20}){0,3}$", run_key):
-        raise InputError(f"invalid --run-key {run_key!r}: expected dot-separated integers")
-    if args.log_url and not re.match(r"^https?://[^\s<>\"'`]+$", args.log_url):
-        raise InputError(f"invalid --log-url {args.log_url!r}: expected an http(s) URL")
-    recorded = record_apply(github, repo, env=args.env, sha=args.sha.lower(), state=args.state,
-                            run_key=run_key, log_url=args.log_url, description=args.description[:140])
-    sys.stdout.write(f"deployment {recorded.deployment_id} ({recorded.action}) of {args.sha[:12]} to "
-                     f"{args.env}: {recorded.state}\n")
-    return 0
+    return record(repo=args.repo, env=args.env, sha=args.sha, state=args.state, run_key=args.run_key,
+                  log_url=args.log_url, description=args.description, trusted_author=args.trusted_author)
