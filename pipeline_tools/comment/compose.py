@@ -70,8 +70,8 @@ class EnvironmentPlan:
     summary: PlanSummary
     fingerprint: str | None = None
     gate: Any = None  # pipeline_tools.gate.model.GateResult
-    cost: Any = None  # pipeline_tools.cost.comment.CostSummary (plan cost --format json)
     changes: frozenset[str] | None = None  # per-resource change tokens (fingerprint.change_tokens)
+    cost: Any = None  # pipeline_tools.cost.comment.CostSummary (plan cost --format json)
     failure: str | None = None  # the plan failed: the masked tail of terraform's error (failed.py)
 
 
