@@ -12,7 +12,7 @@ import json
 
 import pytest
 
-from pipeline_tools import drift
+from pipeline_tools.drift import model as drift
 from pipeline_tools.comment import MARKER_PREFIX, CommentMarkers, format_marker, parse_comment_markers
 from pipeline_tools.integrations.github import GitHub, RetryPolicy
 from pipeline_tools.plan.fingerprint import fingerprint
