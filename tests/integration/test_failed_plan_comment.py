@@ -98,9 +98,10 @@ def test_a_failed_plan_shows_as_failed_with_terraforms_error_masked(github_stand
     markers = parse_comment_markers(body, first_line_only=True)
     assert markers.failed == {"staging", "prod"}
     assert markers.fingerprints["staging"] is None and markers.fingerprints["dev"].startswith("sha256:")
-    # The dashboard lists dev, staging, prod in that order.
+    # The dashboard ranks failed plans first (attention order, docs/pr-comment.md), each level in the
+    # dev, staging, prod order.
     rows = [line for line in body.splitlines() if line.startswith("| `")]
-    assert [row.split("`")[1] for row in rows] == ["dev", "staging", "prod"]
+    assert [row.split("`")[1] for row in rows] == ["staging", "prod", "dev"]
 
     github_standin.add_review(REPO, pr, login="reviewer")
     sha = github_standin.merge_pull(REPO, pr)
