@@ -12,8 +12,8 @@ import json
 
 import pytest
 
-from pipeline_tools.drift import model as drift
 from pipeline_tools.comment import MARKER_PREFIX, CommentMarkers, format_marker, parse_comment_markers
+from pipeline_tools.drift import model as drift
 from pipeline_tools.integrations.github import GitHub, RetryPolicy
 from pipeline_tools.plan.fingerprint import fingerprint
 from tests.conftest import FIXTURES, assert_one_line_error, run_cli
