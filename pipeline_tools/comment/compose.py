@@ -3,6 +3,7 @@
 Layout::
 
     <!-- pipeline-tools:plan-comment ... -->        (hidden marker, see markers.py)
+    <!-- pipeline-tools:plan-changes env=... -->     (hidden: per-resource change tokens)
     ## Terraform plans for `abc1234`
     | Environment | Plan | Add | Change | Destroy | Also | Risks |   (dashboard, one row each)
     **`dev`**: no changes. ...                         (a no-change environment: one line)
@@ -32,12 +33,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from pipeline_tools.comment.markers import CommentMarkers, format_marker, valid_env_name
+from pipeline_tools.comment.markers import CommentMarkers, format_changes_block, format_marker, valid_env_name
 
 if TYPE_CHECKING:
     from pipeline_tools.plan.model import PlanSummary
 
 GITHUB_BODY_LIMIT = 65_536
+# The hidden per-resource change tokens of all environments together take at most this much (about
+# 640 changes); an environment that does not fit records "omitted" and only its whole-plan
+# fingerprint can match at apply time.
+CHANGES_BUDGET = 20_000
 SEPARATOR = "\n\n"
 # Below this many characters per cut section, a second rendering would not show one more line.
 MIN_USEFUL_SLACK = 200
@@ -65,7 +70,9 @@ class EnvironmentPlan:
     summary: PlanSummary
     fingerprint: str | None = None
     gate: Any = None  # pipeline_tools.gate.model.GateResult
+    changes: frozenset[str] | None = None  # per-resource change tokens (fingerprint.change_tokens)
     cost: Any = None  # pipeline_tools.cost.comment.CostSummary (plan cost --format json)
+    failure: str | None = None  # the plan failed: the masked tail of terraform's error (failed.py)
 
 
 def is_quiet(summary: PlanSummary, gate: Any = None) -> bool:
@@ -75,18 +82,22 @@ def is_quiet(summary: PlanSummary, gate: Any = None) -> bool:
             and not summary.warnings and (gate is None or gate.passed))
 
 
+def _is_quiet(env: EnvironmentPlan) -> bool:
+    return env.failure is None and is_quiet(env.summary, env.gate)
+
+
 def attention(env: EnvironmentPlan) -> int:
     """Rank for the reviewer, most urgent first: 0 failed or incomplete plan, 1 risk flags or a
     failed security gate, 2 destroys (replacements included), 3 other changes or warnings,
     4 nothing to review."""
     summary = env.summary
-    if summary.errored or not summary.complete:
+    if env.failure is not None or summary.errored or not summary.complete:
         return 0
     if summary.risk_flags or (env.gate is not None and not env.gate.passed):
         return 1
     if summary.counts.destroy:
         return 2
-    return 4 if is_quiet(summary, env.gate) else 3
+    return 4 if _is_quiet(env) else 3
 
 
 def by_attention(environments: Sequence[EnvironmentPlan]) -> list[EnvironmentPlan]:
@@ -118,18 +129,22 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
 
         render = render_plan_markdown
 
-    marker = format_marker(CommentMarkers(sha=sha, run_key=run_key,
-                                          fingerprints={env.name: env.fingerprint for env in environments}))
+    marker = format_marker(CommentMarkers(
+        sha=sha, run_key=run_key, fingerprints={env.name: env.fingerprint for env in environments},
+        gates={env.name: "pass" if env.gate.passed else "fail"
+               for env in environments if env.gate is not None},
+        failed=frozenset(env.name for env in environments if env.failure is not None)))
+    changes_blocks = _changes_blocks(environments)
     environments = by_attention(environments)
     names = [env.name for env in environments]
     collapse = len(environments) > COLLAPSE_ABOVE
-    quiet_envs = [env for env in environments if is_quiet(env.summary, env.gate)]
-    listed = [env for env in environments if not (collapse and is_quiet(env.summary, env.gate))]
+    quiet_envs = [env for env in environments if _is_quiet(env)]
+    listed = [env for env in environments if not (collapse and _is_quiet(env))]
     dashboard = _dashboard(listed) if listed else ""
     if collapse and quiet_envs:
         dashboard = (dashboard + "\n\n" if dashboard else "") + _quiet_summary(
             quiet_envs, max(max_chars // QUIET_NAMES_SHARE, 200))
-    head = "\n".join([marker, _title(sha), "", dashboard])
+    head = "\n".join([marker, *changes_blocks, _title(sha), "", dashboard])
     footer = _footer(sha, run_key, details_url)
 
     def render_section(env: EnvironmentPlan, budget: int) -> str:
@@ -139,6 +154,10 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
 
     def render_plan_and_gate(env: EnvironmentPlan, budget: int) -> str:
         # Not stripped: the renderer's own length is what it measures against ``budget``.
+        if env.failure is not None:
+            from pipeline_tools.comment.failed import failed_section
+
+            return failed_section(env.name, env.failure, budget)
         if env.gate is None:
             return render(env.summary, env=env.name, max_chars=budget, template_dir=template_dir,
                           details_url=details_url)
@@ -150,7 +169,7 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
         return f"{plan.rstrip()}\n{gate}" if len(plan.rstrip()) + 1 + len(gate) <= budget else plan
 
     sections: dict[str, str] = {env.name: _quiet_line(env) for env in quiet_envs if not collapse}
-    loud = [env for env in environments if not is_quiet(env.summary, env.gate)]
+    loud = [env for env in environments if not _is_quiet(env)]
     loud_names = {env.name for env in loud}
     names = [name for name in names if name in sections or name in loud_names]
     fixed = len(head) + len(footer) + sum(len(text) for text in sections.values())
@@ -207,6 +226,20 @@ def _with_cost(env: EnvironmentPlan, budget: int, render_rest: Callable[[Environ
     return rest
 
 
+def _changes_blocks(environments: Sequence[EnvironmentPlan], budget: int = CHANGES_BUDGET) -> list[str]:
+    """One hidden line per environment with recorded change tokens; the smallest sets first get
+    room within ``budget``, the others record how many were omitted."""
+    recorded = [env for env in environments if env.changes is not None]
+    lines: dict[str, str] = {}
+    for env in sorted(recorded, key=lambda e: len(e.changes or ())):
+        line = format_changes_block(env.name, env.changes)
+        if len(line) + 1 > budget:
+            line = format_changes_block(env.name, None, omitted=len(env.changes or ()))
+        budget -= len(line) + 1
+        lines[env.name] = line
+    return [lines[env.name] for env in recorded]
+
+
 def _share(available: int, needs: dict[str, int]) -> dict[str, int]:
     """Split ``available`` among ``needs``: small needs are met in full, the rest share equally."""
     budgets: dict[str, int] = {}
@@ -256,8 +289,9 @@ def _dashboard(environments: Sequence[EnvironmentPlan]) -> str:
     for env in environments:
         summary = env.summary
         counts = summary.counts
+        status = ":x: **plan failed**" if env.failure is not None else _status(summary)
         cost = (f" {env.cost.dashboard_cell() if env.cost is not None else 'n/a'} |" if with_cost else "")
-        rows.append(f"| `{env.name}` | {_status(summary)} | {counts.add} | {counts.change} | "
+        rows.append(f"| `{env.name}` | {status} | {counts.add} | {counts.change} | "
                     f"{counts.destroy} | {_also(summary)} | {_risks(summary)} |{cost}")
     return "\n".join(rows)
 

@@ -9,6 +9,7 @@ import json
 import re
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -30,6 +31,9 @@ def post_plan_comment(
     environments: Sequence[tuple[str, str]],
     gates: Sequence[tuple[str, str]] = (),
     costs: Sequence[tuple[str, str]] = (),
+    failed: Sequence[tuple[str, str]] = (),
+    plans_dir: Path | None = None,
+    order: str = "dev,staging,prod",
     sha: str | None = None,
     run_key: str | None = None,
     details_url: str | None = None,
@@ -43,7 +47,9 @@ def post_plan_comment(
 ) -> int:
     """Compose the plan comment of pull request ``pr`` and post it (``dry_run``: print it).
 
-    ``environments`` and ``gates`` are (name, JSON file or ``-``) pairs; ``github`` builds the
+    ``environments``, ``gates`` and ``costs`` are (name, JSON file or ``-``) pairs, ``failed``
+    (name, terraform's log) pairs of plans that failed; ``plans_dir`` adds every ``plan-NAME``
+    folder of a directory of plan artifacts (see :func:`read_plans_dir`). ``github`` builds the
     client (default: from GITHUB_TOKEN/GITHUB_API_URL; called once, before anything is read, so a
     missing token fails first). Defaults for the commit, run key, details link and job summary come
     from ``ci`` (default: this process's environment). Returns 0; raises InputError or ExternalError.
@@ -56,26 +62,47 @@ def post_plan_comment(
         parse_comment_markers,
         supersedes,
     )
-    from pipeline_tools.core.errors import ExternalError
+    from pipeline_tools.core.errors import ExternalError, InputError
     from pipeline_tools.plan.load import load_plan
     from pipeline_tools.plan.model import summarize
+
+    given = _with_plans_dir(PlanArtifacts(list(environments), list(gates), list(costs), list(failed)),
+                            plans_dir, order)
+    environments, gates, costs, failed, dir_names = (given.plans, given.gates, given.costs, given.failed,
+                                                     given.names)
+    if not environments and not failed:
+        if plans_dir is None:
+            raise InputError("nothing to comment on: give --env, --failed or --plans-dir")
+        out.write(f"no plan to comment on in {plans_dir}\n")
+        return 0
+    listing = [name for name, _ in environments if name not in dir_names] + \
+        [name for name, _ in failed if name not in dir_names] + dir_names
 
     ci = ci if ci is not None else CIEnvironment.from_env()
     if github is None:
         from pipeline_tools.integrations.github import GitHub
 
         github = GitHub.from_env
-    repo, run_key, details_url = _validate(repo, pr, environments, sha, run_key, details_url,
+    repo, run_key, details_url = _validate(repo, pr, [*environments, *failed], sha, run_key, details_url,
                                            template_dir, ci)
     client = None if dry_run else github()
-    names = [name for name, _ in environments]
+    names = [name for name, _ in [*environments, *failed]]
     gate_results = _load_gates(gates, names)
     cost_results = _load_costs(costs, names)
     plans = []
     for name, source in environments:
         plan = load_plan(source)
         plans.append(EnvironmentPlan(name, summarize(plan), _fingerprint(plan), gate_results.get(name),
-                                     cost=cost_results.get(name)))
+                                     cost=cost_results.get(name), changes=_change_tokens(plan)))
+    if failed:
+        from pipeline_tools.comment.failed import error_tail
+
+        nothing = summarize({"format_version": "1.2", "resource_changes": []})
+        for name, source in failed:
+            plans.append(EnvironmentPlan(name, nothing, gate=gate_results.get(name),
+                                         failure=error_tail(_read_log(source))))
+    position = {name: index for index, name in enumerate(listing)}
+    plans.sort(key=lambda e: position.get(e.name, len(position)))
 
     head_sha = None
     github_failure: ExternalError | None = None
@@ -200,6 +227,77 @@ def _load_costs(costs: Sequence[tuple[str, str]], names: list[str]) -> dict[str,
         except ValueError as exc:
             raise InputError(f"--cost {source}: not a 'plan cost --format json' report ({exc})") from None
     return loaded
+
+
+@dataclass
+class PlanArtifacts:
+    """What a directory of plan artifacts holds: (name, file) pairs per kind, and every name."""
+
+    plans: list[tuple[str, str]] = field(default_factory=list)
+    gates: list[tuple[str, str]] = field(default_factory=list)
+    costs: list[tuple[str, str]] = field(default_factory=list)
+    failed: list[tuple[str, str]] = field(default_factory=list)
+    names: list[str] = field(default_factory=list)
+
+
+def _with_plans_dir(given: PlanArtifacts, plans_dir: Path | None, order: str) -> PlanArtifacts:
+    """``given`` (its ``names`` empty) plus what ``plans_dir`` holds (see :func:`read_plans_dir`);
+    ``names`` are the directory's environments."""
+    if plans_dir is None:
+        return given
+    found = read_plans_dir(plans_dir, order)
+    return PlanArtifacts(given.plans + found.plans, given.gates + found.gates, given.costs + found.costs,
+                         given.failed + found.failed, found.names)
+
+
+def read_plans_dir(directory: Path, order_spec: str) -> PlanArtifacts:
+    """Each ``plan-NAME`` folder holds ``plan.json`` (with ``gate.json`` and ``cost.json`` when those
+    ran) or, when the plan failed, ``plan-log.txt``; a folder with neither is a job that failed before
+    terraform said anything. Folders named in ``order_spec`` (comma-separated) come first, in that
+    order, the others by name. A missing directory holds nothing."""
+    from pipeline_tools.comment.markers import valid_env_name
+    from pipeline_tools.core.errors import InputError
+
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"--plans-dir {directory}: not a directory")
+    folders = [p for p in directory.glob("plan-*") if p.is_dir()] if directory.is_dir() else []
+    preferred = [name.strip() for name in order_spec.split(",") if name.strip()]
+    rank = {name: index for index, name in enumerate(preferred)}
+    found = PlanArtifacts()
+    for folder in sorted(folders, key=lambda p: (rank.get(p.name[5:], len(rank)), p.name)):
+        name = folder.name[len("plan-"):]
+        if not valid_env_name(name):
+            raise InputError(f"--plans-dir: {folder.name}: invalid environment name {name!r}")
+        found.names.append(name)
+        if (folder / "plan.json").is_file():
+            found.plans.append((name, str(folder / "plan.json")))
+            if (folder / "cost.json").is_file() and (folder / "cost.json").stat().st_size:
+                found.costs.append((name, str(folder / "cost.json")))
+        elif (folder / "plan-log.txt").is_file():
+            found.failed.append((name, str(folder / "plan-log.txt")))
+        else:
+            found.failed.append((name, ""))  # the job failed before terraform said anything
+        if (folder / "gate.json").is_file():
+            found.gates.append((name, str(folder / "gate.json")))
+    return found
+
+
+def _read_log(source: str) -> str:
+    from pipeline_tools.core.errors import InputError
+
+    if not source:
+        return "(the job failed before terraform plan ran; see the run's log)"
+    try:
+        with open(source, encoding="utf-8", errors="replace") as handle:
+            return handle.read()[-200_000:]
+    except OSError as exc:
+        raise InputError(f"--failed {source}: {exc.strerror or exc}") from None
+
+
+def _change_tokens(plan: dict[str, Any]) -> frozenset[str]:
+    from pipeline_tools.plan.fingerprint import change_tokens
+
+    return change_tokens(plan)
 
 
 def _fingerprint(plan: dict[str, Any]) -> str | None:

@@ -19,6 +19,13 @@ or a timeout after the server committed it), so non-idempotent writes are writte
 each attempt first looks for what a previous attempt may have created (the marker, the branch, the
 pull request) and only creates when it is absent. That is why a retry never leaves a duplicate.
 
+Identity. Anyone who can comment can write a comment that carries our hidden marker. So every
+lookup by marker (sticky comments, drift issues, the plan comment ``plan verify`` trusts) considers
+only what the token's own identity wrote (:meth:`GitHub.identity`): the authenticated user for a
+personal access token (``GET /user``), or for a GitHub App installation token (which ``GET /user``
+refuses) the app's bot account ``<slug>[bot]``, read from GraphQL's ``viewer``. ``trusted_author``
+(``PIPELINE_TOOLS_TRUSTED_AUTHOR``) names it explicitly instead.
+
 Errors come out as :class:`~pipeline_tools.core.errors.InputError` (bad repository name, unknown repository
 or number, bad credentials) or :class:`~pipeline_tools.core.errors.ExternalError` (GitHub failing or
 refusing), with messages passed through :func:`~pipeline_tools.core.redaction.redact`.
@@ -30,10 +37,12 @@ import base64
 import functools
 import logging
 import os
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any, Literal, TypeVar
 from urllib.parse import urlsplit
 
@@ -50,9 +59,12 @@ from pipeline_tools.core.redaction import redact, register_secret
 from pipeline_tools.core.repository import parse_repo_name as parse_repo_name
 
 DEFAULT_API_URL = "https://api.github.com"
+TRUSTED_AUTHOR_ENV = "PIPELINE_TOOLS_TRUSTED_AUTHOR"
 # GitHub rejects issue and comment bodies longer than this (HTTP 422).
 BODY_LIMIT = 65_536
 
+# A user login, or an app's bot account ("github-actions[bot]").
+_LOGIN = re.compile(r"^[A-Za-z0-9](?:[A-Za-z0-9-]{0,38})(?:\[bot\])?$")
 _log = logging.getLogger("pipeline_tools.github")
 
 T = TypeVar("T")
@@ -110,6 +122,34 @@ class PullRef:
 
 
 @dataclass(frozen=True)
+class MergedPull:
+    number: int
+    merged_at: datetime
+    merge_commit_sha: str
+    author: str
+    base: str = ""
+
+
+@dataclass(frozen=True)
+class Review:
+    login: str
+    state: str  # APPROVED, CHANGES_REQUESTED, COMMENTED, DISMISSED, PENDING
+    commit_id: str
+
+
+@dataclass(frozen=True)
+class DeploymentRecord:
+    id: int
+    environment: str
+    sha: str
+    task: str
+    payload: dict[str, Any]
+    created_at: datetime | None
+    state: str | None  # the latest status, None when it has none
+    creator: str
+
+
+@dataclass(frozen=True)
 class DeploymentRef:
     id: int
     environment: str
@@ -129,7 +169,7 @@ class GitHub:
 
     def __init__(self, token: str, *, api_url: str = DEFAULT_API_URL, retry: RetryPolicy | None = None,
                  timeout: float = 15, per_page: int = 100, seconds_between_requests: float | None = 0.25,
-                 seconds_between_writes: float | None = 1.0) -> None:
+                 seconds_between_writes: float | None = 1.0, trusted_author: str | None = None) -> None:
         register_secret(token)
         # A token read from a file often ends with a newline, which is invalid in a header (and an
         # error message quoting the header would show the token in a form redaction misses).
@@ -150,6 +190,10 @@ class GitHub:
             raise InputError(f"invalid GitHub API URL {redact(api_url)!r}: expected http(s)://host[/path]")
         self.api_url = api_url.rstrip("/")
         self.retry = retry or RetryPolicy()
+        author = (trusted_author or "").strip()
+        if author and not _LOGIN.match(author):
+            raise InputError(f"invalid trusted author {trusted_author!r}: expected a GitHub login")
+        self._identity: str | None = author or None
         self._github = Github(
             auth=Auth.Token(token), base_url=self.api_url, timeout=int(max(1, timeout)),
             per_page=per_page, retry=0, lazy=True,
@@ -159,8 +203,10 @@ class GitHub:
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None, **kwargs: Any) -> GitHub:
-        """Build from ``GITHUB_TOKEN`` and ``GITHUB_API_URL`` (default https://api.github.com)."""
+        """Build from ``GITHUB_TOKEN``, ``GITHUB_API_URL`` (default https://api.github.com) and
+        ``PIPELINE_TOOLS_TRUSTED_AUTHOR`` (optional, see :meth:`identity`)."""
         env = os.environ if environ is None else environ
+        kwargs.setdefault("trusted_author", env.get(TRUSTED_AUTHOR_ENV) or None)
         return cls(env.get("GITHUB_TOKEN", ""), api_url=env.get("GITHUB_API_URL") or DEFAULT_API_URL,
                    **kwargs)
 
@@ -190,16 +236,59 @@ class GitHub:
         return self._retrying(f"reading branch {branch} of {repo}",
                               lambda: bool(self._repo(repo).get_branch(branch).protected))
 
+    # ----- identity --------------------------------------------------------------------------
+    def identity(self) -> str:
+        """The login whose comments and issues this client may find, edit, close and trust.
+
+        The ``trusted_author`` given, else the token's own account: ``GET /user`` for a personal
+        access token; a GitHub App installation token gets 403 there, and then GraphQL's ``viewer``
+        names the app's bot account (``<slug>[bot]``). Asked once per client.
+        """
+        if self._identity is None:
+            self._identity = self._retrying("finding the account the token belongs to",
+                                            self._resolve_identity)
+        return self._identity
+
+    def is_own(self, item: Any) -> bool:
+        """Whether a comment or issue (PyGithub object) was written by :meth:`identity`."""
+        user = getattr(item, "user", None)
+        login = getattr(user, "login", None) if user is not None else None
+        return isinstance(login, str) and login.lower() == self.identity().lower()
+
+    def _resolve_identity(self) -> str:
+        status, _headers, data = self._github.requester.requestJson("GET", "/user")
+        if status == 200 and isinstance(data, str):
+            import json
+
+            login = (json.loads(data) or {}).get("login")
+            if isinstance(login, str) and _LOGIN.match(login):
+                return login
+            raise ExternalError("GitHub: GET /user answered without a login")
+        if status != 403:
+            raise GithubException(status, _json_or_text(data), None)
+        # An installation token: "Resource not accessible by integration". Its own account is the
+        # app's bot user, which GraphQL's viewer names.
+        _headers, result = self._github.requester.graphql_query("query { viewer { login } }", {})
+        login = ((result.get("data") or {}).get("viewer") or {}).get("login")
+        if not isinstance(login, str) or not login:
+            raise ExternalError("GitHub: cannot tell which account the token belongs to (GET /user refused, "
+                                "GraphQL viewer unknown); set PIPELINE_TOOLS_TRUSTED_AUTHOR")
+        return login if login.endswith("[bot]") else f"{login}[bot]"
+
     # ----- pull requests and comments --------------------------------------------------------
     def pr_head_sha(self, repo: str, number: int) -> str:
         """The commit the pull request's branch points at now."""
         return self._retrying(f"reading pull request {repo}#{number}",
                               lambda: self._repo(repo).get_pull(number).head.sha)
 
-    def find_comment(self, repo: str, number: int, marker: str) -> CommentRef | None:
-        """The first (oldest) comment on issue/PR ``number`` with a line starting with ``marker``."""
+    def find_comment(self, repo: str, number: int, marker: str, *,
+                     first_line: bool = False) -> CommentRef | None:
+        """The first (oldest) comment of :meth:`identity` on issue/PR ``number`` with a line starting
+        with ``marker`` (with ``first_line``: whose first line starts with it)."""
         found = self._retrying(f"listing comments of {repo}#{number}",
                                lambda: self._marked_comments(self._issue(repo, number), marker))
+        if first_line:
+            found = [c for c in found if (c.body or "").startswith(marker)]
         return _comment_ref(found[0]) if found else None
 
     def upsert_comment(self, repo: str, number: int, marker: str, body: str, *,
@@ -213,6 +302,8 @@ class GitHub:
         One comment remains even when two runs race: after creating its comment a run lists again,
         and if another comment with the marker is older, it deletes its own and edits (or, per
         ``replace_if``, leaves) the oldest one. Marked comments beyond the oldest are deleted.
+        Only comments written by :meth:`identity` are considered: a marked comment by anyone else
+        is never edited, deleted or allowed to make the update skip.
         """
         body = redact(body)  # last line of defence: no registered secret is ever posted
         if not has_marker(body, marker):
@@ -273,7 +364,8 @@ class GitHub:
 
     # ----- issues (drift reports) ------------------------------------------------------------
     def find_issue(self, repo: str, marker: str, *, label: str | None = None) -> IssueRef | None:
-        """The oldest open issue (not pull request) whose body has a line starting with ``marker``."""
+        """The oldest open issue (not pull request) by :meth:`identity` whose body has a line
+        starting with ``marker``."""
         issue = self._retrying(f"listing issues of {repo}", lambda: self._marked_issue(repo, marker, label))
         return None if issue is None else IssueRef(issue.number, issue.html_url, "unchanged")
 
@@ -412,6 +504,75 @@ class GitHub:
 
         return self._retrying(f"listing pull requests of {repo}", attempt)
 
+    # ----- merged pull requests and reviews (apply) -----------------------------------------
+    def pulls_of_commit(self, repo: str, sha: str) -> list[MergedPull]:
+        """Pull requests merged as commit ``sha`` (GitHub's commit -> pulls association)."""
+
+        def attempt() -> list[MergedPull]:
+            _headers, data = self._github.requester.requestJsonAndCheck(
+                "GET", f"/repos/{parse_repo_name(repo)}/commits/{sha}/pulls", parameters={"per_page": 100})
+            return [_merged_pull(p) for p in data or [] if isinstance(p, dict) and p.get("merged_at")]
+
+        return self._retrying(f"finding the pull request of {sha[:12]} in {repo}", attempt)
+
+    def merged_pulls_since(self, repo: str, since: datetime, *, base: str | None = None) -> list[MergedPull]:
+        """Pull requests merged (into ``base``) at or after ``since``, oldest merge first.
+
+        Lists closed pull requests by last update, newest first, and stops at the first one updated
+        before ``since`` (a merge updates the pull request, so nothing older can qualify).
+        """
+
+        def attempt() -> list[MergedPull]:
+            filters: dict[str, Any] = {"base": base} if base else {}
+            found = []
+            pulls = self._repo(repo).get_pulls(state="closed", sort="updated", direction="desc", **filters)
+            for pull in pulls:
+                updated = _aware(pull.updated_at)
+                if updated is not None and updated < since:
+                    break
+                merged = _aware(pull.merged_at)
+                if merged is not None and merged >= since:
+                    found.append(MergedPull(pull.number, merged, pull.merge_commit_sha or "",
+                                            pull.user.login if pull.user else ""))
+            return sorted(found, key=lambda p: (p.merged_at, p.number))
+
+        return self._retrying(f"listing pull requests merged in {repo}", attempt)
+
+    def pull_reviews(self, repo: str, number: int) -> list[Review]:
+        """The reviews of pull request ``number``, oldest first."""
+
+        def attempt() -> list[Review]:
+            _headers, data = self._github.requester.requestJsonAndCheck(
+                "GET", f"/repos/{parse_repo_name(repo)}/pulls/{number}/reviews", parameters={"per_page": 100})
+            return [Review((r.get("user") or {}).get("login") or "", str(r.get("state") or ""),
+                           str(r.get("commit_id") or "")) for r in data or [] if isinstance(r, dict)]
+
+        return self._retrying(f"reading the reviews of {repo}#{number}", attempt)
+
+    def pull_author(self, repo: str, number: int) -> str:
+        """The login of whoever opened pull request ``number``."""
+        return self._retrying(f"reading pull request {repo}#{number}",
+                              lambda: self._repo(repo).get_pull(number).user.login)
+
+    def deployments(self, repo: str, *, environment: str, task: str | None = None) -> list[DeploymentRecord]:
+        """Deployments to ``environment`` (of ``task``), newest first, each with its latest status."""
+
+        def attempt() -> list[DeploymentRecord]:
+            filters: dict[str, Any] = {"environment": environment}
+            if task:
+                filters["task"] = task
+            records = []
+            for deployment in self._repo(repo).get_deployments(**filters):
+                latest = next(iter(deployment.get_statuses()), None)
+                records.append(DeploymentRecord(
+                    deployment.id, environment, deployment.sha or deployment.ref, deployment.task or "",
+                    dict(deployment.payload or {}), _aware(deployment.created_at),
+                    latest.state if latest is not None else None,
+                    deployment.creator.login if deployment.creator else ""))
+            return sorted(records, key=lambda d: d.id, reverse=True)
+
+        return self._retrying(f"listing the deployments to {environment} in {repo}", attempt)
+
     # ----- deployments -----------------------------------------------------------------------
     def create_deployment(self, repo: str, *, ref: str, environment: str, description: str = "",
                           payload: Mapping[str, Any] | None = None, task: str = "deploy",
@@ -475,15 +636,14 @@ class GitHub:
             raise InputError(f"invalid issue or pull request number {number!r}")
         return self._repo(repo).get_issue(number)
 
-    @staticmethod
-    def _marked_comments(issue: Issue, marker: str) -> list[IssueComment]:
-        return [c for c in issue.get_comments() if has_marker(c.body, marker)]
+    def _marked_comments(self, issue: Issue, marker: str) -> list[IssueComment]:
+        return [c for c in issue.get_comments() if has_marker(c.body, marker) and self.is_own(c)]
 
     def _marked_issue(self, repo: str, marker: str, label: str | None) -> Issue | None:
         filters: dict[str, Any] = {"labels": [label]} if label else {}
         issues = self._repo(repo).get_issues(state="open", sort="created", direction="asc", **filters)
         for issue in issues:
-            if issue.pull_request is None and has_marker(issue.body, marker):
+            if issue.pull_request is None and has_marker(issue.body, marker) and self.is_own(issue):
                 return issue
         return None
 
@@ -557,6 +717,29 @@ class GitHub:
         if wait is None or wait > self.retry.max_wait:
             return None
         return wait
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """PyGithub gives timezone-aware datetimes; an older one naive UTC ones: make them comparable."""
+    if value is None:
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def _merged_pull(data: dict[str, Any]) -> MergedPull:
+    merged = datetime.fromisoformat(str(data["merged_at"]).replace("Z", "+00:00"))
+    return MergedPull(int(data["number"]), merged, str(data.get("merge_commit_sha") or ""),
+                      str((data.get("user") or {}).get("login") or ""),
+                      str((data.get("base") or {}).get("ref") or ""))
+
+
+def _json_or_text(data: Any) -> Any:
+    import json
+
+    try:
+        return json.loads(data) if isinstance(data, str) and data else data
+    except ValueError:
+        return data
 
 
 def _message(exc: GithubException) -> str:

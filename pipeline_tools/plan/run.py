@@ -9,7 +9,7 @@ from __future__ import annotations
 import gc
 import sys
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from pipeline_tools.core.errors import InputError
 from pipeline_tools.plan.model import PlanSummary
@@ -75,3 +75,37 @@ def _markdown(summary: PlanSummary, env: str | None, max_chars: int, template_di
     except jinja2.TemplateError as exc:
         where = f" ({exc.filename}:{exc.lineno})" if isinstance(exc, jinja2.TemplateSyntaxError) else ""
         raise InputError(f"template error{where}: {exc.message or type(exc).__name__}") from None
+
+
+def print_fingerprint(source: str, *, explain: bool = False, out: TextIO | None = None) -> int:
+    """Print the fingerprint of the plan in ``source`` (a file, or ``-``); with ``explain``, the
+    canonical change set that is hashed (JSON). Returns 0."""
+    import json
+
+    from pipeline_tools.plan.fingerprint import change_set, fingerprint, key_from_env
+    from pipeline_tools.plan.load import load_plan
+
+    out = out or sys.stdout
+    key = key_from_env()
+    plan = load_plan(source)
+    if explain:
+        out.write(_explained(plan, change_set(plan, key)))
+    else:
+        out.write(fingerprint(plan, key) + "\n")
+    return 0
+
+
+def _explained(plan: dict[str, Any], changes: dict[str, Any]) -> str:
+    """The change set as JSON, safe to print. Values marked sensitive are already ``<sensitive>``
+    or keyed-hashed in it; the declared secrets (sensitive variables and outputs) are masked
+    wherever else they appear, before encoding (as the plan summary does), and the encoded text
+    is scrubbed again for them and for registered secrets (the fingerprint key) in any escaped
+    form."""
+    import json
+
+    from pipeline_tools.core.redaction import redact
+    from pipeline_tools.plan.masking import collect_sensitive_strings, mask_strings, scrub, text_masker
+
+    secrets = collect_sensitive_strings(plan, include_resources=False)
+    text = json.dumps(mask_strings(changes, text_masker(secrets)), indent=2, sort_keys=True)
+    return redact(scrub(text, secrets)) + "\n"

@@ -139,8 +139,8 @@ def test_post_that_timed_out_client_side_but_landed_is_not_posted_twice(github_s
 
 def test_duplicates_left_by_a_race_are_removed(github_standin, client):
     pr = github_standin.add_pull(REPO)
-    first = github_standin.add_comment(REPO, pr, body("run A"))
-    github_standin.add_comment(REPO, pr, body("run B"))
+    first = github_standin.add_comment(REPO, pr, body("run A"), login=github_standin.login)
+    github_standin.add_comment(REPO, pr, body("run B"), login=github_standin.login)
     result = client.upsert_comment(REPO, pr, MARKER, body("run C"))
     assert result.action == "updated" and result.removed_duplicates == 1
     assert [(c["id"], c["body"]) for c in marked(github_standin, pr)] == [(first, body("run C"))]
@@ -356,7 +356,8 @@ def _concurrent_run_posts_first(standin: GitHubStandin, other_body: str) -> None
     def racing_create(standin_: GitHubStandin, request):
         if not state["raced"]:
             state["raced"] = True
-            standin_.add_comment(request.repo, int(request.params["number"]), other_body)
+            standin_.add_comment(request.repo, int(request.params["number"]), other_body,
+                                 login=request.caller)
         return create_comment(standin_, request)
 
 

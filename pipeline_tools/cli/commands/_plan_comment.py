@@ -36,7 +36,7 @@ def register(actions: argparse._SubParsersAction) -> None:
     parser.add_argument("--repo", required=True, metavar="OWNER/NAME", help="the GitHub repository")
     parser.add_argument("--pr", required=True, type=int, metavar="N", help="the pull request number")
     parser.add_argument(
-        "--env", nargs=2, action="append", dest="environments", required=True,
+        "--env", nargs=2, action="append", dest="environments", default=[],
         metavar=("NAME", "PLAN_JSON"),
         help="an environment and its plan (terraform show -json output, or - for stdin); repeat in "
              "the order the dashboard should list them",
@@ -50,6 +50,22 @@ def register(actions: argparse._SubParsersAction) -> None:
         "--cost", nargs=2, action="append", dest="costs", default=[], metavar=("NAME", "COST_JSON"),
         help="the monthly cost of environment NAME's plan (pipeline-tools plan cost --format json): a "
              "cost column in the dashboard and the resources whose cost changes in its section",
+    )
+    parser.add_argument(
+        "--failed", nargs=2, action="append", default=[], metavar=("NAME", "ERROR_LOG"),
+        help="environment NAME's plan failed; ERROR_LOG holds terraform's output, whose last lines "
+             "(secrets masked) the comment shows as that environment's section",
+    )
+    parser.add_argument(
+        "--plans-dir", metavar="DIR",
+        help="a directory of plan artifacts, one subdirectory plan-NAME per environment holding "
+             "plan.json (and gate.json, cost.json when they ran), or, when the plan failed, "
+             "plan-log.txt; a missing or empty directory means there is no plan to comment on (exit 0)",
+    )
+    parser.add_argument(
+        "--order", metavar="NAMES", default="dev,staging,prod",
+        help="with --plans-dir: comma-separated environments listed first, in this order; the "
+             "others follow by name (default: dev,staging,prod)",
     )
     parser.add_argument(
         "--sha", metavar="COMMIT",
@@ -83,7 +99,8 @@ def _run(args: argparse.Namespace) -> int:
 
     return post_plan_comment(
         repo=args.repo, pr=args.pr, environments=args.environments, gates=args.gates,
-        costs=args.costs, sha=args.sha,
+        costs=args.costs, failed=args.failed,
+        plans_dir=Path(args.plans_dir) if args.plans_dir else None, order=args.order, sha=args.sha,
         run_key=args.run_key, details_url=args.details_url,
         template_dir=Path(args.template_dir) if args.template_dir else None,
         summary_file=args.summary_file, dry_run=args.dry_run,

@@ -7,7 +7,6 @@ change was reviewed (the apply workflow's guard against applying something nobod
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def register(actions: argparse._SubParsersAction) -> None:
@@ -32,104 +31,61 @@ def register(actions: argparse._SubParsersAction) -> None:
 
     verify = actions.add_parser(
         "verify",
-        help="check that a plan's fingerprint equals the one recorded at review time",
+        help="check that every change of a plan was reviewed in a pull request's plan comment",
         description=(
-            "Compute the fingerprint of PLAN_JSON and compare it with the one recorded when the change "
-            "was reviewed: given with --recorded, or read from the plan comment's hidden marker for "
-            "--env in --comment-file (the body of the pull request's plan comment, as the apply "
-            "workflow fetches it). Exit 0 when they match; exit 1 with both fingerprints when they "
-            "differ or nothing was recorded: the plan is not what was reviewed and must not be applied."
+            "Compare the fresh plan PLAN_JSON of environment --env with what was reviewed. The plan "
+            "is accepted when its fingerprint equals a recorded one, or when every change in it "
+            "(per resource, attribute by attribute) was reviewed identically in the plan of some "
+            "pull request given: a subset after a partial failure is accepted, so are the changes "
+            "of two pull requests together; anything else is refused, naming each resource whose "
+            "change was not reviewed. Reviewed plans come from --recorded, from --comment-file "
+            "(offline; the marker must be the file's first line), or from GitHub (--repo with --pr "
+            "and/or --since-deployment): then only plan comments written by the pipeline's own "
+            "identity count (the token's account, or --trusted-author / PIPELINE_TOOLS_TRUSTED_AUTHOR)."
         ),
-        epilog="Exit codes: 0 match, 1 mismatch or no recorded plan, 2 bad input (unreadable plan, "
-        "malformed --recorded, comment without a plan marker).",
+        epilog="Exit codes: 0 every change was reviewed, 1 something was not reviewed or nothing was "
+        "recorded, 2 bad input (unreadable plan, malformed --recorded, a comment file whose first "
+        "line is not a plan comment marker, token missing or rejected), 3 GitHub failed.",
     )
     verify.add_argument("plan", metavar="PLAN_JSON",
                         help="terraform show -json PLANFILE output, or - for stdin")
-    recorded = verify.add_mutually_exclusive_group(required=True)
-    recorded.add_argument("--recorded", metavar="sha256:HEX",
-                          help="the fingerprint recorded when the change was reviewed")
-    recorded.add_argument("--comment-file", metavar="FILE",
-                          help="a file holding the body of the pull request's plan comment (needs --env)")
     verify.add_argument("--env", metavar="NAME", default="",
-                        help="the environment: whose fingerprint to read from --comment-file; "
-                        "named in messages")
+                        help="the environment whose recorded plan to compare with (needed for "
+                        "--comment-file and GitHub); named in messages")
+    verify.add_argument("--recorded", metavar="sha256:HEX",
+                        help="a whole-plan fingerprint recorded when the change was reviewed")
+    verify.add_argument("--comment-file", metavar="FILE", action="append", default=[],
+                        help="a file holding the body of a pull request's plan comment; repeat, "
+                        "one per merged pull request")
+    verify.add_argument("--repo", metavar="OWNER/NAME",
+                        help="read the plan comments from GitHub (GITHUB_TOKEN, GITHUB_API_URL)")
+    verify.add_argument("--pr", metavar="N", type=int, action="append", default=[],
+                        help="a merged pull request whose plan comment to trust (repeatable; needs --repo)")
+    verify.add_argument("--since-deployment", metavar="ENV",
+                        help="also every pull request merged since the last successful apply "
+                        "recorded as a GitHub Deployment of ENV (pipeline-tools apply record); "
+                        "needs --repo")
+    verify.add_argument("--base", metavar="BRANCH", default="main",
+                        help="with --since-deployment: only pull requests merged into BRANCH "
+                        "(default main)")
+    verify.add_argument("--checked", action="store_true",
+                        help="from GitHub: count only pull requests that meet `apply check`'s "
+                        "requirements for --env (gate passed, approved for the planned commit, no "
+                        "changes requested)")
+    verify.add_argument("--trusted-author", metavar="LOGIN",
+                        help="the account whose plan comments are trusted (default: the token's own)")
     verify.set_defaults(func=run_verify)
 
 
 def run_fingerprint(args: argparse.Namespace) -> int:
-    from pipeline_tools.plan.fingerprint import change_set, fingerprint, key_from_env
-    from pipeline_tools.plan.load import load_plan
+    from pipeline_tools.plan.run import print_fingerprint
 
-    key = key_from_env()
-    plan = load_plan(args.plan)
-    if args.explain:
-        sys.stdout.write(_explained(plan, change_set(plan, key)))
-    else:
-        sys.stdout.write(fingerprint(plan, key) + "\n")
-    return 0
-
-
-def _explained(plan: dict, changes: dict) -> str:
-    """The change set as JSON, safe to print. Values marked sensitive are already ``<sensitive>``
-    or keyed-hashed in it; the declared secrets (sensitive variables and outputs) are masked
-    wherever else they appear, before encoding (as the plan summary does), and the encoded text
-    is scrubbed again for them and for registered secrets (the fingerprint key) in any escaped
-    form."""
-    import json
-
-    from pipeline_tools.core.redaction import redact
-    from pipeline_tools.plan.masking import collect_sensitive_strings, mask_strings, scrub, text_masker
-
-    secrets = collect_sensitive_strings(plan, include_resources=False)
-    text = json.dumps(mask_strings(changes, text_masker(secrets)), indent=2, sort_keys=True)
-    return redact(scrub(text, secrets)) + "\n"
+    return print_fingerprint(args.plan, explain=args.explain)
 
 
 def run_verify(args: argparse.Namespace) -> int:
-    from pipeline_tools.core.errors import InputError, VerdictError
-    from pipeline_tools.plan.fingerprint import fingerprint, is_fingerprint, key_from_env
-    from pipeline_tools.plan.load import load_plan
+    from pipeline_tools.plan.verify import verify_plan
 
-    if args.comment_file is not None:
-        recorded = _recorded_in_comment(args.comment_file, args.env)
-    else:
-        recorded = args.recorded.strip()
-    if not is_fingerprint(recorded):
-        raise InputError(
-            f"recorded fingerprint {recorded!r} is malformed (expected sha256: and 64 hex digits)"
-        )
-    plan = load_plan(args.plan)
-    current = fingerprint(plan, key_from_env())
-    where = f" for {args.env}" if args.env else ""
-    if current != recorded:
-        raise VerdictError(
-            f"the plan{where} is not the plan that was reviewed: recorded {recorded}, now {current}; "
-            "refusing to apply (re-run the pull request's plan, review it again, and merge that)"
-        )
-    sys.stdout.write(f"plan{where} matches the reviewed plan ({current})\n")
-    return 0
-
-
-def _recorded_in_comment(path: str, env: str) -> str:
-    """The fingerprint the plan comment in ``path`` recorded for ``env`` (see pipeline_tools.comment)."""
-    from pathlib import Path
-
-    from pipeline_tools.comment import parse_comment_markers
-    from pipeline_tools.core.errors import InputError, VerdictError
-
-    if not env:
-        raise InputError("--comment-file needs --env NAME (whose fingerprint to read)")
-    try:
-        body = Path(path).read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"--comment-file {path}: cannot read: {exc.strerror or exc}") from None
-    markers = parse_comment_markers(body)
-    if markers is None:
-        raise InputError(f"--comment-file {path}: no pipeline-tools plan comment marker in it")
-    recorded = markers.fingerprints.get(env)
-    if recorded is None:
-        raise VerdictError(
-            f"the pull request's plan comment recorded no plan for {env} (recorded: "
-            f"{', '.join(markers.environments) or 'none'}); refusing to apply an unreviewed plan"
-        )
-    return recorded
+    return verify_plan(args.plan, env=args.env, recorded=args.recorded, comment_files=args.comment_file,
+                       repo=args.repo, prs=args.pr, since_deployment=args.since_deployment, base=args.base,
+                       checked=args.checked, trusted_author=args.trusted_author)

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline_tools import redact as redaction
+from pipeline_tools.core import redaction
 from pipeline_tools.notify.text import discord_escape, slack_escape
 from pipeline_tools.plan.render._views import escape_html, escape_markdown
 
