@@ -80,7 +80,6 @@ def _markdown(summary: PlanSummary, env: str | None, max_chars: int, template_di
 def print_fingerprint(source: str, *, explain: bool = False, out: TextIO | None = None) -> int:
     """Print the fingerprint of the plan in ``source`` (a file, or ``-``); with ``explain``, the
     canonical change set that is hashed (JSON). Returns 0."""
-    import json
 
     from pipeline_tools.plan.fingerprint import change_set, fingerprint, key_from_env
     from pipeline_tools.plan.load import load_plan
