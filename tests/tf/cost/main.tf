@@ -48,6 +48,8 @@ module "database" {
   skip_final_snapshot    = true
 }
 
+# A secret priced like the ones every environment keeps (the cache itself authenticates with IAM
+# since issue 17, so nothing reads this one).
 resource "aws_secretsmanager_secret" "redis_auth_token" {
   name                    = "${local.name}/redis-auth-token"
   recovery_window_in_days = 0
@@ -61,12 +63,11 @@ resource "aws_secretsmanager_secret_version" "redis_auth_token" {
 module "cache" {
   source = "../../../terraform/modules/cache"
 
-  name                 = local.name
-  subnet_ids           = module.network.private_subnet_ids
-  security_group_ids   = [aws_security_group.internal.id]
-  auth_token_secret_id = aws_secretsmanager_secret_version.redis_auth_token.secret_id
-  node_type            = "cache.t3.micro"
-  num_cache_clusters   = 1
+  name               = local.name
+  subnet_ids         = module.network.private_subnet_ids
+  security_group_ids = [aws_security_group.internal.id]
+  node_type          = "cache.t3.micro"
+  num_cache_clusters = 1
 }
 
 module "ecs" {
