@@ -108,3 +108,14 @@ def test_prices_refresh_rejects_bad_arguments_before_calling_aws(tmp_path: Path)
     assert_one_line_error(run_cli("prices", "refresh", "--out", str(tmp_path / "missing")))
     # and nothing was written into the package's snapshots
     assert json.loads((PRICES_DIR / "us-east-1.json").read_text())["date"] == "2026-06-01"
+
+
+def test_the_production_classes_figures_in_the_docs_are_what_the_snapshot_gives() -> None:
+    p = shipped_snapshot("us-east-1").prices
+    database = cents(p["rds.postgres.multi_az.db.r6g.large"] * H)
+    storage = cents(100 * p["rds.storage.multi_az.gp3.gb_month"])
+    node = cents(p["elasticache.redis.cache.r7g.large"] * H)
+    assert (database, storage, database + storage, node, 3 * node) == tuple(
+        Decimal(v) for v in ("328.50", "23.00", "351.50", "159.87", "479.61"))
+    for figure in (database, storage, database + storage, node, 3 * node):
+        assert f"${figure}" in DOC
