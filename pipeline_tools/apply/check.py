@@ -8,7 +8,11 @@ Checked at apply time, from GitHub, not trusted from the workflow's inputs:
 4. the security gate's verdict recorded for the environment is ``pass``;
 5. the pull request was approved by someone other than its author, for the commit whose plan the
    comment shows (an approval of an earlier commit did not see this plan), and nobody's latest
-   review requests changes.
+   review requests changes;
+6. when a cost policy is given and limits the environment: the monthly cost change the comment
+   recorded for it is within the limit, or the pull request carries the policy's label, or one of
+   the policy's approvers approved it (for the planned commit, like 5). No recorded change fails
+   closed (:func:`pipeline_tools.cost.policy.check_recorded_cost`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from pipeline_tools.comment.markers import CommentMarkers
+    from pipeline_tools.cost.policy import CostPolicy, CostVerdict
     from pipeline_tools.integrations.github import GitHub, Review
 
 
@@ -31,7 +37,8 @@ class CheckResult:
         return not self.unmet
 
 
-def check_apply(github: GitHub, repo: str, *, env: str, sha: str, pr: int | None = None) -> CheckResult:
+def check_apply(github: GitHub, repo: str, *, env: str, sha: str, pr: int | None = None,
+                cost_policy: CostPolicy | None = None) -> CheckResult:
     from pipeline_tools.comment import MARKER_PREFIX, parse_comment_markers
 
     if pr is None:
@@ -68,7 +75,24 @@ def check_apply(github: GitHub, repo: str, *, env: str, sha: str, pr: int | None
     unmet += [f"pull request #{pr}: {text}" for text in unmet_reviews]
     if approvers:
         met.append(f"approved by {', '.join(approvers)}")
+    if cost_policy is not None and env in cost_policy.environments:
+        cost = _cost_verdict(github, repo, pr, env, cost_policy, markers, approvers)
+        (met if cost.allowed else unmet).append(f"cost policy: {cost.reason}")
     return CheckResult(pr, unmet, met)
+
+
+def _cost_verdict(github: GitHub, repo: str, pr: int, env: str, policy: CostPolicy,
+                  markers: CommentMarkers | None, approvers: list[str]) -> CostVerdict:
+    """The cost rule of ``env`` on the change recorded in the (trusted) plan comment; the labels are
+    read now, the approvers are those whose approval counts for the planned commit."""
+    from decimal import Decimal
+
+    from pipeline_tools.cost.policy import check_recorded_cost
+
+    recorded = markers.costs.get(env) if markers is not None else None
+    labels = github.pull_labels(repo, pr)
+    return check_recorded_cost(policy, env, Decimal(recorded) if recorded is not None else None,
+                               labels, approvers)
 
 
 def _review_verdict(reviews: list[Review], author: str, planned_sha: str) -> tuple[list[str], list[str]]:

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from pipeline_tools.core.errors import InputError
 
 if TYPE_CHECKING:
+    from pipeline_tools.cost.policy import CostPolicy
     from pipeline_tools.integrations.github import DeploymentRecord, GitHub
     from pipeline_tools.plan.reviewed import ReviewedPlan
 
@@ -79,12 +80,13 @@ def reviewed_plans_from_github(repo: str, env: str, *, prs: Sequence[int] = (),
                                since_deployment: str | None = None, base: str | None = "main",
                                trusted_author: str | None = None,
                                notes: list[str] | None = None, github: GitHub | None = None,
-                               checked: bool = False) -> list[ReviewedPlan]:
+                               checked: bool = False, cost_policy: CostPolicy | None = None,
+                               ) -> list[ReviewedPlan]:
     """The plans recorded for ``env`` by the trusted plan comments of the pull requests ``prs`` and,
     with ``since_deployment``, of every pull request merged since that environment's last successful
     apply. A pull request without a trusted plan comment, or whose comment has no plan for ``env``,
     contributes nothing (and says why in ``notes``); so does, with ``checked``, one that does not meet
-    the apply requirements (:func:`pipeline_tools.apply.check.check_apply`)."""
+    the apply requirements (:func:`pipeline_tools.apply.check.check_apply`, with ``cost_policy``)."""
     from pipeline_tools.comment import MARKER_PREFIX, parse_comment_markers
     from pipeline_tools.integrations.github import GitHub as Client
     from pipeline_tools.integrations.github import parse_repo_name
@@ -125,7 +127,7 @@ def reviewed_plans_from_github(repo: str, env: str, *, prs: Sequence[int] = (),
         if checked:
             from pipeline_tools.apply.check import check_apply
 
-            result = check_apply(client, repo, env=env, sha="", pr=number)
+            result = check_apply(client, repo, env=env, sha="", pr=number, cost_policy=cost_policy)
             if not result.passed:
                 _note(notes, f"pull request #{number} does not count: {'; '.join(result.unmet)}")
                 continue

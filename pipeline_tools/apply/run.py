@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, TextIO
 from pipeline_tools.core.errors import InputError, VerdictError
 
 if TYPE_CHECKING:
+    from pipeline_tools.cost.policy import CostPolicy
     from pipeline_tools.integrations.github import GitHub
 
 _SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
@@ -53,16 +54,36 @@ def _check_sha(sha: str) -> None:
         raise InputError(f"invalid --sha {sha!r}: expected a hexadecimal commit id")
 
 
+# Where `apply check` looks for the cost policy when --policy is not given (the repository's own,
+# as checked out at the commit being applied; the same file `plan cost --check-policy` reads).
+DEFAULT_POLICY = "security/policy.yml"
+
+
+def apply_cost_policy(path: str | None, out: TextIO) -> CostPolicy | None:
+    """The cost policy the apply enforces: ``path`` (which must exist), else :data:`DEFAULT_POLICY`
+    when the working directory has one, else none (said on ``out``)."""
+    from pipeline_tools.cost.run import load_cost_policy
+
+    if path is None:
+        if not os.path.isfile(DEFAULT_POLICY):
+            out.write(f"note: no {DEFAULT_POLICY} here: no cost limits are enforced\n")
+            return None
+        path = DEFAULT_POLICY
+    return load_cost_policy(path)
+
+
 def check(*, repo: str, env: str, sha: str, pr: int | None = None, trusted_author: str | None = None,
-          github: GitHubFactory | None = None, out: TextIO | None = None) -> int:
+          policy: str | None = None, github: GitHubFactory | None = None, out: TextIO | None = None) -> int:
     """Print each requirement met and not met for applying ``sha`` (or pull request ``pr``) to
-    ``env``; returns 0 when all are met, raises VerdictError naming the unmet ones otherwise."""
+    ``env`` (the cost policy from ``policy``, see :func:`apply_cost_policy`); returns 0 when all
+    are met, raises VerdictError naming the unmet ones otherwise."""
     from pipeline_tools.apply.check import check_apply
 
     out = out or sys.stdout
     repo = _validated(repo, env, sha, pr)
+    cost_policy = apply_cost_policy(policy, out)  # bad policy: exit 2 before anything is asked of GitHub
     client = (github or github_from_env)(trusted_author)
-    result = check_apply(client, repo, env=env, sha=sha.lower(), pr=pr)
+    result = check_apply(client, repo, env=env, sha=sha.lower(), pr=pr, cost_policy=cost_policy)
     where = f"pull request #{result.pull_request}" if result.pull_request else f"commit {sha[:12]}"
     for item in result.met:
         out.write(f"ok: {item}\n")

@@ -133,7 +133,9 @@ def compose_plan_comment(environments: Sequence[EnvironmentPlan], *, sha: str, r
         sha=sha, run_key=run_key, fingerprints={env.name: env.fingerprint for env in environments},
         gates={env.name: "pass" if env.gate.passed else "fail"
                for env in environments if env.gate is not None},
-        failed=frozenset(env.name for env in environments if env.failure is not None)))
+        failed=frozenset(env.name for env in environments if env.failure is not None),
+        costs={env.name: f"{env.cost.delta:.2f}" for env in environments
+               if env.cost is not None and env.failure is None}))
     changes_blocks = _changes_blocks(environments)
     environments = by_attention(environments)
     names = [env.name for env in environments]

@@ -12,7 +12,10 @@ The comment's first line is an HTML comment, invisible on GitHub::
   :func:`parse_comment_markers` and applies only a plan with the same fingerprint;
 * ``gate:<name>``: the security gate's verdict for that environment, ``pass`` or ``fail`` (absent
   when the gate did not run); ``pipeline-tools apply check`` requires ``pass``;
-* ``failed:<name>=1``: the plan of that environment failed (its section shows terraform's error).
+* ``failed:<name>=1``: the plan of that environment failed (its section shows terraform's error);
+* ``cost:<name>=<amount>``: the monthly cost change of that environment's plan in USD, a decimal
+  with two places (``12.40``, ``-3.65``), from ``plan cost --format json`` (absent when no estimate
+  was made); ``pipeline-tools apply check`` compares it with the cost policy (docs/cost.md).
 
 Per-resource change fingerprints follow on their own lines, one hidden block per environment::
 
@@ -47,6 +50,8 @@ CHANGES_PREFIX = "<!-- pipeline-tools:plan-changes"
 _CHANGES_LINE = re.compile(r"^<!-- pipeline-tools:plan-changes (?P<fields>[^\n>]*?) ?-->$", re.MULTILINE)
 CHANGE_TOKEN = re.compile(r"^[A-Za-z0-9+/]{30}$")
 GATE_VERDICTS = ("pass", "fail")
+# A recorded monthly cost change: USD with exactly two decimals, bounded so nothing odd reads back.
+COST_DELTA = re.compile(r"^-?\d{1,12}\.\d{2}$")
 _SAFE = "/:._-+="
 
 
@@ -63,6 +68,8 @@ class CommentMarkers:
     failed: frozenset[str] = frozenset()  # environments whose plan failed
     # environment -> its per-resource change tokens; None when too many to record
     changes: dict[str, frozenset[str] | None] = field(default_factory=dict)
+    # environment -> its plan's monthly cost change, as recorded ("12.40"; see COST_DELTA)
+    costs: dict[str, str] = field(default_factory=dict)
 
     @property
     def environments(self) -> list[str]:
@@ -93,6 +100,10 @@ def format_marker(markers: CommentMarkers) -> str:
         if not valid_env_name(name):
             raise ValueError(f"invalid environment name {name!r}")
         fields.append(f"failed:{name}=1")
+    for name, delta in markers.costs.items():
+        if not valid_env_name(name) or not COST_DELTA.match(delta):
+            raise ValueError(f"invalid cost change {name}={delta!r}")
+        fields.append(f"cost:{name}={delta}")
     return f"{MARKER_PREFIX} {' '.join(fields)} -->"
 
 
@@ -127,6 +138,7 @@ def parse_comment_markers(body: str | None, *, first_line_only: bool = False) ->
     fingerprints: dict[str, str | None] = {}
     gates: dict[str, str] = {}
     failed: set[str] = set()
+    costs: dict[str, str] = {}
     for token in match.group("fields").split():
         key, sep, value = token.partition("=")
         if not sep:
@@ -140,6 +152,8 @@ def parse_comment_markers(body: str | None, *, first_line_only: bool = False) ->
             gates[name] = value
         elif kind == "failed" and colon and value == "1":
             failed.add(name)
+        elif kind == "cost" and colon and COST_DELTA.match(value):
+            costs[name] = value
         elif not colon:
             values[key] = value
     sha = _decode(values.get("sha", NONE))
@@ -149,7 +163,7 @@ def parse_comment_markers(body: str | None, *, first_line_only: bool = False) ->
         return None
     return CommentMarkers(sha=sha or "", run_key=_decode(values.get("run", NONE)), fingerprints=fingerprints,
                           version=version, gates=gates, failed=frozenset(failed),
-                          changes=_parse_changes(text))
+                          changes=_parse_changes(text), costs=costs)
 
 
 def _parse_changes(text: str) -> dict[str, frozenset[str] | None]:

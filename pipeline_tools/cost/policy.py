@@ -11,8 +11,8 @@ Configured in the ``cost`` section of ``security/policy.yml`` (the security gate
 
 An environment without an entry has no limit. :func:`check_cost_policy` is pure: the caller
 gives it the plan's monthly delta, the pull request's labels and the logins that approved it
-(``plan cost --check-policy`` takes them as arguments; the apply workflow can fetch them from
-GitHub and call it the same way, as it does for the gate).
+(``plan cost --check-policy`` takes them as arguments). At apply time ``pipeline-tools apply check``
+reads them from GitHub and calls :func:`check_recorded_cost` with the change the plan comment recorded.
 """
 
 from __future__ import annotations
@@ -98,8 +98,28 @@ def check_cost_policy(policy: CostPolicy, environment: str, monthly_delta: Decim
     if monthly_delta <= rule.max_monthly_increase:
         return CostVerdict(True, f"{environment}: monthly change {monthly_delta:+.2f} is within the limit "
                                  f"of {rule.max_monthly_increase:.2f}")
-    over = (f"{environment}: monthly cost increases by {monthly_delta:.2f}, above the limit of "
-            f"{rule.max_monthly_increase:.2f}")
+    return _accepted_or_refused(rule, f"{environment}: monthly cost increases by {monthly_delta:.2f}, above "
+                                      f"the limit of {rule.max_monthly_increase:.2f}", labels, approved_by)
+
+
+def check_recorded_cost(policy: CostPolicy, environment: str, recorded_delta: Decimal | None,
+                        labels: Iterable[str] = (), approved_by: Iterable[str] = ()) -> CostVerdict:
+    """The apply-time rule: :func:`check_cost_policy` on the monthly change the pull request's plan
+    comment recorded for ``environment``. ``None`` (no estimate recorded: the cost step failed, or the
+    comment predates cost recording) *fails closed* for an environment that has a limit: nobody
+    saw what it costs, so it needs the same label or owner approval as an increase above the limit.
+    """
+    rule = policy.environments.get(environment)
+    if rule is None or recorded_delta is not None:
+        return check_cost_policy(policy, environment, recorded_delta or Decimal(0), labels, approved_by)
+    return _accepted_or_refused(rule, f"{environment}: no monthly cost change was recorded for its plan, so "
+                                      f"it cannot be checked against the limit of "
+                                      f"{rule.max_monthly_increase:.2f}", labels, approved_by)
+
+
+def _accepted_or_refused(rule: EnvironmentCostRule, over: str, labels: Iterable[str],
+                         approved_by: Iterable[str]) -> CostVerdict:
+    """Accepted by the rule's label or one of its approvers, else refused naming what would do."""
     if rule.label is not None and rule.label in set(labels):
         return CostVerdict(True, f"{over}; accepted by the label {rule.label!r}")
     approvals = {login.lstrip("@").lower() for login in approved_by} & rule.approvers
@@ -109,5 +129,5 @@ def check_cost_policy(policy: CostPolicy, environment: str, monthly_delta: Decim
     if rule.label is not None:
         needs.append(f"the label {rule.label!r}")
     if rule.approvers:
-        needs.append(f"an approval from {', '.join(sorted(rule.approvers))}")
+        needs.append(f"an approval from {' or '.join(sorted(rule.approvers))}")
     return CostVerdict(False, f"{over}; it needs {' or '.join(needs) or 'a change to the cost policy'}")

@@ -87,13 +87,14 @@ def _queries() -> dict[str, PriceQuery]:
         "route53.zone_month": PriceQuery("AmazonRoute53", (("usagetype", "HostedZone"),), regional=False),
     }
     engines = {"postgres": "PostgreSQL", "mysql": "MySQL"}
-    classes = ("db.t3.micro", "db.t3.small", "db.t3.medium", "db.t4g.micro", "db.t4g.small", "db.t4g.medium")
+    classes = ("db.t3.micro", "db.t3.small", "db.t3.medium", "db.t4g.micro", "db.t4g.small", "db.t4g.medium",
+               "db.r6g.large")
     for engine, name in engines.items():
         for deployment, option in (("single_az", "Single-AZ"), ("multi_az", "Multi-AZ")):
             for klass in classes:
                 queries[f"rds.{engine}.{deployment}.{klass}"] = _rds(name, option, klass)
     for node in ("cache.t3.micro", "cache.t3.small", "cache.t3.medium", "cache.t4g.micro", "cache.t4g.small",
-                 "cache.t4g.medium"):
+                 "cache.t4g.medium", "cache.r7g.large"):
         queries[f"elasticache.redis.{node}"] = PriceQuery(
             "AmazonElastiCache", (("productFamily", "Cache Instance"), ("instanceType", node),
                                   ("cacheEngine", "Redis")))

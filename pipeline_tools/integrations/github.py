@@ -549,6 +549,11 @@ class GitHub:
 
         return self._retrying(f"reading the reviews of {repo}#{number}", attempt)
 
+    def pull_labels(self, repo: str, number: int) -> list[str]:
+        """The names of the labels pull request ``number`` carries now."""
+        return self._retrying(f"reading the labels of {repo}#{number}",
+                              lambda: [label.name for label in self._repo(repo).get_pull(number).labels])
+
     def pull_author(self, repo: str, number: int) -> str:
         """The login of whoever opened pull request ``number``."""
         return self._retrying(f"reading pull request {repo}#{number}",

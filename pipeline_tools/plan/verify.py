@@ -33,6 +33,7 @@ def verify_plan(
     since_deployment: str | None = None,
     base: str = "main",
     checked: bool = False,
+    policy: str | None = None,
     trusted_author: str | None = None,
     github: Callable[[str | None], GitHub] | None = None,
     out: TextIO | None = None,
@@ -41,7 +42,8 @@ def verify_plan(
 
     Returns 0 when it was; raises VerdictError naming what was not (or when nothing was recorded),
     InputError on bad input. ``github`` builds the client for a trusted author (None: the token's
-    own account or PIPELINE_TOOLS_TRUSTED_AUTHOR).
+    own account or PIPELINE_TOOLS_TRUSTED_AUTHOR). With ``checked``, the requirements include the
+    cost policy of ``policy`` (:func:`pipeline_tools.apply.run.apply_cost_policy`).
     """
     from pipeline_tools.plan.fingerprint import key_from_env
     from pipeline_tools.plan.load import load_plan
@@ -60,11 +62,14 @@ def verify_plan(
     reviewed = _recorded(recorded) + _reviewed_in_comment_files(comment_files, env, notes)
     if from_github:
         from pipeline_tools.apply.records import reviewed_plans_from_github
+        from pipeline_tools.apply.run import apply_cost_policy
 
+        cost_policy = apply_cost_policy(policy, out) if checked else None
         client = github(trusted_author) if github is not None else None  # None: built from the environment
         reviewed += reviewed_plans_from_github(
             repo or "", env, prs=prs, since_deployment=since_deployment, base=base,
-            trusted_author=trusted_author, notes=notes, github=client, checked=checked)
+            trusted_author=trusted_author, notes=notes, github=client, checked=checked,
+            cost_policy=cost_policy)
     plan = load_plan(source)
     where = f" for {env}" if env else ""
     if not reviewed:

@@ -59,9 +59,14 @@ def merged_pr(standin: GitHubStandin, gate: str | None, *, approve: bool = True)
     return number, standin.merge_pull(REPO, number)
 
 
+# A working directory without security/policy.yml, so no cost limit applies to these tests (the cost
+# policy at apply time is tested in test_apply_cost_policy.py).
+NO_POLICY_HERE = FIXTURES / "plans"
+
+
 def check(standin: GitHubStandin, sha: str, *args: str):
     return run_cli("apply", "check", "--repo", REPO, "--env", "dev", "--sha", sha, *args,
-                   env=env_for(standin))
+                   env=env_for(standin), cwd=NO_POLICY_HERE)
 
 
 def test_a_pull_request_whose_gate_failed_merged_anyway_is_refused(github_standin, gates):
@@ -78,6 +83,7 @@ def test_a_passing_approved_pull_request_may_be_applied(github_standin, gates):
     assert ok.returncode == 0, ok.stderr
     assert f"pull request #{number} may be applied to dev" in ok.stdout
     assert "ok: security gate passed for dev" in ok.stdout
+    assert "note: no security/policy.yml here: no cost limits are enforced" in ok.stdout
 
 
 def test_missing_approval_stale_approval_and_requested_changes_are_each_named(github_standin, gates):

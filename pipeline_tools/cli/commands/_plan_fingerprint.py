@@ -71,7 +71,10 @@ def register(actions: argparse._SubParsersAction) -> None:
     verify.add_argument("--checked", action="store_true",
                         help="from GitHub: count only pull requests that meet `apply check`'s "
                         "requirements for --env (gate passed, approved for the planned commit, no "
-                        "changes requested)")
+                        "changes requested, within the cost policy of --policy)")
+    verify.add_argument("--policy", metavar="FILE",
+                        help="with --checked: the policy file whose 'cost' section applies (default: "
+                        "security/policy.yml when present)")
     verify.add_argument("--trusted-author", metavar="LOGIN",
                         help="the account whose plan comments are trusted (default: the token's own)")
     verify.set_defaults(func=run_verify)
@@ -88,4 +91,4 @@ def run_verify(args: argparse.Namespace) -> int:
 
     return verify_plan(args.plan, env=args.env, recorded=args.recorded, comment_files=args.comment_file,
                        repo=args.repo, prs=args.pr, since_deployment=args.since_deployment, base=args.base,
-                       checked=args.checked, trusted_author=args.trusted_author)
+                       checked=args.checked, policy=args.policy, trusted_author=args.trusted_author)

@@ -9,7 +9,11 @@ Check, from GitHub, that the pull request merged as --sha may be applied to --en
 comment written by the pipeline's own identity (the token's account, or --trusted-author), which
 recorded a plan for the environment that did not fail and a security gate verdict of pass; and it
 was approved by someone other than its author, for the commit whose plan the comment shows, with no
-reviewer's latest review requesting changes. Environment: GITHUB_TOKEN, GITHUB_API_URL.
+reviewer's latest review requesting changes. Where the cost policy (the `cost` section of --policy)
+limits the environment's monthly increase, the increase the plan comment recorded must be within
+it, or the pull request must carry the policy's label or be approved by one of its approvers; no
+recorded increase counts as over the limit (docs/cost.md#enforced-at-apply-time).
+Environment: GITHUB_TOKEN, GITHUB_API_URL.
 """
 
 RECORD_DESCRIPTION = """\
@@ -32,13 +36,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "check", help="check that the merged pull request may be applied to an environment",
         description=CHECK_DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="Exit codes: 0 every requirement is met; 1 a requirement is not met (each one is "
-        "named); 2 bad input (arguments, token missing or rejected, repository not found); "
+        "named); 2 bad input (arguments, policy, token missing or rejected, repository not found); "
         "3 GitHub failed.")
     _common(check)
     check.add_argument("--pr", type=int, metavar="N",
                        help="the pull request (default: the one GitHub associates with --sha as merged)")
     check.add_argument("--trusted-author", metavar="LOGIN",
                        help="the account whose plan comment is trusted (default: the token's own)")
+    check.add_argument("--policy", metavar="FILE",
+                       help="policy file whose 'cost' section limits each environment's monthly increase "
+                       "(default: security/policy.yml when present; without it no cost limit applies)")
     check.set_defaults(func=run_check)
 
     pull = actions.add_parser(
@@ -76,7 +83,8 @@ def _common(parser: argparse.ArgumentParser) -> None:
 def run_check(args: argparse.Namespace) -> int:
     from pipeline_tools.apply.run import check
 
-    return check(repo=args.repo, env=args.env, sha=args.sha, pr=args.pr, trusted_author=args.trusted_author)
+    return check(repo=args.repo, env=args.env, sha=args.sha, pr=args.pr, trusted_author=args.trusted_author,
+                 policy=args.policy)
 
 
 def run_pr(args: argparse.Namespace) -> int:

@@ -63,3 +63,37 @@ def test_the_repository_policy_has_a_valid_cost_section() -> None:
     policy = parse_cost_policy(yaml.safe_load(REPO_POLICY.read_text()))
     assert set(policy.environments) == {"dev", "staging", "prod"}
     assert policy.environments["prod"].label == "cost-approved"
+
+
+def test_at_apply_time_the_recorded_change_is_checked_like_the_plans() -> None:
+    from pipeline_tools.cost.policy import check_recorded_cost
+
+    assert check_recorded_cost(POLICY, "prod", Decimal("25.00")).allowed
+    over = check_recorded_cost(POLICY, "prod", Decimal("25.01"))
+    assert not over.allowed
+    assert over.reason == ("prod: monthly cost increases by 25.01, above the limit of 25.00; it needs the "
+                           "label 'prod-cost-approved' or an approval from carol")
+    assert check_recorded_cost(POLICY, "prod", Decimal("80"), approved_by=["Carol"]).allowed
+
+
+def test_no_recorded_change_fails_closed_only_where_there_is_a_limit() -> None:
+    from pipeline_tools.cost.policy import check_recorded_cost
+
+    missing = check_recorded_cost(POLICY, "prod", None)
+    assert not missing.allowed
+    assert missing.reason == ("prod: no monthly cost change was recorded for its plan, so it cannot be "
+                              "checked against the limit of 25.00; it needs the label 'prod-cost-approved' "
+                              "or an approval from carol")
+    assert check_recorded_cost(POLICY, "prod", None, labels=["prod-cost-approved"]).allowed
+    assert check_recorded_cost(POLICY, "prod", None, approved_by=["carol"]).allowed
+    assert check_recorded_cost(POLICY, "staging", None).allowed  # no limit: nothing to check
+
+
+def test_a_rule_with_several_approvers_names_each_and_one_without_remedy_says_so() -> None:
+    several = parse_cost_policy({"cost": {"approvers": ["bob", "alice"],
+                                          "environments": {"prod": {"max_monthly_increase": "0"}}}})
+    assert check_cost_policy(several, "prod", Decimal("0.01")).reason.endswith(
+        "it needs an approval from alice or bob")
+    nobody = parse_cost_policy({"cost": {"environments": {"prod": {"max_monthly_increase": "0"}}}})
+    assert check_cost_policy(nobody, "prod", Decimal("0.01")).reason.endswith(
+        "it needs a change to the cost policy")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,10 +28,47 @@ def test_each_shipped_snapshot_is_valid_and_says_where_its_prices_come_from(regi
     assert region in supported_regions()
 
 
-def test_eu_west_1_has_no_unverified_database_prices() -> None:
-    prices = shipped_snapshot("eu-west-1").prices
-    assert not [key for key in prices if key.startswith(("rds.", "elasticache.", "efs."))]
-    assert "RDS, ElastiCache, EFS" in shipped_snapshot("eu-west-1").source
+# Every instance class and node type the repository's Terraform names (environments' tfvars, module
+# defaults), found textually so a new one anywhere is caught.
+CLASS = re.compile(r"\b(db|cache)\.[a-z][a-z0-9-]*\.[a-z0-9]+\b")
+
+
+def classes_in_use() -> set[str]:
+    found = set()
+    for folder in ("environments", "terraform"):
+        for path in (REPO_ROOT / folder).rglob("*"):
+            if path.suffix in (".tf", ".tfvars") and ".terraform" not in path.parts:
+                found |= {m.group(0) for m in CLASS.finditer(path.read_text(encoding="utf-8"))}
+    return found
+
+
+def test_every_class_the_environments_use_is_priced_in_every_shipped_region() -> None:
+    classes = classes_in_use()
+    assert {"db.r6g.large", "cache.r7g.large", "db.t4g.micro", "cache.t4g.micro"} <= classes
+    for region in supported_regions():
+        prices = shipped_snapshot(region).prices
+        # The database module is PostgreSQL on gp3 storage, the cache module Redis (docs/cost.md).
+        wanted = {f"rds.postgres.{deployment}.{klass}" for klass in classes if klass.startswith("db.")
+                  for deployment in ("single_az", "multi_az")}
+        wanted |= {f"rds.storage.{deployment}.gp3.gb_month" for deployment in ("single_az", "multi_az")}
+        wanted |= {f"elasticache.redis.{klass}" for klass in classes if klass.startswith("cache.")}
+        assert sorted(wanted - set(prices)) == [], region
+        # and each is something `prices refresh` can replace
+        from pipeline_tools.cost.refresh import QUERIES
+
+        assert sorted(key for key in wanted if key not in QUERIES and ".storage." not in key) == []
+
+
+def test_the_eu_west_1_database_prices_are_only_the_hand_entered_ones_and_say_so() -> None:
+    snapshot = shipped_snapshot("eu-west-1")
+    database = {key for key in snapshot.prices if key.startswith(("rds.", "elasticache.", "efs."))}
+    assert {key.split(".", 3)[-1] for key in database if key.startswith("rds.postgres.")} == {
+        "db.t4g.micro", "db.t4g.small", "db.r6g.large"}
+    assert not [key for key in database if key.startswith(("rds.mysql.", "efs."))]
+    assert "APPROXIMATE, not verified for this region" in snapshot.source
+    for klass in ("db.r6g.large", "cache.r7g.large", "cache.t4g.small"):
+        assert klass in snapshot.source
+    assert "db.r6g.large" in shipped_snapshot("us-east-1").source  # hand-entered there too, and named
 
 
 def test_the_seed_comparison_in_the_docs_is_what_the_snapshot_gives() -> None:
@@ -70,3 +108,14 @@ def test_prices_refresh_rejects_bad_arguments_before_calling_aws(tmp_path: Path)
     assert_one_line_error(run_cli("prices", "refresh", "--out", str(tmp_path / "missing")))
     # and nothing was written into the package's snapshots
     assert json.loads((PRICES_DIR / "us-east-1.json").read_text())["date"] == "2026-06-01"
+
+
+def test_the_production_classes_figures_in_the_docs_are_what_the_snapshot_gives() -> None:
+    p = shipped_snapshot("us-east-1").prices
+    database = cents(p["rds.postgres.multi_az.db.r6g.large"] * H)
+    storage = cents(100 * p["rds.storage.multi_az.gp3.gb_month"])
+    node = cents(p["elasticache.redis.cache.r7g.large"] * H)
+    assert (database, storage, database + storage, node, 3 * node) == tuple(
+        Decimal(v) for v in ("328.50", "23.00", "351.50", "159.87", "479.61"))
+    for figure in (database, storage, database + storage, node, 3 * node):
+        assert f"${figure}" in DOC
