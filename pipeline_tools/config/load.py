@@ -15,6 +15,7 @@ from typing import Any
 from pipeline_tools.config.model import (
     GITHUB_MATRIX_LIMIT,
     PLACEHOLDERS,
+    WORKFLOW_STAGE_LIMIT,
     MatrixSettings,
     RepoConfig,
     Stage,
@@ -100,6 +101,9 @@ def parse_config(text: str, *, source: str = CONFIG_FILE_NAME) -> RepoConfig:
     raw_stages = document.get("stages")
     if not isinstance(raw_stages, list) or not raw_stages:
         raise InputError(f"{where}: stages: expected a non-empty list of stages, in apply order")
+    if len(raw_stages) > WORKFLOW_STAGE_LIMIT:
+        raise InputError(f"{where}: stages: {len(raw_stages)} stages, but the apply workflow runs at most "
+                         f"{WORKFLOW_STAGE_LIMIT} one after the other (docs/workflows.md)")
     stages = tuple(_stage(raw, f"{where}: stages[{index}]") for index, raw in enumerate(raw_stages))
     seen: set[str] = set()
     for stage in stages:

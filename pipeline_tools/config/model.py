@@ -13,6 +13,9 @@ from typing import Any
 
 # GitHub's hard limit on the jobs one matrix may generate.
 GITHUB_MATRIX_LIMIT = 256
+# The apply workflow (terraform-apply.yml) has this many stage jobs, each waiting for the one before:
+# GitHub cannot generate jobs with dependencies, so more stages need more jobs written there.
+WORKFLOW_STAGE_LIMIT = 6
 PLACEHOLDERS = ("project", "stage", "region", "account_id")
 
 

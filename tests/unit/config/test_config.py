@@ -119,3 +119,15 @@ def test_config_command_reports_a_bad_file_in_one_line_with_exit_2(tmp_path, mon
     assert "auto_deploy: expected true or false" in err
     assert main(["config", "check", "--config", str(tmp_path / "missing.yml")]) == 2
     assert "no such configuration file" in capsys.readouterr().err
+
+
+def test_more_stages_than_the_apply_workflow_runs_are_refused():
+    from pipeline_tools.config import parse_config
+    from pipeline_tools.core.errors import InputError
+
+    stages = "".join(f"  - {{name: s{i}, roots: ['environments/s{i}'], github_environment: s{i}, "
+                     f"required_reviewers: false, auto_deploy: false}}\n" for i in range(7))
+    text = f"version: 1\nproject: p\nregion: us-east-1\nroots_dir: environments\nstages:\n{stages}"
+    with pytest.raises(InputError, match="at most 6"):
+        parse_config(text)
+    assert len(parse_config(text.replace("  - {name: s6", "#")).stages) == 6
