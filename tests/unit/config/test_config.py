@@ -131,3 +131,23 @@ def test_more_stages_than_the_apply_workflow_runs_are_refused():
     with pytest.raises(InputError, match="at most 6"):
         parse_config(text)
     assert len(parse_config(text.replace("  - {name: s6", "#")).stages) == 6
+
+
+def test_stage_outputs_for_a_workflow_step(tmp_path: Path, capsys):
+    from pipeline_tools.config.model import stage_outputs
+
+    config = default_config()
+    outputs = stage_outputs(config, "environments/prod", "123456789012")
+    assert outputs["apply_role"] == "arn:aws:iam::123456789012:role/platform-prod-terraform-apply"
+    assert outputs["state_bucket"] == "platform-tfstate-123456789012"
+    assert (outputs["stage"], outputs["github_environment"], outputs["cluster"]) == \
+        ("prod", "prod", "platform-prod")
+    # Without the account: no bucket name to guess; a root no stage holds: empty names, not an error.
+    assert stage_outputs(config, "dev")["state_bucket"] == ""
+    assert stage_outputs(config, "environments/bootstrap")["plan_role"] == ""
+    with pytest.raises(InputError, match="no such stage"):
+        stage_outputs(config, "qa")
+    assert main(["config", "show", "--format", "github-output", "--stage", "staging",
+                 "--account-id", "123456789012"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "cluster=platform-staging" in lines and all("=" in line for line in lines)
