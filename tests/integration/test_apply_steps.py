@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -44,10 +45,10 @@ stages:
 """
 
 
-def rollout_repo(tmp_path: Path, world: World, release_tag: str) -> Path:
-    """A repository whose qa release file names ``release_tag`` for api (cluster rolling-qa-ecs, from
-    its pipeline-tools.yml)."""
-    (tmp_path / "pipeline-tools.yml").write_text(CONFIG)
+def rollout_repo(tmp_path: Path, world: World, release_tag: str, project: str = "rolling") -> Path:
+    """A repository whose qa release file names ``release_tag`` for api (cluster PROJECT-qa-ecs, from
+    its pipeline-tools.yml; each test its own, so that they do not depend on each other's order)."""
+    (tmp_path / "pipeline-tools.yml").write_text(CONFIG.replace("project: rolling", f"project: {project}"))
     (tmp_path / "environments" / "qa").mkdir(parents=True, exist_ok=True)
     (tmp_path / "environments" / "qa" / "release.auto.tfvars.json").write_text(
         render_releases(releases(world.digests[release_tag], release_tag)))
@@ -63,8 +64,7 @@ def running_digest(world: World, cluster: str, service: str) -> str:
 
 
 def test_rollout_deploys_what_the_release_file_says_to_the_configured_cluster(world: World, tmp_path: Path):
-    if "rolling-qa-ecs" not in {arn.rpartition("/")[2] for arn in world.ecs().list_clusters()["clusterArns"]}:
-        world.run_service("rolling-qa-ecs", "api", world.digests["v1"])
+    world.run_service("rolling-qa-ecs", "api", world.digests["v1"])
     repo = rollout_repo(tmp_path, world, "v2")
     env = {**world.env(), **QUIET}
     result = run_cli("apply", "rollout", "--env", "qa", "--sha", SHA, "--no-notify", "--timeout", "120",
@@ -79,6 +79,38 @@ def test_rollout_deploys_what_the_release_file_says_to_the_configured_cluster(wo
     again = run_cli("apply", "rollout", "--env", "qa", "--sha", SHA, "--no-notify", env=env, cwd=repo)
     assert again.returncode == 0, again.stderr
     assert "nothing to do" in again.stdout and "rolling out" not in again.stdout
+
+
+def test_rollout_takes_the_deployers_lock_and_waits_for_no_one(world: World, tmp_path: Path):
+    """With the deployer's lock table, a service the Lambda is deploying right now (its lock held) is
+    left alone: BUSY, exit 13, nothing changed; the next run rolls it out."""
+    import boto3
+
+    world.run_service("locking-qa-ecs", "api", world.digests["v1"])
+    repo = rollout_repo(tmp_path, world, "v3", project="locking")
+    before = running_digest(world, "locking-qa-ecs", "api")
+    dynamodb = boto3.client("dynamodb", **world._client_args())
+    table = "rollout-test-locks"
+    if table not in dynamodb.list_tables()["TableNames"]:
+        dynamodb.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+                              AttributeDefinitions=[{"AttributeName": "lock_id", "AttributeType": "S"}],
+                              KeySchema=[{"AttributeName": "lock_id", "KeyType": "HASH"}])
+    lock = {"lock_id": {"S": "lock#locking-qa-ecs/api"}, "owner": {"S": "the-deployer-lambda"},
+            "expires_at": {"N": str(int(time.time()) + 600)}}
+    dynamodb.put_item(TableName=table, Item=lock)
+    env = {**world.env(), **QUIET}
+    busy = run_cli("apply", "rollout", "--env", "qa", "--lock-table", table, "--no-notify", env=env, cwd=repo)
+    assert busy.returncode == 13, busy.stdout + busy.stderr
+    assert f"lock table: {table}" in busy.stdout and "busy" in busy.stdout.lower()
+    assert running_digest(world, "locking-qa-ecs", "api") == before == world.digests["v1"]
+
+    dynamodb.delete_item(TableName=table, Key={"lock_id": lock["lock_id"]})
+    done = run_cli("apply", "rollout", "--env", "qa", "--lock-table", table, "--no-notify",
+                   "--timeout", "120", env=env, cwd=repo)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert running_digest(world, "locking-qa-ecs", "api") == world.digests["v3"]
+    # The lock was released after the rollout.
+    assert "Item" not in dynamodb.get_item(TableName=table, Key={"lock_id": lock["lock_id"]})
 
 
 def test_rollout_without_a_release_file_does_nothing(world: World, tmp_path: Path):
