@@ -356,9 +356,6 @@ def test_the_apply_runs_doctor_before_it_assumes_the_apply_role():
 LONG_STEP_EXCEPTIONS = {
     # Downloading a pinned release and checking its sha256 is what curl and sha256sum are for.
     ("terraform-pr.yml", "plan", "Install tfsec (pinned release, checksum verified)"),
-    # terraform's exit code 2 (drift) must survive `set -e` and reach the report step; not yet a command.
-    ("drift.yml", "drift", "terraform plan -detailed-exitcode"),
-    ("drift.yml", "drift", "Report drift"),
     # Optional workflow_dispatch inputs turned into optional flags.
     ("promote.yml", "promote", "pipeline-tools promote"),
 }
