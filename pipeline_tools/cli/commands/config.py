@@ -27,7 +27,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("json", "text", "github-output"), default="text",
                         help="output format (default text); github-output: KEY=VALUE lines for "
                         "GITHUB_OUTPUT, with --stage: project, region, state_bucket and the stage's "
-                        "github_environment, cluster, plan_role, apply_role, drift_role")
+                        "github_environment, cluster, plan_role, apply_role, drift_role; without: "
+                        "roots, a matrix of every root directly under roots_dir that a stage holds "
+                        "(env, path, stage)")
     parser.add_argument("--stage", metavar="NAME",
                         help="github-output: the stage whose names to print (a stage name, or a "
                         "root path such as environments/dev, whose stage is then found)")
@@ -56,9 +58,15 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "github-output":
         from pipeline_tools.config.model import stage_outputs
 
-        if not args.stage:
-            raise InputError("--format github-output needs --stage NAME")
-        outputs = stage_outputs(config, args.stage, args.account_id)
+        if args.stage:
+            outputs = stage_outputs(config, args.stage, args.account_id)
+        else:
+            from pipeline_tools.config.load import staged_roots
+
+            roots = staged_roots(config, _repository_root())
+            matrix = {"include": [{"env": path.rpartition("/")[2], "path": path, "stage": stage}
+                                  for path, stage in roots]}
+            outputs = {"roots": json.dumps(matrix, separators=(",", ":"))}
         sys.stdout.write("".join(f"{key}={value}\n" for key, value in outputs.items()))
         return 0
     lines = [f"configuration: {resolved['source']}",

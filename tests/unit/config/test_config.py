@@ -151,3 +151,16 @@ def test_stage_outputs_for_a_workflow_step(tmp_path: Path, capsys):
                  "--account-id", "123456789012"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert "cluster=platform-staging" in lines and all("=" in line for line in lines)
+
+
+def test_staged_roots_are_the_roots_a_stage_holds_in_stage_order(tmp_path: Path):
+    from pipeline_tools.config.load import staged_roots
+
+    for name in ("prod-eu", "dev", "bootstrap", "prod", "staging-old"):
+        (tmp_path / "environments" / name).mkdir(parents=True)
+        (tmp_path / "environments" / name / "main.tf").write_text("")
+    (tmp_path / "environments" / "dev-notes").mkdir()  # no Terraform in it: not a root
+    assert staged_roots(default_config(), tmp_path) == [
+        ("environments/dev", "dev"), ("environments/staging-old", "staging"),
+        ("environments/prod", "prod"), ("environments/prod-eu", "prod")]
+    assert staged_roots(default_config(), tmp_path / "nowhere") == []

@@ -268,19 +268,22 @@ def test_the_invocation_reader_catches_a_wrong_flag():
 
 
 def test_every_environment_a_workflow_names_exists():
+    """Roots come from pipeline-tools.yml now; what a workflow still names must exist, and the roots
+    the drift matrix is built from are this repository's environments."""
+    from pipeline_tools.config import load_config
+    from pipeline_tools.config.load import staged_roots
+
     names: set[str] = set()
     for path in WORKFLOW_FILES:
-        text = path.read_text()
-        names.update(m.group(1) for m in re.finditer(r"environments/([A-Za-z0-9_.-]+)", text))
-        document = load(path)
-        for job in document["jobs"].values():
-            # Environments named through matrices.
-            matrix = (job.get("strategy") or {}).get("matrix")
-            if isinstance(matrix, dict):
-                names.update(matrix.get("env") or [])
-    assert names, "no environment found: the check proves nothing"
+        names.update(m.group(1) for m in re.finditer(r"environments/([A-Za-z0-9_.-]+)", path.read_text()))
     missing = sorted(n for n in names if not (REPO_ROOT / "environments" / n).is_dir())
     assert not missing, f"workflows name environments that do not exist: {missing}"
+    roots = staged_roots(load_config(repo_root=REPO_ROOT), REPO_ROOT)
+    assert [stage for _, stage in roots] == ["dev", "staging", "prod"]
+    assert all((REPO_ROOT / path).is_dir() for path, _ in roots)
+    assert "environments/bootstrap" not in {path for path, _ in roots}  # applied by hand, never drift-planned
+    drift = load(WORKFLOWS / "drift.yml")["jobs"]["drift"]
+    assert drift["strategy"]["matrix"] == "${{ fromJSON(needs.roots.outputs.roots) }}"
 
 
 def test_the_apply_runs_one_job_per_configured_stage_each_after_the_ones_before():
