@@ -11,7 +11,7 @@ from pipeline_tools.affected.gitdiff import changed_paths, find_repository_root
 from pipeline_tools.affected.graph import analyse, scan_tree
 from pipeline_tools.affected.matrix import MatrixEntry
 from pipeline_tools.affected.model import AffectedResult
-from pipeline_tools.config.model import RepoConfig
+from pipeline_tools.config.model import GITHUB_MATRIX_LIMIT, RepoConfig
 from pipeline_tools.core.errors import InputError
 
 
@@ -59,10 +59,12 @@ def read_timings(path: Path, *, warn: Callable[[str], None]) -> dict[str, float]
 
 
 def write_github_outputs(path: Path, result: AffectedResult, config: RepoConfig,
-                         plan_entries: list[MatrixEntry], *, timings: Mapping[str, float], max_jobs: int,
-                         environ: Mapping[str, str] | None = None, err: TextIO | None = None) -> None:
+                         plan_entries: list[MatrixEntry], *, timings: Mapping[str, float],
+                         apply_stages: bool = False, environ: Mapping[str, str] | None = None,
+                         err: TextIO | None = None) -> None:
     """Append the workflows' step outputs (:func:`pipeline_tools.affected.output.github_outputs`) to
-    ``path``; warn (a workflow annotation in Actions) when roots were deleted."""
+    ``path``, with ``apply_stages`` also each stage's apply matrix; warn (a workflow annotation in
+    Actions) when roots were deleted."""
     import os
     import sys
 
@@ -72,15 +74,16 @@ def write_github_outputs(path: Path, result: AffectedResult, config: RepoConfig,
     environ = os.environ if environ is None else environ
     err = err or sys.stderr
     stage_entries = []
-    for stage in config.stages:
-        entries = build_matrix(result.roots, config, max_jobs=max_jobs, timings=timings,
+    for stage in config.stages if apply_stages else ():
+        # One job per root (apply-environment.yml applies one root), up to GitHub's matrix limit:
+        # the plan's max_jobs does not apply, and beyond the limit roots would have to be grouped.
+        entries = build_matrix(result.roots, config, max_jobs=GITHUB_MATRIX_LIMIT, timings=timings,
                                stage=stage.name) if stage.apply_on_merge else []
         if any(len(entry.roots) > 1 for entry in entries):
-            # apply-environment.yml applies one root per job: beyond one matrix, roots would be grouped.
             raise InputError(f"stage {stage.name}: {sum(len(e.roots) for e in entries)} affected roots, "
-                             f"more than the {max_jobs} jobs of one apply matrix")
+                             f"more than the {GITHUB_MATRIX_LIMIT} jobs of one apply matrix")
         stage_entries.append(entries)
-    outputs = github_outputs(result, config, plan_entries, stage_entries)
+    outputs = github_outputs(result, config, plan_entries, stage_entries if apply_stages else None)
     try:
         with path.open("a", encoding="utf-8") as handle:
             handle.writelines(f"{key}={value}\n" for key, value in outputs.items())

@@ -61,8 +61,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "commit of this clone (after a force push), compare with --head's parent")
     parser.add_argument("--github-output", metavar="FILE",
                         help="also append the workflows' step outputs to FILE (GITHUB_OUTPUT): any, "
-                        "matrix, names, deleted and stage-0 ... stage-5, each stage's apply matrix "
-                        "(docs/workflows.md); a deleted root is also a workflow warning")
+                        "matrix, names and deleted (docs/workflows.md); a deleted root is also a "
+                        "workflow warning")
+    parser.add_argument("--apply-stages", action="store_true",
+                        help="with --github-output: also stage-0 ... stage-5, each stage's apply matrix "
+                        "(one job per root, at most 256 per stage: more is bad input)")
     parser.add_argument("--step-summary", action="store_true",
                         help="also append the text form to the job summary (GITHUB_STEP_SUMMARY)")
     parser.add_argument("--no-cache", action="store_true",
@@ -99,12 +102,16 @@ def run(args: argparse.Namespace) -> int:
         entries = build_matrix(result.roots, config, max_jobs=args.max_jobs or config.matrix.max_jobs,
                                timings=timings, stage=args.stage)
     sys.stdout.write(render(result, args.format, config=config, entries=entries))
+    if args.apply_stages and not args.github_output:
+        from pipeline_tools.core.errors import InputError
+
+        raise InputError("--apply-stages goes with --github-output FILE")
     if args.step_summary:
         from pipeline_tools.core.ci import CIEnvironment
 
         CIEnvironment.from_env().append_step_summary(render(result, "text", config=config))
     if args.github_output:
         write_github_outputs(Path(args.github_output), result, config, entries or [], timings=timings,
-                             max_jobs=args.max_jobs or config.matrix.max_jobs)
+                             apply_stages=args.apply_stages)
     return 0
 
