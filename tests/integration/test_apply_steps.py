@@ -263,3 +263,35 @@ def test_the_destroy_label_follows_the_plans(github_standin: GitHubStandin, tmp_
     result = run_cli("plan", "label-destroys", "--repo", "octo/infra", "--pr", str(number),
                      "--plans-dir", "plans", env=env, cwd=tmp_path)
     assert result.returncode == 0 and "not set" in result.stdout, result.stderr
+
+
+def test_a_github_outage_does_not_fail_the_report(github_standin: GitHubStandin, tmp_path: Path):
+    """In-process, so that the client's retries do not sleep; PyGithub still talks HTTP to the stand-in.
+    The chat sender is the one seam replaced: it only records what would be sent."""
+    import io
+
+    from pipeline_tools.apply.report import StepOutcomes
+    from pipeline_tools.apply.run import report
+    from pipeline_tools.integrations.github import GitHub, RetryPolicy
+
+    github_standin.add_repo("acme/infra")
+    number = github_standin.add_pull("acme/infra", head_sha="c" * 40)
+    github_standin.inject_fault("GET", rf"/repos/acme/infra/issues/{number}/comments", 502, times=20)
+    summary = tmp_path / "summary.md"
+    sent: list[str] = []
+    out, err = io.StringIO(), io.StringIO()
+
+    def client(_author: str | None) -> GitHub:
+        return GitHub(github_standin.token, api_url=github_standin.base_url,
+                      retry=RetryPolicy(sleep=lambda _seconds: None), seconds_between_requests=None,
+                      seconds_between_writes=None)
+
+    steps = StepOutcomes("success", "success", "success", "success")
+    environ = {"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"}
+    code = report(repo="acme/infra", env="dev", sha=SHA, steps=steps, pr=number, github=client,
+                  environ=environ, send_chat=lambda message: sent.append(message.title), out=out, err=err)
+    assert code == 0
+    assert err.getvalue().startswith(f"::warning::the result was not posted on #{number}")
+    assert summary.read_text() == "terraform apply dev: applied\n"
+    assert sent == ["terraform apply dev: applied"]
+    assert github_standin.comments("acme/infra", number) == []
