@@ -85,3 +85,15 @@ def parse_name_status(output: str) -> list[Change]:
             changes.append(Change(status, fields[index + 1]))
             index += 2
     return changes
+
+
+def usable_base(repo_root: Path, base: str, head: str) -> str:
+    """``base``, or ``head``'s first parent when there is no usable base: a push that created the
+    branch has none (empty, or all zeros in the push event), and after a force push the old commit
+    may be gone from the clone."""
+    if base.strip("0") and not base.startswith("-") and ".." not in base and shutil.which("git"):
+        known = subprocess.run(["git", "-C", str(repo_root), "cat-file", "-e", f"{base}^{{commit}}"],
+                               capture_output=True, check=False)
+        if known.returncode == 0:
+            return base
+    return f"{head}~1"

@@ -7,7 +7,7 @@ from typing import Any
 
 from pipeline_tools.affected.matrix import MatrixEntry, stage_of
 from pipeline_tools.affected.model import AffectedResult
-from pipeline_tools.config.model import RepoConfig
+from pipeline_tools.config.model import WORKFLOW_STAGE_LIMIT, RepoConfig
 
 
 def to_json(result: AffectedResult, config: RepoConfig | None = None) -> list[dict[str, Any]]:
@@ -82,3 +82,28 @@ def render(result: AffectedResult, fmt: str, *, config: RepoConfig | None = None
         assert config is not None
         return json.dumps(to_github_stages(entries or [], config), separators=(",", ":")) + "\n"
     return to_text(result, config)
+
+
+def github_outputs(result: AffectedResult, config: RepoConfig, plan_entries: list[MatrixEntry],
+                   stage_entries: list[list[MatrixEntry]] | None = None) -> dict[str, str]:
+    """The step outputs the workflows read (``--github-output``), each one line of JSON or text:
+
+    ``any`` (whether anything is to be planned), ``matrix`` (the plan matrix), ``names`` (the
+    affected roots' names, deleted ones left out), ``deleted`` (how many roots were deleted) and,
+    given ``stage_entries`` (``affected --apply-stages``), for each of the apply workflow's stage
+    jobs K (0 to WORKFLOW_STAGE_LIMIT - 1), ``stage-K``: that stage's apply matrix
+    (``{"include": []}`` when it has nothing to apply, or there is no such stage)."""
+    outputs = {
+        "any": "true" if plan_entries else "false",
+        "matrix": json.dumps(to_github_matrix(plan_entries), separators=(",", ":")),
+        "names": json.dumps([root.name for root in result.roots], separators=(",", ":")),
+        "deleted": str(len(result.deleted)),
+    }
+    if stage_entries is None:
+        return outputs
+    for index in range(WORKFLOW_STAGE_LIMIT):
+        entries = stage_entries[index] if index < len(stage_entries) else []
+        environment = config.stages[index].github_environment if entries else ""
+        matrix = {"include": [{**entry.to_json(), "github_environment": environment} for entry in entries]}
+        outputs[f"stage-{index}"] = json.dumps(matrix, separators=(",", ":"))
+    return outputs

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import TextIO
 
 from pipeline_tools.affected.cache import Cache, default_cache_path
 from pipeline_tools.affected.gitdiff import changed_paths, find_repository_root
 from pipeline_tools.affected.graph import analyse, scan_tree
+from pipeline_tools.affected.matrix import MatrixEntry
 from pipeline_tools.affected.model import AffectedResult
+from pipeline_tools.config.model import GITHUB_MATRIX_LIMIT, RepoConfig
 from pipeline_tools.core.errors import InputError
 
 
@@ -53,3 +56,40 @@ def read_timings(path: Path, *, warn: Callable[[str], None]) -> dict[str, float]
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
     return parse_timings(data, str(path))
+
+
+def write_github_outputs(path: Path, result: AffectedResult, config: RepoConfig,
+                         plan_entries: list[MatrixEntry], *, timings: Mapping[str, float],
+                         apply_stages: bool = False, environ: Mapping[str, str] | None = None,
+                         err: TextIO | None = None) -> None:
+    """Append the workflows' step outputs (:func:`pipeline_tools.affected.output.github_outputs`) to
+    ``path``, with ``apply_stages`` also each stage's apply matrix; warn (a workflow annotation in
+    Actions) when roots were deleted."""
+    import os
+    import sys
+
+    from pipeline_tools.affected.matrix import build_matrix
+    from pipeline_tools.affected.output import github_outputs
+
+    environ = os.environ if environ is None else environ
+    err = err or sys.stderr
+    stage_entries = []
+    for stage in config.stages if apply_stages else ():
+        # One job per root (apply-environment.yml applies one root), up to GitHub's matrix limit:
+        # the plan's max_jobs does not apply, and beyond the limit roots would have to be grouped.
+        entries = build_matrix(result.roots, config, max_jobs=GITHUB_MATRIX_LIMIT, timings=timings,
+                               stage=stage.name) if stage.apply_on_merge else []
+        if any(len(entry.roots) > 1 for entry in entries):
+            raise InputError(f"stage {stage.name}: {sum(len(e.roots) for e in entries)} affected roots, "
+                             f"more than the {GITHUB_MATRIX_LIMIT} jobs of one apply matrix")
+        stage_entries.append(entries)
+    outputs = github_outputs(result, config, plan_entries, stage_entries if apply_stages else None)
+    try:
+        with path.open("a", encoding="utf-8") as handle:
+            handle.writelines(f"{key}={value}\n" for key, value in outputs.items())
+    except OSError as exc:
+        raise InputError(f"--github-output {path}: {exc.strerror or exc}") from None
+    if result.deleted:
+        prefix = "::warning::" if environ.get("GITHUB_ACTIONS") == "true" else "warning: "
+        err.write(f"{prefix}roots were deleted: their resources are not destroyed by this workflow "
+                  f"({', '.join(gone.path for gone in result.deleted)})\n")

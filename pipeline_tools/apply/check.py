@@ -90,7 +90,7 @@ def _cost_verdict(github: GitHub, repo: str, pr: int, env: str, policy: CostPoli
     from pipeline_tools.cost.policy import check_recorded_cost
 
     recorded = markers.costs.get(env) if markers is not None else None
-    labels = github.pull_labels(repo, pr)
+    labels = github.labels(repo, pr)
     return check_recorded_cost(policy, env, Decimal(recorded) if recorded is not None else None,
                                labels, approvers)
 

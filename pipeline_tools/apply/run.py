@@ -1,7 +1,9 @@
-"""``pipeline-tools apply check``, ``apply pr`` and ``apply record``'s I/O shell.
+"""``pipeline-tools apply check``, ``apply pr``, ``apply record``, ``apply rollout`` and
+``apply report``'s I/O shell.
 
 The GitHub client is built by the factory passed in (default: from GITHUB_TOKEN/GITHUB_API_URL and
-the trusted author); the requirements are :mod:`.check`, the record :mod:`.records`. The CLI module
+the trusted author); the requirements are :mod:`.check`, the record :mod:`.records`, the rollout's
+choice :mod:`.rollout` (AWS clients passed in), the report's verdict :mod:`.report`. The CLI module
 (:mod:`pipeline_tools.cli.commands.apply`) only parses arguments.
 """
 
@@ -11,13 +13,20 @@ import os
 import re
 import sys
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from pipeline_tools.core.errors import InputError, VerdictError
+from pipeline_tools.core.errors import ExternalError, InputError, VerdictError
+from pipeline_tools.core.redaction import error_line
 
 if TYPE_CHECKING:
+    from pipeline_tools.apply.report import StepOutcomes
+    from pipeline_tools.config.model import RepoConfig, Stage
     from pipeline_tools.cost.policy import CostPolicy
+    from pipeline_tools.deploy.deployer import AwsClients
+    from pipeline_tools.deploy.outcome import DeployResult
     from pipeline_tools.integrations.github import GitHub
+    from pipeline_tools.notify.model import Notification
 
 _SHA = re.compile(r"^[0-9a-fA-F]{7,64}$")
 _RUN_KEY = re.compile(r"^\d{1,20}(?:\.\d{1,20}){0,3}$")
@@ -138,3 +147,157 @@ def record(*, repo: str, env: str, sha: str, state: str, run_key: str | None = N
     out.write(f"deployment {recorded.deployment_id} ({recorded.action}) of {sha[:12]} to "
               f"{env}: {recorded.state}\n")
     return 0
+
+
+# ----- apply rollout ----------------------------------------------------------------------------
+def _stage_of(env: str, config: RepoConfig) -> Stage:
+    stage = config.stage_for(f"{config.roots_dir.strip('/')}/{env}")
+    if stage is None:
+        raise InputError(f"environment {env!r}: no stage of {config.source} holds "
+                         f"{config.roots_dir}/{env}, so the pipeline does not deploy it")
+    return stage
+
+
+def lock_table_from_terraform(root: Path) -> str:
+    """The deployer's lock table of an initialised root (output ``deploy_lock_table_name``), or ""
+    where the root has none (only environments with the deployer Lambda have one)."""
+    from pipeline_tools.integrations.terraform import Terraform
+
+    if not (root / ".terraform").is_dir():
+        return ""
+    try:
+        outputs = Terraform(root).output_json()
+    except ExternalError:
+        return ""
+    value = (outputs.get("deploy_lock_table_name") or {}).get("value")
+    return value if isinstance(value, str) else ""
+
+
+def rollout(*, env: str, sha: str = "", config: RepoConfig, repo_root: Path, lock_table: str | None = None,
+            timeout_seconds: float = 900, notify: bool = True, clients: AwsClients | None = None,
+            deploy: Callable[..., DeployResult] | None = None, out: TextIO | None = None) -> int:
+    """Roll out every service of ``env`` whose running image differs from its release file, one
+    after the other, each by ``pipeline-tools deploy``'s direct form (same checks, same lock as the
+    deployer Lambda when ``lock_table`` is known). Returns deploy's most severe exit code (0 when
+    there was nothing to do)."""
+    from pipeline_tools.apply.rollout import render_plan, rollout_targets
+    from pipeline_tools.deploy.config import DeployConfig
+    from pipeline_tools.deploy.deployer import AwsClients, DeployRequest
+    from pipeline_tools.deploy.outcome import combined_exit_code
+    from pipeline_tools.deploy.run import deploy_direct, notify_result
+    from pipeline_tools.promote.release import load_releases, release_file
+    from pipeline_tools.status.run import gather
+
+    out = out or sys.stdout
+    if sha:
+        _check_sha(sha)
+    if timeout_seconds <= 0:
+        raise InputError("--timeout must be positive")
+    stage = _stage_of(env, config)
+    cluster = config.resolved()["stages"][config.stage_index(stage.name)]["cluster"]
+    environments_dir = repo_root / config.roots_dir
+    root = environments_dir / env
+    if not release_file(environments_dir, env).is_file():
+        out.write(f"no release file in {config.roots_dir}/{env}: nothing to roll out\n")
+        return 0
+    clients = clients or AwsClients()
+    status = gather(env, environments_dir=environments_dir, project=config.project, ecs=clients.ecs,
+                    s3=None, backend={}, drift="not checked", cluster=cluster)
+    releases = load_releases(release_file(environments_dir, env))
+    targets = rollout_targets(cluster, status.services, releases)
+    out.write(render_plan(env, cluster, status.services, targets))
+    if not targets:
+        return 0
+    table = lock_table if lock_table is not None else lock_table_from_terraform(root)
+    out.write(f"lock table: {table}\n" if table else "no deploy lock table for this environment\n")
+    deploy_config = DeployConfig(lock_table=table, timeout_seconds=timeout_seconds)
+    deploy = deploy or deploy_direct
+    trigger = f"apply of {sha[:12]}" if sha else "pipeline-tools apply rollout"
+    results = []
+    for target in targets:
+        request = DeployRequest(cluster=target.cluster, service=target.service, container=target.container,
+                                image=target.image, environment=env, trigger=trigger, source_commit=sha)
+        result = deploy(request, deploy_config, clients=clients, notifier=notify_result if notify else None)
+        out.write(error_line(f"{target.cluster}/{target.service}: {result.outcome.value} "
+                             f"(exit {result.exit_code})" + (f": {result.reason}" if result.reason else ""),
+                             limit=2000) + "\n")
+        results.append(result)
+    return combined_exit_code(results)
+
+
+# ----- apply report -----------------------------------------------------------------------------
+def report(*, repo: str, env: str, sha: str, steps: StepOutcomes, pr: int | None = None,
+           log_url: str | None = None, reason_file: Path | None = None,
+           github: GitHubFactory | None = None, environ: Mapping[str, str] | None = None,
+           send_chat: Callable[[Notification], object] | None = None,
+           out: TextIO | None = None, err: TextIO | None = None) -> int:
+    """Say how the apply of ``sha`` to ``env`` went, from its steps' outcomes: in the job summary, as
+    one comment per environment on the merged pull request ``pr``, in chat; and, when ``pr`` is a
+    promotion into ``env`` that got as far as the plan comparison, record the promotion's outcome.
+
+    The report itself never fails the job for the comment or the chat (the outcome is already
+    decided; a GitHub or chat outage prints a warning); recording a promotion does (exit 3), as
+    ``promote report`` does. Returns 0."""
+    from pipeline_tools.apply.report import (
+        notification,
+        refusal_reason,
+        render_comment,
+        render_message,
+        verdict,
+    )
+    from pipeline_tools.core.ci import CIEnvironment
+    from pipeline_tools.promote.github_ops import target_label
+
+    out, err = out or sys.stdout, err or sys.stderr
+    repo = _validated(repo, env, sha, pr)
+    if log_url and not _LOG_URL.match(log_url):
+        raise InputError(f"invalid --log-url {log_url!r}: expected an http(s) URL")
+    ci = CIEnvironment.from_env(environ)
+    warn = "::warning::" if ci.in_actions else "warning: "
+    run_url = log_url or ci.run_url() or ""
+    outcome = verdict(steps)
+    log_text = ""
+    if reason_file is not None:
+        try:
+            log_text = reason_file.read_text(encoding="utf-8", errors="replace")
+        except FileNotFoundError:
+            log_text = ""  # the step that writes it never ran
+        except OSError as exc:
+            raise InputError(f"cannot read {reason_file}: {exc.strerror or exc}") from None
+    # Masked (and made one line) before it goes anywhere: the log may quote a plan value.
+    reason = error_line(refusal_reason(outcome, log_text), limit=500) if log_text else ""
+    message = render_message(env, outcome, run_url=run_url, reason=reason)
+    out.write(message + "\n")
+    try:
+        ci.append_step_summary(message)
+    except OSError as exc:
+        err.write(f"{warn}cannot write the job summary: {exc.strerror or exc}\n")
+    client = (github or github_from_env)(None) if pr else None
+    if client is not None and pr:
+        try:
+            client.upsert_comment(repo, pr, _report_marker(env), render_comment(env, message))
+        except ExternalError as exc:
+            err.write(f"{warn}the result was not posted on #{pr}: {error_line(str(exc))}\n")
+    pull_url = f"{ci.server_url.rstrip('/')}/{repo}/pull/{pr}" if pr and ci.server_url else ""
+    chat = send_chat or _send_chat
+    chat(notification(env, outcome, sha=sha, run_url=run_url, pull_url=pull_url, reason=reason))
+    # A promotion is recorded once its plan comparison ran (as before: a refused check is not one).
+    compared = steps.verify not in ("skipped", "")
+    if client is not None and pr and compared and target_label(env) in client.labels(repo, pr):
+        from pipeline_tools.promote.run import report as promote_report
+
+        promote_report(repo=repo, pr=pr, state="success" if outcome.delivered else "failure",
+                       log_url=run_url or None, github=lambda: client)
+    return 0
+
+
+def _report_marker(env: str) -> str:
+    from pipeline_tools.apply.report import marker
+
+    return marker(env)
+
+
+def _send_chat(message: Notification) -> object:
+    from pipeline_tools import notify
+
+    return notify.send(message)  # never raises: a chat outage is reported per channel, not fatal

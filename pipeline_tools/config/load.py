@@ -15,6 +15,7 @@ from typing import Any
 from pipeline_tools.config.model import (
     GITHUB_MATRIX_LIMIT,
     PLACEHOLDERS,
+    WORKFLOW_STAGE_LIMIT,
     MatrixSettings,
     RepoConfig,
     Stage,
@@ -100,6 +101,9 @@ def parse_config(text: str, *, source: str = CONFIG_FILE_NAME) -> RepoConfig:
     raw_stages = document.get("stages")
     if not isinstance(raw_stages, list) or not raw_stages:
         raise InputError(f"{where}: stages: expected a non-empty list of stages, in apply order")
+    if len(raw_stages) > WORKFLOW_STAGE_LIMIT:
+        raise InputError(f"{where}: stages: {len(raw_stages)} stages, but the apply workflow runs at most "
+                         f"{WORKFLOW_STAGE_LIMIT} one after the other (docs/workflows.md)")
     stages = tuple(_stage(raw, f"{where}: stages[{index}]") for index, raw in enumerate(raw_stages))
     seen: set[str] = set()
     for stage in stages:
@@ -227,3 +231,20 @@ def _stage(raw: Any, where: str) -> Stage:
         apply_on_merge=_boolean(raw, "apply_on_merge", where, default=True),
         **names,
     )
+
+
+def staged_roots(config: RepoConfig, repo_root: Path) -> list[tuple[str, str]]:
+    """(root path, stage name) of every directory directly under ``roots_dir`` that holds ``*.tf``
+    files and that a stage holds, in stage order then by path: the roots the pipeline applies (and
+    the drift check plans). Roots no stage holds (bootstrap) are left out."""
+    base = repo_root / config.roots_dir
+    found = []
+    candidates = sorted(p for p in base.iterdir() if p.is_dir()) if base.is_dir() else []
+    for directory in candidates:
+        if not any(directory.glob("*.tf")):
+            continue
+        path = f"{config.roots_dir.strip('/')}/{directory.name}"
+        stage = config.stage_for(path)
+        if stage is not None:
+            found.append((config.stage_index(stage.name), path, stage.name))
+    return [(path, stage) for _, path, stage in sorted(found)]

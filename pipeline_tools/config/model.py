@@ -11,8 +11,13 @@ from dataclasses import dataclass, field
 from fnmatch import fnmatchcase
 from typing import Any
 
+from pipeline_tools.core.errors import InputError
+
 # GitHub's hard limit on the jobs one matrix may generate.
 GITHUB_MATRIX_LIMIT = 256
+# The apply workflow (terraform-apply.yml) has this many stage jobs, each waiting for the one before:
+# GitHub cannot generate jobs with dependencies, so more stages need more jobs written there.
+WORKFLOW_STAGE_LIMIT = 6
 PLACEHOLDERS = ("project", "stage", "region", "account_id")
 
 
@@ -110,3 +115,31 @@ class RepoConfig:
                 for index, stage in enumerate(self.stages)
             ],
         }
+
+
+def stage_outputs(config: RepoConfig, stage: str, account_id: str = "") -> dict[str, str]:
+    """One stage's resolved names as workflow step outputs (``config show --format github-output``).
+
+    ``stage`` is a stage name (InputError when there is none of that name), or a root path whose
+    stage is looked up (a root no stage holds gets empty stage names). Without
+    ``account_id`` a state bucket that needs it is "" (the root's backend.tf then decides) and roles
+    are bare names."""
+    resolved = config.resolved(account_id)
+    by_name = {item["name"]: item for item in resolved["stages"]}
+    found = by_name.get(stage)
+    is_root = "/" in stage
+    if found is None and is_root:
+        matched = config.stage_for(stage)
+        found = by_name.get(matched.name) if matched is not None else None
+    if found is None and not is_root:
+        raise InputError(f"--stage {stage!r}: no such stage in {config.source} "
+                         f"(stages: {', '.join(by_name)})")
+    bucket = resolved["state_bucket"]
+    outputs = {"project": resolved["project"], "region": resolved["region"],
+               "state_bucket": "" if "{account_id}" in bucket else bucket}
+    # A root no stage holds (bootstrap) gets empty names: it is checked in pull requests, never
+    # planned with a role or applied by the pipeline.
+    outputs["stage"] = found["name"] if found else ""
+    for key in ("github_environment", "cluster", "plan_role", "apply_role", "drift_role"):
+        outputs[key] = found[key] if found else ""
+    return outputs

@@ -348,6 +348,11 @@ class GitHub:
             self._retrying(f"labelling {repo}#{number}",
                            lambda: self._issue(repo, number).add_to_labels(*names))
 
+    def labels(self, repo: str, number: int) -> list[str]:
+        """The names of the labels an issue or pull request carries now."""
+        return self._retrying(f"reading the labels of {repo}#{number}",
+                              lambda: [label.name for label in self._issue(repo, number).get_labels()])
+
     def remove_label(self, repo: str, number: int, label: str) -> bool:
         """Remove a label; returns False when it was not there (not an error)."""
 
@@ -548,11 +553,6 @@ class GitHub:
                            str(r.get("commit_id") or "")) for r in data or [] if isinstance(r, dict)]
 
         return self._retrying(f"reading the reviews of {repo}#{number}", attempt)
-
-    def pull_labels(self, repo: str, number: int) -> list[str]:
-        """The names of the labels pull request ``number`` carries now."""
-        return self._retrying(f"reading the labels of {repo}#{number}",
-                              lambda: [label.name for label in self._repo(repo).get_pull(number).labels])
 
     def pull_author(self, repo: str, number: int) -> str:
         """The login of whoever opened pull request ``number``."""

@@ -684,6 +684,11 @@ def add_labels(standin: GitHubStandin, request: StandinRequest) -> StandinRespon
     return StandinResponse(200, issue["labels"])
 
 
+def list_labels(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    issue = _issue(standin, request)
+    return standin.paginate(request, [dict(label) for label in issue["labels"]])
+
+
 def remove_label(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
     issue = _issue(standin, request)
     name = request.params["label"]
@@ -891,6 +896,7 @@ _DEFAULT_ROUTES: list[tuple[str, str, Handler]] = [
     ("GET", rf"{REPO}/issues/comments/(?P<comment_id>\d+)", get_comment),
     ("PATCH", rf"{REPO}/issues/comments/(?P<comment_id>\d+)", edit_comment),
     ("DELETE", rf"{REPO}/issues/comments/(?P<comment_id>\d+)", delete_comment),
+    ("GET", rf"{REPO}/issues/(?P<number>\d+)/labels", list_labels),
     ("POST", rf"{REPO}/issues/(?P<number>\d+)/labels", add_labels),
     ("DELETE", rf"{REPO}/issues/(?P<number>\d+)/labels/(?P<label>[^/]+)", remove_label),
     ("GET", rf"{REPO}/git/ref/(?P<ref>heads/.+)", get_ref),

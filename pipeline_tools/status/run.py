@@ -54,7 +54,9 @@ def last_apply(s3: Any, bucket: str, key: str) -> LastApply:
 
 
 def gather(env: str, *, environments_dir: Path, project: str, ecs: Any, s3: Any | None,
-           backend: Mapping[str, str], drift: str) -> EnvironmentStatus:
+           backend: Mapping[str, str], drift: str, cluster: str | None = None) -> EnvironmentStatus:
+    """``env``'s services as the release file names them, and what ECS runs in ``cluster``
+    (default ``PROJECT-ENV``; ``pipeline-tools.yml`` may name it otherwise)."""
     from pipeline_tools.integrations.aws_state import service_evidence
 
     root = environments_dir / env
@@ -62,8 +64,9 @@ def gather(env: str, *, environments_dir: Path, project: str, ecs: Any, s3: Any 
         raise InputError(f"environment {env!r} not found under {environments_dir}")
     releases = load_releases(release_file(environments_dir, env))
     status = EnvironmentStatus(env=env, drift=drift)
+    cluster = cluster or f"{project}-{env}"
     for name, release in sorted(releases.items()):
-        evidence = service_evidence(ecs, env=env, cluster=f"{project}-{env}", service=name, container=name)
+        evidence = service_evidence(ecs, env=env, cluster=cluster, service=name, container=name)
         status.services.append(service_status(evidence, release.digest, release.tag))
     if s3 is not None and backend.get("bucket") and backend.get("key"):
         status.last_apply = last_apply(s3, backend["bucket"], backend["key"])

@@ -71,3 +71,19 @@ def test_unknown_repository_is_one_line(github_standin):
     result = doctor(github_standin)
     assert result.returncode in (2, 3)
     assert_one_line_error(result, code=result.returncode)
+
+
+def test_the_environments_to_check_come_from_the_repository_configuration(configured, tmp_path):
+    """Without --environments/--reviewers, the stages of pipeline-tools.yml name them (apply-environment.yml
+    runs doctor that way): here one stage, bound to the GitHub environment prod, which must have reviewers."""
+    (tmp_path / "pipeline-tools.yml").write_text(
+        "version: 1\nproject: p\nregion: us-east-1\nroots_dir: environments\nstages:\n"
+        "  - {name: live, roots: ['environments/live'], github_environment: prod, required_reviewers: true,"
+        " auto_deploy: false}\n")
+    configured.add_environment(REPO, "prod", branches="protected")  # reviewers removed
+    result = run_cli("doctor", "--repo", REPO, cwd=tmp_path,
+                     env={"GITHUB_TOKEN": configured.token, "GITHUB_API_URL": configured.base_url})
+    assert result.returncode == 1
+    assert result.stdout.split()[:2] == ["MISSING", "prod"] and "ok      drift" in result.stdout
+    assert "environment prod has no required reviewers" in result.stdout
+    assert "dev" not in result.stdout and "staging" not in result.stdout

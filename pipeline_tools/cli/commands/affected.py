@@ -56,6 +56,18 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="github-matrix: JSON {\"<root path>\": <recent plan seconds>} to balance "
                         "groups by time (default: matrix.timings_file of the configuration); a missing "
                         "file means balance by count")
+    parser.add_argument("--base-fallback", action="store_true",
+                        help="when --base is empty, all zeros (a push that created the branch) or not a "
+                        "commit of this clone (after a force push), compare with --head's parent")
+    parser.add_argument("--github-output", metavar="FILE",
+                        help="also append the workflows' step outputs to FILE (GITHUB_OUTPUT): any, "
+                        "matrix, names and deleted (docs/workflows.md); a deleted root is also a "
+                        "workflow warning")
+    parser.add_argument("--apply-stages", action="store_true",
+                        help="with --github-output: also stage-0 ... stage-5, each stage's apply matrix "
+                        "(one job per root, at most 256 per stage: more is bad input)")
+    parser.add_argument("--step-summary", action="store_true",
+                        help="also append the text form to the job summary (GITHUB_STEP_SUMMARY)")
     parser.add_argument("--no-cache", action="store_true",
                         help="do not read or write the parse cache (.git/pipeline-tools-cache/)")
     parser.set_defaults(func=run)
@@ -64,18 +76,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from pipeline_tools.affected.gitdiff import find_repository_root
+    from pipeline_tools.affected.gitdiff import find_repository_root, usable_base
     from pipeline_tools.affected.matrix import build_matrix
     from pipeline_tools.affected.output import render
-    from pipeline_tools.affected.run import find_affected, read_timings
+    from pipeline_tools.affected.run import find_affected, read_timings, write_github_outputs
     from pipeline_tools.config import load_config
 
     repo_root = find_repository_root(Path.cwd().resolve())
     config = load_config(Path(args.config) if args.config else None, repo_root=repo_root)
-    result = find_affected(args.base, args.head, root_dir=args.root_dir or config.roots_dir,
+    base = usable_base(repo_root, args.base, args.head) if args.base_fallback else args.base
+    if args.base_fallback and base != args.base:
+        sys.stderr.write(f"no usable --base {args.base!r}: comparing with {base}\n")
+    result = find_affected(base, args.head, root_dir=args.root_dir or config.roots_dir,
                            start=repo_root, use_cache=not args.no_cache)
     entries = None
-    if args.format in ("github-matrix", "github-stages"):
+    timings: dict[str, float] = {}
+    if args.format in ("github-matrix", "github-stages") or args.github_output:
         # --timings is relative to the working directory, the configuration's to the repository.
         timings_path = Path(args.timings) if args.timings else (
             repo_root / config.matrix.timings_file if config.matrix.timings_file else None)
@@ -86,4 +102,16 @@ def run(args: argparse.Namespace) -> int:
         entries = build_matrix(result.roots, config, max_jobs=args.max_jobs or config.matrix.max_jobs,
                                timings=timings, stage=args.stage)
     sys.stdout.write(render(result, args.format, config=config, entries=entries))
+    if args.apply_stages and not args.github_output:
+        from pipeline_tools.core.errors import InputError
+
+        raise InputError("--apply-stages goes with --github-output FILE")
+    if args.step_summary:
+        from pipeline_tools.core.ci import CIEnvironment
+
+        CIEnvironment.from_env().append_step_summary(render(result, "text", config=config))
+    if args.github_output:
+        write_github_outputs(Path(args.github_output), result, config, entries or [], timings=timings,
+                             apply_stages=args.apply_stages)
     return 0
+

@@ -24,8 +24,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help="the configuration file (default: pipeline-tools.yml at the repository root)")
     parser.add_argument("--account-id", default="", metavar="ID",
                         help="AWS account id, to fill {account_id} and turn role names into ARNs")
-    parser.add_argument("--format", choices=("json", "text"), default="text",
-                        help="output format (default text)")
+    parser.add_argument("--format", choices=("json", "text", "github-output"), default="text",
+                        help="output format (default text); github-output: KEY=VALUE lines for "
+                        "GITHUB_OUTPUT, with --stage: project, region, state_bucket and the stage's "
+                        "github_environment, cluster, plan_role, apply_role, drift_role; without: "
+                        "roots, a matrix of every root directly under roots_dir that a stage holds "
+                        "(env, path, stage)")
+    parser.add_argument("--stage", metavar="NAME",
+                        help="github-output: the stage whose names to print (a stage name, or a "
+                        "root path such as environments/dev, whose stage is then found)")
     parser.set_defaults(func=run)
 
 
@@ -47,6 +54,20 @@ def run(args: argparse.Namespace) -> int:
     resolved = config.resolved(args.account_id)
     if args.format == "json":
         sys.stdout.write(json.dumps(resolved, indent=2) + "\n")
+        return 0
+    if args.format == "github-output":
+        from pipeline_tools.config.model import stage_outputs
+
+        if args.stage:
+            outputs = stage_outputs(config, args.stage, args.account_id)
+        else:
+            from pipeline_tools.config.load import staged_roots
+
+            roots = staged_roots(config, _repository_root())
+            matrix = {"include": [{"env": path.rpartition("/")[2], "path": path, "stage": stage}
+                                  for path, stage in roots]}
+            outputs = {"roots": json.dumps(matrix, separators=(",", ":"))}
+        sys.stdout.write("".join(f"{key}={value}\n" for key, value in outputs.items()))
         return 0
     lines = [f"configuration: {resolved['source']}",
              f"project {resolved['project']}, region {resolved['region']}, "

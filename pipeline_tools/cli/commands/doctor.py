@@ -18,16 +18,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--repo", required=True, metavar="OWNER/REPO")
     parser.add_argument(
         "--environments",
-        default="dev,staging,prod,drift",
+        default=None,
         metavar="A,B,...",
-        help="environments the roles trust (default dev,staging,prod,drift)",
+        help="environments the roles trust (default: the GitHub environments of pipeline-tools.yml's "
+        "stages, and drift)",
     )
     parser.add_argument(
         "--reviewers",
-        default="prod",
+        default=None,
         metavar="A,B,...",
-        help="environments that must require reviewers (default prod)",
+        help="environments that must require reviewers (default: those of the stages with "
+        "required_reviewers: true in pipeline-tools.yml)",
     )
+    parser.add_argument("--config", metavar="FILE",
+                        help="the repository configuration (default: pipeline-tools.yml here, if any)")
     parser.add_argument(
         "--branch", default="main", help="the protected branch applies run from (default main)"
     )
@@ -36,6 +40,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _names(text: str) -> list[str]:
     return [name.strip() for name in text.split(",") if name.strip()]
+
+
+def _from_config(args: argparse.Namespace) -> tuple[list[str], set[str]]:
+    """--environments and --reviewers, each defaulting to what pipeline-tools.yml says."""
+    from pathlib import Path
+
+    if args.environments is not None and args.reviewers is not None:
+        return _names(args.environments), set(_names(args.reviewers))
+    from pipeline_tools.config import load_config
+
+    config = load_config(Path(args.config) if args.config else None, repo_root=Path.cwd())
+    staged = [stage.github_environment for stage in config.stages]
+    environments = _names(args.environments) if args.environments is not None else \
+        list(dict.fromkeys([*staged, "drift"]))
+    reviewers = set(_names(args.reviewers)) if args.reviewers is not None else \
+        {stage.github_environment for stage in config.stages if stage.required_reviewers}
+    return environments, reviewers
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -47,8 +68,7 @@ def _run(args: argparse.Namespace) -> int:
     from pipeline_tools.doctor.run import run
 
     repo = parse_repo_name(args.repo)
-    environments = _names(args.environments)
-    reviewers = set(_names(args.reviewers))
+    environments, reviewers = _from_config(args)
     if not environments:
         raise InputError("--environments names no environment")
     unknown = sorted(reviewers - set(environments))

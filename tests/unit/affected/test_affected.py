@@ -267,3 +267,56 @@ def test_cache_rereads_a_file_changed_within_the_timestamp_granularity(monorepo)
     after = find_affected(base, start=repo)
     reasons = {r.kind for root in after.roots for r in root.reasons if root.path == "environments/prod"}
     assert "module" in reasons, "the cached view of the edited file was used"
+
+
+def github_outputs(path: Path) -> dict[str, str]:
+    return dict(line.split("=", 1) for line in path.read_text().splitlines())
+
+
+def test_github_outputs_give_the_plan_matrix_and_one_apply_matrix_per_stage(monorepo, tmp_path: Path):
+    """What terraform-pr.yml and terraform-apply.yml read from one `affected` call (no jq)."""
+    repo, base = monorepo
+    vpc = 'resource "aws_vpc" "this" {\n  cidr_block = "10.1.0.0/16"\n}\n'
+    write(repo, {"terraform/modules/vpc/main.tf": vpc,
+                 "environments/dev-eu/main.tf": module_call("vpc", "../../terraform/modules/vpc")})
+    git(repo, "rm", "-q", "-r", "environments/bootstrap")
+    head = commit(repo)
+    outputs_file = tmp_path / "github_output"
+    outputs_file.write_text("earlier=kept\n")
+    summary = tmp_path / "summary.md"
+    result = run_cli("affected", "--base", base, "--head", head, "--github-output", str(outputs_file),
+                     "--apply-stages", "--step-summary", "--max-jobs", "3", cwd=repo,
+                     env={"GITHUB_STEP_SUMMARY": str(summary), "GITHUB_ACTIONS": "true"})
+    assert result.returncode == 0, result.stderr
+    outputs = github_outputs(outputs_file)
+    assert outputs["earlier"] == "kept"  # appended, as GitHub expects
+    assert outputs["any"] == "true"
+    assert json.loads(outputs["names"]) == ["dev", "dev-eu", "prod", "staging"]
+    # The plan matrix keeps to --max-jobs (grouped); the apply matrices are one job per root.
+    assert [e["count"] for e in json.loads(outputs["matrix"])["include"]] == [2, 1, 1]
+    assert outputs["deleted"] == "1"
+    assert "::warning::roots were deleted" in result.stderr and "environments/bootstrap" in result.stderr
+    # Stage jobs 0..5: dev, staging, prod in apply order with their GitHub environments, then empty.
+    stages = [json.loads(outputs[f"stage-{k}"])["include"] for k in range(6)]
+    assert [[(e["path"], e["github_environment"]) for e in stage] for stage in stages] == [
+        [("environments/dev", "dev"), ("environments/dev-eu", "dev")], [("environments/staging", "staging")],
+        [("environments/prod", "prod")], [], [], []]
+    assert "environments/dev (stage dev)" in summary.read_text()
+
+
+def test_base_fallback_compares_with_the_parent_when_the_push_has_no_usable_base(monorepo, tmp_path: Path):
+    repo, _ = monorepo
+    write(repo, {"environments/prod/terraform.tfvars": 'name = "prod"\n'})
+    head = commit(repo)
+    for base in ("", "0" * 40, "1234567" * 5 + "12345"):  # new branch; force-pushed away
+        outputs_file = tmp_path / "out"
+        outputs_file.write_text("")
+        result = run_cli("affected", "--base", base, "--base-fallback", "--head", head,
+                         "--github-output", str(outputs_file), cwd=repo)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(github_outputs(outputs_file)["names"]) == ["prod"]
+        assert f"comparing with {head}~1" in result.stderr
+        assert "stage-0" not in github_outputs(outputs_file)  # without --apply-stages
+    # Without the option an unknown base is an error, as before.
+    refused = run_cli("affected", "--base", "1234567" * 5 + "12345", "--head", head, cwd=repo)
+    assert refused.returncode != 0 and refused.stderr.startswith("error: ")

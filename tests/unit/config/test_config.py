@@ -119,3 +119,48 @@ def test_config_command_reports_a_bad_file_in_one_line_with_exit_2(tmp_path, mon
     assert "auto_deploy: expected true or false" in err
     assert main(["config", "check", "--config", str(tmp_path / "missing.yml")]) == 2
     assert "no such configuration file" in capsys.readouterr().err
+
+
+def test_more_stages_than_the_apply_workflow_runs_are_refused():
+    from pipeline_tools.config import parse_config
+    from pipeline_tools.core.errors import InputError
+
+    stages = "".join(f"  - {{name: s{i}, roots: ['environments/s{i}'], github_environment: s{i}, "
+                     f"required_reviewers: false, auto_deploy: false}}\n" for i in range(7))
+    text = f"version: 1\nproject: p\nregion: us-east-1\nroots_dir: environments\nstages:\n{stages}"
+    with pytest.raises(InputError, match="at most 6"):
+        parse_config(text)
+    assert len(parse_config(text.replace("  - {name: s6", "#")).stages) == 6
+
+
+def test_stage_outputs_for_a_workflow_step(tmp_path: Path, capsys):
+    from pipeline_tools.config.model import stage_outputs
+
+    config = default_config()
+    outputs = stage_outputs(config, "environments/prod", "123456789012")
+    assert outputs["apply_role"] == "arn:aws:iam::123456789012:role/platform-prod-terraform-apply"
+    assert outputs["state_bucket"] == "platform-tfstate-123456789012"
+    assert (outputs["stage"], outputs["github_environment"], outputs["cluster"]) == \
+        ("prod", "prod", "platform-prod")
+    # Without the account: no bucket name to guess; a root no stage holds: empty names, not an error.
+    assert stage_outputs(config, "dev")["state_bucket"] == ""
+    assert stage_outputs(config, "environments/bootstrap")["plan_role"] == ""
+    with pytest.raises(InputError, match="no such stage"):
+        stage_outputs(config, "qa")
+    assert main(["config", "show", "--format", "github-output", "--stage", "staging",
+                 "--account-id", "123456789012"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "cluster=platform-staging" in lines and all("=" in line for line in lines)
+
+
+def test_staged_roots_are_the_roots_a_stage_holds_in_stage_order(tmp_path: Path):
+    from pipeline_tools.config.load import staged_roots
+
+    for name in ("prod-eu", "dev", "bootstrap", "prod", "staging-old"):
+        (tmp_path / "environments" / name).mkdir(parents=True)
+        (tmp_path / "environments" / name / "main.tf").write_text("")
+    (tmp_path / "environments" / "dev-notes").mkdir()  # no Terraform in it: not a root
+    assert staged_roots(default_config(), tmp_path) == [
+        ("environments/dev", "dev"), ("environments/staging-old", "staging"),
+        ("environments/prod", "prod"), ("environments/prod-eu", "prod")]
+    assert staged_roots(default_config(), tmp_path / "nowhere") == []

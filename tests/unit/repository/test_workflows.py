@@ -181,8 +181,8 @@ def fill_placeholders(parser: argparse.ArgumentParser, words: tuple[str, ...]) -
         if word == PLACEHOLDER:
             if action is not None and action.choices:
                 word = str(next(iter(action.choices)))
-            elif action is not None and action.type is int:
-                word = "1"
+            elif action is not None and action.type not in (None, str):
+                word = "1"  # int, float and the CLI's own number parsers
             else:
                 word = "placeholder"
         filled.append(word)
@@ -230,8 +230,8 @@ def test_every_pipeline_tools_invocation_parses():
     # The test must see the commands the workflows are known to run, or it proves nothing.
     seen = {command_path(build_parser(), inv.words) for inv in invocations}
     expected = {"affected", "plan fingerprint", "plan verify", "plan summarize", "plan comment", "gate",
-                "deploy", "promote", "promote report", "drift report", "status", "notify", "apply check",
-                "apply record"}
+                "plan label-destroys", "promote", "drift report", "apply check", "apply record", "apply pr",
+                "apply rollout", "apply report", "config show", "doctor"}
     assert expected <= seen, f"not found in the workflows: {sorted(expected - seen)}"
     failures = []
     for invocation in invocations:
@@ -268,21 +268,46 @@ def test_the_invocation_reader_catches_a_wrong_flag():
 
 
 def test_every_environment_a_workflow_names_exists():
+    """Roots come from pipeline-tools.yml now; what a workflow still names must exist, and the roots
+    the drift matrix is built from are this repository's environments."""
+    from pipeline_tools.config import load_config
+    from pipeline_tools.config.load import staged_roots
+
     names: set[str] = set()
     for path in WORKFLOW_FILES:
-        text = path.read_text()
-        names.update(m.group(1) for m in re.finditer(r"environments/([A-Za-z0-9_.-]+)", text))
-        document = load(path)
-        for job in document["jobs"].values():
-            # Environments named through matrices and reusable-workflow inputs.
-            matrix = (job.get("strategy") or {}).get("matrix")
-            if isinstance(matrix, dict):
-                names.update(matrix.get("env") or [])
-            if "apply-environment.yml" in str(job.get("uses", "")):
-                names.add(job["with"]["environment"])
-    assert names, "no environment found: the check proves nothing"
+        names.update(m.group(1) for m in re.finditer(r"environments/([A-Za-z0-9_.-]+)", path.read_text()))
     missing = sorted(n for n in names if not (REPO_ROOT / "environments" / n).is_dir())
     assert not missing, f"workflows name environments that do not exist: {missing}"
+    roots = staged_roots(load_config(repo_root=REPO_ROOT), REPO_ROOT)
+    assert [stage for _, stage in roots] == ["dev", "staging", "prod"]
+    assert all((REPO_ROOT / path).is_dir() for path, _ in roots)
+    assert "environments/bootstrap" not in {path for path, _ in roots}  # applied by hand, never drift-planned
+    drift = load(WORKFLOWS / "drift.yml")["jobs"]["drift"]
+    assert drift["strategy"]["matrix"] == "${{ fromJSON(needs.roots.outputs.roots) }}"
+
+
+def test_the_apply_runs_one_job_per_configured_stage_each_after_the_ones_before():
+    """terraform-apply.yml has WORKFLOW_STAGE_LIMIT stage jobs (pipeline-tools.yml may not have more
+    stages), each a matrix over `affected`'s stage-K output, waiting for every earlier stage."""
+    from pipeline_tools.config.model import WORKFLOW_STAGE_LIMIT
+
+    jobs = load(WORKFLOWS / "terraform-apply.yml")["jobs"]
+    stage_jobs = sorted(name for name in jobs if name.startswith("stage-"))
+    assert stage_jobs == [f"stage-{k}" for k in range(WORKFLOW_STAGE_LIMIT)]
+    assert set(jobs["affected"]["outputs"]) == {"pr", *stage_jobs}
+    for k, name in enumerate(stage_jobs):
+        job = jobs[name]
+        assert job["needs"] == ["affected", *stage_jobs[:k]]
+        assert f"needs.affected.outputs.stage-{k})" in job["strategy"]["matrix"]
+        assert "!contains(needs.*.result, 'failure')" in job["if"] and f"stage-{k})" in job["if"]
+        assert job["with"]["environment"] == "${{ matrix.github_environment }}"
+        assert job["with"]["root"] == "${{ matrix.path }}"
+    # No environment name, role or cluster is written in the apply workflows: pipeline-tools.yml has them.
+    for workflow in ("terraform-apply.yml", "apply-environment.yml"):
+        text = (WORKFLOWS / workflow).read_text()
+        for hard_coded in ("'dev'", "'staging'", "'prod'", "platform-", "AWS_APPLY_ROLES",
+                           "vars.TF_STATE_BUCKET"):
+            assert hard_coded not in text, f"{workflow}: {hard_coded}"
 
 
 def test_actions_are_pinned_and_permissions_are_least():
@@ -316,11 +341,58 @@ def test_apply_concurrency_never_cancels_an_apply():
     document = load(WORKFLOWS / "apply-environment.yml")
     job = document["jobs"]["apply"]
     assert job["concurrency"]["cancel-in-progress"] is False
-    assert "inputs.environment" in job["concurrency"]["group"]
+    assert "inputs.root" in job["concurrency"]["group"]
     assert job["environment"] == "${{ inputs.environment }}"
-    apply = load(WORKFLOWS / "terraform-apply.yml")["jobs"]
-    assert apply["staging"]["needs"] == ["affected", "dev"] and "dev" in apply["prod"]["needs"] \
-        and "staging" in apply["prod"]["needs"]
+
+
+def test_the_apply_runs_doctor_before_it_assumes_the_apply_role():
+    steps = load(WORKFLOWS / "apply-environment.yml")["jobs"]["apply"]["steps"]
+    doctor = next(i for i, s in enumerate(steps) if "pipeline-tools doctor" in str(s.get("run", "")))
+    credentials = next(i for i, s in enumerate(steps)
+                       if "configure-aws-credentials" in str(s.get("uses", "")))
+    assert doctor < credentials
+    assert "PIPELINE_TOOLS_DOCTOR_TOKEN" in steps[doctor]["env"]["GITHUB_TOKEN"]
+    assert load(WORKFLOWS / "apply-environment.yml")["jobs"]["apply"]["permissions"]["actions"] == "read"
+
+
+# Each exception says why the step stays as it is; everything else is a pipeline-tools call or two.
+LONG_STEP_EXCEPTIONS = {
+    # Downloading a pinned release and checking its sha256 is what curl and sha256sum are for.
+    ("terraform-pr.yml", "plan", "Install tfsec (pinned release, checksum verified)"),
+    # Optional workflow_dispatch inputs turned into optional flags.
+    ("promote.yml", "promote", "pipeline-tools promote"),
+}
+MAX_RUN_LINES = 5
+
+
+def test_run_steps_are_short_and_use_no_gh_jq_or_curl():
+    """A job is checkout, setup, credentials, one or two pipeline-tools calls, artifacts: GitHub is
+    reached through pipeline-tools (PyGithub), JSON is read by pipeline-tools, not by jq."""
+    tools = re.compile(r"(?:^|[\s;|&(`$])(gh|jq|curl)(?=\s|$)", re.MULTILINE)
+    problems = []
+    seen = set()
+    for path in WORKFLOW_FILES:
+        for job, step, script in run_steps(load(path)):
+            key = (path.name, job, step)
+            lines = [line for line in logical_lines(script)
+                     if line.strip() and not line.strip().startswith("#")]
+            if key in LONG_STEP_EXCEPTIONS:
+                seen.add(key)
+                continue
+            used = sorted({m.group(1) for m in tools.finditer(script)})
+            if used:
+                problems.append(f"{key}: uses {', '.join(used)}")
+            if len(lines) > MAX_RUN_LINES:
+                problems.append(f"{key}: {len(lines)} lines")
+    assert not problems, "\n".join(problems)
+    assert seen == set(LONG_STEP_EXCEPTIONS), f"stale exceptions: {set(LONG_STEP_EXCEPTIONS) - seen}"
+
+
+def test_the_step_length_check_catches_gh_jq_and_long_scripts():
+    tools = re.compile(r"(?:^|[\s;|&(`$])(gh|jq|curl)(?=\s|$)", re.MULTILINE)
+    assert tools.search('labels="$(gh api repos/x)"') and tools.search("x | jq -r .a")
+    assert not tools.search("pipeline-tools plan label-destroys --repo x") and not tools.search("echo ghost")
+    assert len(logical_lines("a \\\n b\nc\nd\ne\nf\ng")) == 6
 
 
 def test_zizmor_reports_nothing():
@@ -333,38 +405,9 @@ def test_zizmor_reports_nothing():
     assert completed.returncode == 0, completed.stdout + completed.stderr
 
 
-# ----- the workflows' own shell logic, run for real with bash and jq ------------------------------
-# The GitHub CLI (`gh`) is not installed here and GitHub cannot be reached, so these tests put a
-# stand-in `gh` on PATH that answers the one API read the step makes with canned pages (in the shape
-# of GitHub's REST API) and records every other call. The step scripts are taken verbatim from the
-# workflow files and run with bash as GitHub runs them (`bash -e -o pipefail`).
-
-FAKE_GH = """#!/usr/bin/env bash
-echo "$*" >> "$FAKE_GH_LOG"
-if [ "$1" = api ] && [ "$2" = --paginate ]; then cat "$FAKE_GH_PAGES"; fi
-"""
-
-
 def step_script(workflow: str, job: str, name_prefix: str) -> str:
     steps = load(WORKFLOWS / workflow)["jobs"][job]["steps"]
     return next(s["run"] for s in steps if str(s.get("name", "")).startswith(name_prefix))
-
-
-def run_step(script: str, workdir: Path, env: dict[str, str], pages: str = "") -> subprocess.CompletedProcess:
-    bin_dir = workdir / "bin"
-    bin_dir.mkdir(exist_ok=True)
-    gh = bin_dir / "gh"
-    gh.write_text(FAKE_GH)
-    gh.chmod(0o755)
-    (workdir / "pages.json").write_text(pages)
-    full_env = {"PATH": f"{bin_dir}:/usr/bin:/bin", "FAKE_GH_LOG": str(workdir / "gh.log"),
-                "FAKE_GH_PAGES": str(workdir / "pages.json"), **env}
-    return subprocess.run(["bash", "-e", "-o", "pipefail", "-c", script], cwd=workdir, env=full_env,
-                          capture_output=True, text=True, check=False)
-
-
-def comment(login: str, body: str) -> dict[str, Any]:
-    return {"user": {"login": login}, "body": body}
 
 
 def test_apply_trusts_github_through_pipeline_tools_not_bash():
@@ -393,30 +436,3 @@ def test_the_comment_step_with_no_plan_artifact_comments_nothing(tmp_path: Path)
                                  "HEAD_SHA": "a" * 40, "GITHUB_TOKEN": "", "GITHUB_API_URL": "http://127.0.0.1:9"})
     assert result.returncode == 0, result.stderr
     assert "no plan to comment on" in result.stdout
-
-
-@pytest.mark.skipif(shutil.which("jq") is None, reason="jq is not installed (GitHub's runners have it)")
-def test_destroy_label_follows_the_plans(tmp_path: Path):
-    """Plans from terraform-json's test data (tests/fixtures/plans/terraform-json, see SOURCES.md)."""
-    fixtures = REPO_ROOT / "tests" / "fixtures" / "plans" / "terraform-json"
-    script = step_script("terraform-pr.yml", "comment", "Label plans")
-    env = {"PR": "7", "REPO": "octo/infra"}
-
-    def plans(**by_env: str) -> None:
-        shutil.rmtree(tmp_path / "plans", ignore_errors=True)
-        for name, fixture in by_env.items():
-            (tmp_path / "plans" / f"plan-{name}").mkdir(parents=True)
-            shutil.copy(fixtures / fixture, tmp_path / "plans" / f"plan-{name}" / "plan.json")
-
-    plans(dev="no_changes__plan.json", prod="action_reason__plan.json")  # prod replaces a resource
-    result = run_step(script, tmp_path, env)
-    assert result.returncode == 0, result.stderr
-    assert "api --method POST repos/octo/infra/issues/7/labels -f labels[]=plan:destroy" in \
-        (tmp_path / "gh.log").read_text()
-
-    (tmp_path / "gh.log").unlink()
-    plans(dev="no_changes__plan.json", staging="basic__plan.json")
-    result = run_step(script, tmp_path, env)
-    assert result.returncode == 0, result.stderr
-    assert (tmp_path / "gh.log").read_text().strip() == \
-        "api --method DELETE repos/octo/infra/issues/7/labels/plan:destroy"

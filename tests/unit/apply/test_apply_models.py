@@ -1,0 +1,90 @@
+"""``apply rollout``'s choice of services and ``apply report``'s verdict: the pure models."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline_tools.apply.report import (
+    StepOutcomes,
+    marker,
+    notification,
+    refusal_reason,
+    render_message,
+    verdict,
+)
+from pipeline_tools.apply.rollout import render_plan, rollout_targets
+from pipeline_tools.promote.release import Release
+from pipeline_tools.status.model import ServiceStatus
+
+OLD = "sha256:" + "1" * 64
+NEW = "sha256:" + "2" * 64
+
+
+def running(service: str, *digests: str, release: str = NEW) -> ServiceStatus:
+    return ServiceStatus(service=service, release_digest=release, release_tag="v2",
+                         running_digests=list(digests), digest_source="running tasks", deployment_id="d",
+                         rollout_state="COMPLETED", rollout_state_reason="", updated_at=None)
+
+
+RELEASES = {name: Release(name, f"platform/{name}", NEW, "v2") for name in ("api", "web", "worker")}
+
+
+def test_only_services_not_running_their_release_are_rolled_out():
+    services = [running("web", NEW), running("api", OLD), running("worker", OLD, NEW)]
+    targets = rollout_targets("acme-qa", services, RELEASES)
+    # worker is mid-rollout (two digests): not in sync, so it is rolled out to the release too.
+    assert [(t.service, t.container, t.cluster, t.image) for t in targets] == [
+        ("api", "api", "acme-qa", f"platform/api@{NEW}"),
+        ("worker", "worker", "acme-qa", f"platform/worker@{NEW}"),
+    ]
+    assert targets[0].digest == NEW
+    text = render_plan("qa", "acme-qa", services, targets)
+    assert f"acme-qa/api: runs {OLD}, release file says {NEW}: rolling out" in text
+    assert "acme-qa/web: runs the release file's" in text and "nothing to do" in text
+
+
+def test_a_service_not_running_at_all_is_rolled_out_and_an_empty_release_does_nothing():
+    assert [t.service for t in rollout_targets("c", [running("api")], RELEASES)] == ["api"]
+    assert rollout_targets("c", [], RELEASES) == []
+    assert "nothing to roll out" in render_plan("qa", "c", [], [])
+
+
+@pytest.mark.parametrize(("steps", "status", "result", "delivered"), [
+    (("success", "success", "success", "success"), "success", "applied", True),
+    (("success", "success", "success", "failure"), "warning", "applied, but rolling out", False),
+    (("failure", "skipped", "skipped", "skipped"), "failure", "REFUSED: the merged pull request", False),
+    (("success", "failure", "skipped", "skipped"), "failure", "REFUSED: the plan of the merged", False),
+    (("success", "success", "failure", "skipped"), "failure", "FAILED before or during apply", False),
+    (("success", "success", "cancelled", "skipped"), "failure", "CANCELLED", False),
+    # init or the re-plan failed: nothing after check ran.
+    (("success", "skipped", "skipped", "skipped"), "failure", "FAILED", False),
+])
+def test_the_verdict_follows_the_first_step_that_did_not_succeed(steps, status, result, delivered):
+    outcome = verdict(StepOutcomes(*steps))
+    assert (outcome.status, outcome.delivered) == (status, delivered)
+    assert outcome.result.startswith(result)
+
+
+def test_a_refusal_says_why_with_the_logs_last_line_and_nothing_else_does():
+    refused = verdict(StepOutcomes("success", "failure", "skipped", "skipped"))
+    log = "ok: a plan comment\nNOT MET: approval\n\nerror: 2 changes were not reviewed\n"
+    assert refusal_reason(refused, log) == "error: 2 changes were not reviewed"
+    failed = verdict(StepOutcomes("success", "success", "failure", "skipped"))
+    assert refusal_reason(failed, log) == ""
+    message = render_message("prod", refused, run_url="https://gh.example/r/1", reason="why")
+    assert message.splitlines() == [
+        "terraform apply prod: REFUSED: the plan of the merged commit is not the plan that was reviewed "
+        "(https://gh.example/r/1)", "why"]
+
+
+def test_the_comment_marker_is_per_environment():
+    assert marker("dev") != marker("prod") and marker("dev").startswith("<!--")
+
+
+def test_the_chat_message_links_the_run_and_the_pull_request():
+    message = notification("dev", verdict(StepOutcomes("success", "success", "success", "success")),
+                           sha="a" * 40, run_url="https://gh.example/run", pull_url="https://gh.example/pr/3",
+                           reason="")
+    assert message.title == "terraform apply dev: applied" and message.status.value == "success"
+    assert [(f.name, f.value) for f in message.fields] == [("Environment", "dev"), ("Commit", "a" * 12)]
+    assert [link.text for link in message.links] == ["Run", "Pull request"]
