@@ -60,8 +60,10 @@ typecheck: $(VENV)/.installed
 test: install lint contract typecheck
 	$(BIN)/python -m pytest
 
+# The tests that need no terraform, emulator or checkov: the CLI runs in-process (tests/support/cli.py)
+# and each hypothesis property tries at most 15 examples (`make test` tries them all).
 test-fast: $(VENV)/.installed
-	$(BIN)/python -m pytest -q -m "not terraform and not emulator and not checkov"
+	PIPELINE_TOOLS_HYPOTHESIS=fast $(BIN)/python -m pytest -q -m "not terraform and not emulator and not checkov"
 
 demo: install
 	$(BIN)/python -m pipeline_tools.local.demo
