@@ -61,10 +61,13 @@ typecheck: $(VENV)/.installed
 test: install lint contract typecheck
 	$(BIN)/python -m pytest
 
-# The tests that need no terraform, emulator or checkov: the CLI runs in-process (tests/support/cli.py)
-# and each hypothesis property tries at most 15 examples (`make test` tries them all).
+# The tests that need no terraform, emulator or checkov: the CLI runs in-process (tests/support/cli.py),
+# each hypothesis property tries at most 15 examples (`make test` tries them all), and pytest-xdist
+# spreads the tests over TEST_FAST_WORKERS processes (0: no workers, everything in this process).
+TEST_FAST_WORKERS ?= 2
 test-fast: $(VENV)/.installed
-	PIPELINE_TOOLS_HYPOTHESIS=fast $(BIN)/python -m pytest -q -m "not terraform and not emulator and not checkov"
+	PIPELINE_TOOLS_HYPOTHESIS=fast $(BIN)/python -m pytest -q -n $(TEST_FAST_WORKERS) \
+		-m "not terraform and not emulator and not checkov"
 
 demo: install
 	$(BIN)/python -m pipeline_tools.local.demo

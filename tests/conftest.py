@@ -52,15 +52,18 @@ def cli():
 SLOW_MARKERS = ("terraform", "emulator", "checkov")
 
 
-@pytest.fixture(autouse=True)
-def _cli_runner_for_this_test(request: pytest.FixtureRequest) -> Iterator[None]:
-    """`run_cli` runs in-process unless the test carries a slow marker (see tests/support/cli.py)."""
-    slow = any(request.node.get_closest_marker(name) for name in SLOW_MARKERS)
-    cli_support.use_subprocess_by_default(slow)
-    try:
-        yield
-    finally:
-        cli_support.use_subprocess_by_default(False)
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`run_cli` runs in-process unless the test carries a slow marker (see tests/support/cli.py).
+
+    A hook, not a fixture: it must hold before the test's module-scoped fixtures run the CLI too.
+    """
+    cli_support.use_subprocess_by_default(
+        any(item.get_closest_marker(name) for name in SLOW_MARKERS))
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    cli_support.use_subprocess_by_default(False)
 
 
 # Fixtures that start a moto server (directly or through another fixture): `emulator` and its

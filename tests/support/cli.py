@@ -35,7 +35,7 @@ class CliResult:
     stderr: str
 
 
-# Set per test by the autouse fixture in tests/conftest.py (True for slow-marked tests).
+# Set per test by pytest_runtest_setup in tests/conftest.py (True for slow-marked tests).
 _subprocess_by_default = False
 
 
