@@ -13,6 +13,7 @@ import pytest
 
 from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.emulator import Emulator
+from tests.support import cli as cli_support
 from tests.support.cli import CliResult, assert_one_line_error, run_cli
 from tests.support.paths import FIXTURES, REPO_ROOT
 
@@ -45,6 +46,24 @@ def aws_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# Markers of tests that are end-to-end by intent: their `run_cli` calls start a real process.
+SLOW_MARKERS = ("terraform", "emulator", "checkov")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    """`run_cli` runs in-process unless the test carries a slow marker (see tests/support/cli.py).
+
+    A hook, not a fixture: it must hold before the test's module-scoped fixtures run the CLI too.
+    """
+    cli_support.use_subprocess_by_default(
+        any(item.get_closest_marker(name) for name in SLOW_MARKERS))
+
+
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    cli_support.use_subprocess_by_default(False)
 
 
 # Fixtures that start a moto server (directly or through another fixture): `emulator` and its

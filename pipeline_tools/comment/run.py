@@ -42,8 +42,8 @@ def post_plan_comment(
     dry_run: bool = False,
     github: Callable[[], GitHub] | None = None,
     ci: CIEnvironment | None = None,
-    out: TextIO = sys.stdout,
-    err: TextIO = sys.stderr,
+    out: TextIO | None = None,
+    err: TextIO | None = None,
 ) -> int:
     """Compose the plan comment of pull request ``pr`` and post it (``dry_run``: print it).
 
@@ -54,6 +54,7 @@ def post_plan_comment(
     missing token fails first). Defaults for the commit, run key, details link and job summary come
     from ``ci`` (default: this process's environment). Returns 0; raises InputError or ExternalError.
     """
+    out, err = out or sys.stdout, err or sys.stderr  # looked up now, not at import
     from pipeline_tools.comment import (
         MARKER_PREFIX,
         CommentMarkers,

@@ -68,7 +68,7 @@ def load_cost_policy(path: str) -> CostPolicy:
 
 
 def refresh_prices(regions: Sequence[str], out: Path | None, keys: Sequence[str] | None = None, *,
-                   client: Any = None, out_stream: TextIO = sys.stdout, err: TextIO = sys.stderr) -> int:
+                   client: Any = None, out_stream: TextIO | None = None, err: TextIO | None = None) -> int:
     """``prices refresh``: ask the AWS Price List API (``client``: a boto3 ``pricing`` client, made
     here when not given) for each region's prices and write each snapshot atomically to ``out``
     (default: the shipped snapshots' folder)."""
@@ -80,6 +80,7 @@ def refresh_prices(regions: Sequence[str], out: Path | None, keys: Sequence[str]
     from pipeline_tools.cost.prices import PRICES_DIR, snapshot_to_dict, supported_regions
     from pipeline_tools.cost.refresh import PRICING_API_REGION, USAGE_TYPE_PREFIX, refresh_snapshot
 
+    out_stream, err = out_stream or sys.stdout, err or sys.stderr  # looked up now, not at import
     regions = list(regions) or supported_regions()
     for region in regions:
         if region not in USAGE_TYPE_PREFIX:

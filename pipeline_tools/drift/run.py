@@ -25,7 +25,7 @@ def report(
     dry_run: bool,
     github: Callable[[], GitHub] | None = None,
     send: Callable[[Notification], Any] | None = None,
-    out: TextIO = sys.stdout,
+    out: TextIO | None = None,
 ) -> int:
     """Report one drift check; ``exit_code`` is terraform plan -detailed-exitcode's.
 
@@ -34,6 +34,7 @@ def report(
     message (default: :func:`pipeline_tools.notify.send`). Returns 0 (no drift) or 1 (drift
     reported); raises on failure.
     """
+    out = out or sys.stdout  # looked up now, not at import: whoever runs us may have replaced it
     make_github = github or _github_from_env
     deliver = send or _send_to_chat
     if exit_code == 2 and not plan_path:

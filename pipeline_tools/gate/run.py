@@ -104,7 +104,24 @@ def _load_yaml(path: Path, what: str) -> Any:
     import yaml
 
     class StrictLoader(yaml.SafeLoader):
-        """SafeLoader that refuses duplicate keys: in a policy, a repeated key silently wins."""
+        """SafeLoader that refuses duplicate keys (in a policy, a repeated key silently wins) and
+        documents nested deeper than REPORT_MAX_DEPTH, while composing them."""
+
+        nesting = 0
+
+        def compose_node(self, parent, index):
+            # Bounded here, not by catching RecursionError: how deep that lets PyYAML go depends on
+            # the interpreter's recursion limit (which reading a plan raises), and its scanner is
+            # quadratic in the nesting, so a deep file would take tens of seconds to refuse. A node
+            # this deep sits in a collection deeper than check_depth below allows: same verdict.
+            self.nesting += 1
+            try:
+                if self.nesting > REPORT_MAX_DEPTH + 1:
+                    raise InputError(
+                        f"{what} {path}: nested too deeply (more than {REPORT_MAX_DEPTH} levels)")
+                return super().compose_node(parent, index)
+            finally:
+                self.nesting -= 1
 
         def construct_mapping(self, node, deep=False):
             seen = set()

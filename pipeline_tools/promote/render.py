@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 import difflib
+import functools
 import json
+from typing import TYPE_CHECKING
 
 from pipeline_tools.promote.model import Promotion, short
+
+if TYPE_CHECKING:
+    from jinja2 import Template
 
 MARKER_PREFIX = "<!-- pipeline-tools:promotion"
 # GitHub's limit on a pull request body; the plan section is cut to fit what is left.
@@ -42,12 +47,18 @@ def title(promotion: Promotion) -> str:
     return f"{verb} {promotion.target_env}: {what}{source}"
 
 
-def pull_request_body(promotion: Promotion, *, release_path: str, plan_markdown: str) -> str:
+@functools.cache
+def _pull_request_template() -> Template:
+    """Compiled once per process (jinja2 loads only when a pull request body is rendered)."""
     from jinja2 import Environment, PackageLoader, StrictUndefined
 
     environment = Environment(loader=PackageLoader("pipeline_tools", "templates/promote"),
                               undefined=StrictUndefined, autoescape=False, keep_trailing_newline=True)
-    template = environment.get_template("pull_request.md.j2")
+    return environment.get_template("pull_request.md.j2")
+
+
+def pull_request_body(promotion: Promotion, *, release_path: str, plan_markdown: str) -> str:
+    template = _pull_request_template()
     context = {"promotion": promotion, "release_path": release_path,
                "marker": marker(promotion)}
     without_plan = template.render(**context, plan_markdown="")

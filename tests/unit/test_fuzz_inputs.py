@@ -26,6 +26,7 @@ from hypothesis import strategies as st
 from pipeline_tools.cli.main import main
 from pipeline_tools.core.strict_input import ensure_recursion_headroom
 from tests.conftest import FIXTURES
+from tests.support.hypothesis_budget import examples
 
 PLANS = sorted((FIXTURES / "plans" / "terraform-json").glob("*__plan.json"))
 
@@ -44,7 +45,9 @@ TFSEC_SARIF = json.loads((FIXTURES / "scanners" / "tfsec_v1.28.14_aws_results.sa
 # The plan loader raises the interpreter's recursion limit once (for documents up to 1024 levels);
 # do it before hypothesis starts, so it does not warn that the limit changed under it.
 ensure_recursion_headroom()
-FUZZ = settings(max_examples=int(os.environ.get("PIPELINE_TOOLS_FUZZ_EXAMPLES", "40")), deadline=None,
+# An explicit PIPELINE_TOOLS_FUZZ_EXAMPLES wins over the test-fast cap.
+FUZZ_EXAMPLES = int(os.environ.get("PIPELINE_TOOLS_FUZZ_EXAMPLES", "0")) or examples(40)
+FUZZ = settings(max_examples=FUZZ_EXAMPLES, deadline=None,
                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
                                        HealthCheck.data_too_large])
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import argparse
 
+import pytest
+
 from pipeline_tools.cli.main import build_parser
-from tests.support.cli import assert_one_line_error
+from tests.support.cli import assert_one_line_error, run_cli
+from tests.support.paths import FIXTURES
 
 
 def _all_parsers(parser: argparse.ArgumentParser, path: tuple[str, ...] = ()):
@@ -53,3 +56,38 @@ def test_help_does_not_import_heavy_libraries(cli):
 
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"--help imported {out.stdout.strip()}"
+
+
+# Most tests run the CLI in-process (tests/support/cli.py). These run it as a user does, in its own
+# process, and check that the in-process runner reports exactly what the real process does.
+
+def test_the_console_script_runs_as_installed():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from pipeline_tools import __version__
+
+    script = Path(sys.executable).parent / "pipeline-tools"
+    completed = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False)
+    assert completed.returncode == 0, completed.stderr
+    assert completed.stdout.strip() == f"pipeline-tools {__version__}"
+
+
+@pytest.mark.parametrize("argv", [
+    ("--help",),
+    ("no-such-command",),
+    ("local", "up", "--no-such-flag"),
+    ("plan", "summarize", "/no/such/plan.json"),
+    ("plan", "summarize", "-", "--format", "text"),
+    ("plan", "summarize", "-", "--format", "json"),
+])
+def test_a_real_process_and_the_in_process_runner_agree(argv):
+    plan = (FIXTURES / "plans" / "terraform-json" / "110_sensitive_values__plan.json").read_bytes()
+    real = run_cli(*argv, input=plan, subprocess=True)
+    here = run_cli(*argv, input=plan, subprocess=False)
+    assert (here.returncode, here.stdout, here.stderr) == (real.returncode, real.stdout, real.stderr)
+    assert real.returncode in (0, 2) and "Traceback" not in real.stderr
+    if real.returncode == 2:
+        assert_one_line_error(real)
+

@@ -23,6 +23,7 @@ from pipeline_tools.comment import (
 )
 from pipeline_tools.plan.model import summarize
 from pipeline_tools.plan.render.markdown import render_plan_markdown
+from tests.support.hypothesis_budget import examples
 from tests.support.paths import FIXTURES
 
 PLANS = FIXTURES / "plans" / "terraform-json"
@@ -212,7 +213,7 @@ def test_any_mix_of_environments_fits_any_limit():
     plan_choice = st.tuples(st.sampled_from(["actions", "action_reason", "basic"]),
                             st.sampled_from([1, 40, 400]))
 
-    @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @settings(max_examples=examples(40), deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(st.lists(plan_choice, min_size=1, max_size=5), st.integers(3_000, 65_536))
     def check(choices, limit):
         environments = [EnvironmentPlan(f"env{i}", _summary(name, copies), "sha256:" + "0" * 64)

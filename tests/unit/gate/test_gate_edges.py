@@ -1,8 +1,9 @@
 """Gate edges (issue 11, item 9): a hung checkov is bounded, paths that scan nothing or lie
 outside the repository fail closed, and a repository without a policy uses the built-in one.
 
-The real CLI in a subprocess and the real checkov; only the hung scanner is a stand-in script
-(a checkov that hangs cannot be produced on demand).
+The real CLI and the real checkov (those tests are marked ``checkov``, so they run the CLI in a
+subprocess and leave ``make test-fast``); only the hung scanner is a stand-in script (a checkov
+that hangs cannot be produced on demand).
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ import json
 import time
 from importlib.resources import files
 from pathlib import Path
+
+import pytest
 
 from tests.conftest import CliResult, assert_one_line_error, run_cli
 from tests.unit.gate.test_gate_checkov import TODAY, _checkov, _queue
@@ -58,6 +61,7 @@ def test_a_timeout_that_is_not_a_positive_number_is_bad_input(tmp_path: Path) ->
         assert "--checkov-timeout" in result.stderr
 
 
+@pytest.mark.checkov  # runs the real scanner
 def test_a_path_with_nothing_to_scan_fails_closed_unless_allowed(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     (repo / "docs").mkdir()
@@ -69,6 +73,7 @@ def test_a_path_with_nothing_to_scan_fails_closed_unless_allowed(tmp_path: Path)
     assert allowed.returncode == 0, allowed.stderr
 
 
+@pytest.mark.checkov  # runs the real scanner
 def test_a_path_outside_the_repository_fails_closed_unless_allowed(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     elsewhere = tmp_path / "elsewhere"
@@ -82,6 +87,7 @@ def test_a_path_outside_the_repository_fails_closed_unless_allowed(tmp_path: Pat
     assert json.loads(allowed.stdout)["scanned"]["checkov/terraform"] == 1
 
 
+@pytest.mark.checkov  # runs the real scanner
 def test_without_a_policy_file_the_built_in_default_judges_and_says_so(tmp_path: Path) -> None:
     repo = _repo(tmp_path)  # no security/ at all
     result = _gate(repo, "infra", "--format", "json")
@@ -95,6 +101,7 @@ def test_without_a_policy_file_the_built_in_default_judges_and_says_so(tmp_path:
     assert "policy: the built-in default" in text.stdout and "gate init" in text.stdout
 
 
+@pytest.mark.checkov  # runs the real scanner
 def test_gate_init_writes_the_default_policy_once(tmp_path: Path) -> None:
     repo = _repo(tmp_path)
     written = _gate(repo, "init")

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from pipeline_tools.notify import build_payloads
 from pipeline_tools.notify.model import EventType, Field, Link, Notification, Status
 from tests.support.chat_receivers import discord_problems, slack_problems
+from tests.support.hypothesis_budget import examples
 
 texts = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cs",)), max_size=8000)
 notifications = st.builds(
@@ -27,7 +28,7 @@ notifications = st.builds(
 )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(notifications)
 def test_any_notification_fits_both_services(notification: Notification) -> None:
     payloads = build_payloads(notification)

@@ -26,6 +26,7 @@ import pipeline_tools.plan.render.json_output as json_output
 import pipeline_tools.plan.render.markdown as markdown
 import pipeline_tools.plan.render.text as text
 from pipeline_tools.plan.model import summarize
+from tests.support.hypothesis_budget import examples
 
 SECRET_PREFIX = "SeCrEt"
 SECRET_SUFFIX = "tErCeS"
@@ -175,7 +176,7 @@ def _assert_no_secret(plan: dict[str, Any], rendered: dict[str, str]) -> None:
         assert SECRET_PREFIX not in output and SECRET_SUFFIX not in output, (name, output)
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(120), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(plans())
 def test_no_sensitive_value_in_any_format(plan: dict[str, Any]) -> None:
     _assert_no_secret(plan, _render_all(plan))
@@ -209,7 +210,7 @@ _json = st.recursive(st.one_of(st.none(), st.booleans(), st.integers(), st.text(
                      max_leaves=10)
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.fixed_dictionaries(
     {"address": st.text(max_size=8), "mode": st.sampled_from(["managed", "data"]),
      "type": st.sampled_from(["aws_s3_bucket", "aws_security_group", "aws_iam_policy"]),
@@ -234,7 +235,7 @@ def test_odd_but_loadable_plans_never_crash(changes: list[dict[str, Any]],
     assert all(isinstance(text, str) for text in rendered.values())
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(150), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.dictionaries(st.sampled_from(
     ["planned_values", "output_changes", "variables", "configuration", "relevant_attributes",
      "checks", "deferred_changes", "resource_drift", "errored", "complete", "applyable",
