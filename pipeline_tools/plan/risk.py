@@ -60,9 +60,7 @@ STATEFUL_TYPES: dict[str, str] = {
     "aws_cognito_user_pool": "Cognito user pool",
 }
 
-POLICY_ATTRIBUTES = ("policy", "assume_role_policy")
-# Where a resource may hold a policy document (inline_policy: a list of blocks, each a policy).
-_POLICY_KEYS = (*POLICY_ATTRIBUTES, "inline_policy")
+POLICY_ATTRIBUTES = ("policy", "assume_role_policy")  # also spelled out in _policy_flags
 # KMS key policies always say ``"Resource": "*"`` (it means this key), and a new key's policy
 # grants ``kms:*`` to its account and ``kms:GenerateDataKey*`` to services by design. Flagging
 # that on every new key would teach reviewers to ignore risk flags, so for key policies only
@@ -218,9 +216,13 @@ def _policy_flags(address: str, resource_type: str, before: dict[str, Any], afte
                 and not sub_mark(change.get("after_sensitive"), "policy_arn")):
             flags.append(RiskFlag("iam-widened", address, f"{address} attaches {arn.rsplit('/', 1)[-1]}"))
         return flags
-    if not any(key in after for key in _POLICY_KEYS):
+    # POLICY_ATTRIBUTES and inline_policy, spelled out rather than looped over: this runs for every
+    # created or updated resource of a plan, and most hold no policy or leave it untouched.
+    if "policy" not in after and "assume_role_policy" not in after and "inline_policy" not in after:
         return flags
-    if all(after.get(key) == before.get(key) for key in _POLICY_KEYS):
+    if (after.get("policy") == before.get("policy")
+            and after.get("assume_role_policy") == before.get("assume_role_policy")
+            and after.get("inline_policy") == before.get("inline_policy")):
         return flags  # policies untouched (the common case): nothing can widen
     after_docs = _policy_documents(after, change.get("after_sensitive"), change.get("after_unknown"))
     before_docs = _policy_documents(before, change.get("before_sensitive"), False)
