@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
-import pkgutil
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -30,8 +29,18 @@ class ArgumentParser(argparse.ArgumentParser):
         raise SystemExit(ExitCode.BAD_INPUT)
 
 
-def _command_modules() -> list[str]:
+def _command_modules(command: str | None = None) -> list[str]:
+    """The modules of every command, or only the module of ``command`` when one is named so
+    (each module registers the command of its own name; tests/unit/cli/test_cli.py checks it)."""
     import pipeline_tools.cli.commands as package
+
+    if command is not None and command.isidentifier() and not command.startswith("_"):
+        import importlib.util
+
+        module_name = f"{package.__name__}.{command}"
+        if importlib.util.find_spec(module_name) is not None:
+            return [module_name]
+    import pkgutil
 
     return sorted(
         f"{package.__name__}.{info.name}"
@@ -40,7 +49,11 @@ def _command_modules() -> list[str]:
     )
 
 
-def build_parser() -> ArgumentParser:
+def build_parser(command: str | None = None) -> ArgumentParser:
+    """The whole command line's parser; with ``command`` (the first word a user typed), only that
+    command is registered when it names one: building every command's parser costs more start-up
+    than a small plan's whole summary, and parsing a command's arguments needs only its own. Any
+    other first word (an option, a typo) gets the whole parser and its usual messages."""
     parser = ArgumentParser(
         prog=PROG,
         description="GitOps CI/CD toolkit for Terraform on AWS.",
@@ -50,14 +63,15 @@ def build_parser() -> ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
     subparsers.required = True
-    for module_name in _command_modules():
+    for module_name in _command_modules(command):
         importlib.import_module(module_name).register(subparsers)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(words[0] if words else None)
+    args = parser.parse_args(words)
     try:
         result = args.func(args)
     except PipelineError as exc:

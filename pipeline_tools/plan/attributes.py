@@ -96,17 +96,24 @@ def changed_top_level_keys(change: dict[str, Any]) -> list[str]:
     before = change.get("before")
     after = change.get("after")
     unknown = change.get("after_unknown")
-    before = before if isinstance(before, dict) else {}
-    after = after if isinstance(after, dict) else {}
-    keys = {key for key, value in unknown.items() if value is True or (value and has_mark(value))} \
-        if isinstance(unknown, dict) else set()
-    if before:
-        keys.update(key for key in before.keys() | after.keys()
-                    if before.get(key) != after.get(key)
-                    and not (before.get(key) in _EMPTY_VALUES and after.get(key) in _EMPTY_VALUES))
+    if not isinstance(after, dict):
+        after = {}
+    keys = [key for key, value in unknown.items() if value is True or (value and has_mark(value))] \
+        if isinstance(unknown, dict) and unknown else []
+    empty = _EMPTY_VALUES
+    if isinstance(before, dict) and before:
+        # One pass per side, identity before equality: most attributes of an update are the
+        # same object or equal scalars, and a deep compare runs only where they differ.
+        for key, old in before.items():
+            new = after.get(key)
+            if old is new or old == new or (old in empty and new in empty):
+                continue
+            keys.append(key)
+        keys += [key for key, new in after.items()
+                 if key not in before and new is not None and new not in empty]
     else:
-        keys.update(key for key, value in after.items() if value is not None and value not in _EMPTY_VALUES)
-    return sorted(keys)
+        keys += [key for key, value in after.items() if value is not None and value not in empty]
+    return sorted(set(keys))
 
 
 def _is_empty(value: Any) -> bool:

@@ -300,26 +300,46 @@ def _resource(entry: dict[str, Any], change: dict[str, Any], actions: tuple[str,
     action, order = _action_of(actions)
     importing = change.get("importing")
     import_id = importing.get("id") if isinstance(importing, dict) else None
-    m = mask or str
-    previous_address = _text(entry.get("previous_address"))
-    action_reason = _text(entry.get("action_reason"))
-    deposed = _text(entry.get("deposed"))
-    module_address = _text(entry.get("module_address"))
+    # Once per resource of a plan that may hold tens of thousands: plain lookups, and the
+    # optional text fields masked only when present (the loader checked that they are strings).
+    get = entry.get
+    address = str(get("address", "?"))
+    name = str(get("name", ""))
+    module_address = _text(get("module_address"))
+    previous_address = _text(get("previous_address"))
+    action_reason = _text(get("action_reason"))
+    deposed = _text(get("deposed"))
+    replace_paths = change.get("replace_paths")
+    paths = [format_path(p) for p in replace_paths if isinstance(p, list)] \
+        if isinstance(replace_paths, list) and replace_paths else []
+    if mask is not None:
+        address, name = mask(address), mask(name)
+        if module_address is not None:
+            module_address = mask(module_address)
+        if previous_address is not None:
+            previous_address = mask(previous_address)
+        if action_reason is not None:
+            action_reason = mask(action_reason)
+        if deposed is not None:
+            deposed = mask(deposed)
+        if isinstance(import_id, str):
+            import_id = mask(import_id)
+        paths = [mask(path) for path in paths]
     return ResourceChange(
-        address=m(str(entry.get("address", "?"))),
-        mode=str(entry.get("mode", "managed")),
-        type=str(entry.get("type", "")),
-        name=m(str(entry.get("name", ""))),
-        module_address=m(module_address) if module_address is not None else None,
+        address=address,
+        mode=str(get("mode", "managed")),
+        type=str(get("type", "")),
+        name=name,
+        module_address=module_address,
         actions=actions,
         action=action,
         replace_order=order,
-        previous_address=m(previous_address) if previous_address is not None else None,
-        importing_id=m(import_id) if isinstance(import_id, str) else None,
+        previous_address=previous_address,
+        importing_id=import_id if isinstance(import_id, str) else None,
         importing=importing is not None,
-        action_reason=m(action_reason) if action_reason is not None else None,
-        deposed=m(deposed) if deposed is not None else None,
-        replace_paths=[m(format_path(p)) for p in _list(change.get("replace_paths")) if isinstance(p, list)],
+        action_reason=action_reason,
+        deposed=deposed,
+        replace_paths=paths,
         _change=change,
         _mask=mask,
     )

@@ -60,7 +60,7 @@ STATEFUL_TYPES: dict[str, str] = {
     "aws_cognito_user_pool": "Cognito user pool",
 }
 
-POLICY_ATTRIBUTES = ("policy", "assume_role_policy")
+POLICY_ATTRIBUTES = ("policy", "assume_role_policy")  # also spelled out in _policy_flags
 # KMS key policies always say ``"Resource": "*"`` (it means this key), and a new key's policy
 # grants ``kms:*`` to its account and ``kms:GenerateDataKey*`` to services by design. Flagging
 # that on every new key would teach reviewers to ignore risk flags, so for key policies only
@@ -104,11 +104,16 @@ def risk_flags_for(address: str, resource_type: str, mode: str, actions: tuple[s
             flags.append(RiskFlag("stateful-destroy", address,
                                   f"{address} ({label}) will be destroyed with the data it holds"))
     if "create" in actions or "update" in actions:
-        before: dict[str, Any] = change["before"] if isinstance(change.get("before"), dict) else {}
-        after: dict[str, Any] = change["after"] if isinstance(change.get("after"), dict) else {}
+        before = change.get("before")
+        after = change.get("after")
+        if not isinstance(before, dict):
+            before = {}
+        if not isinstance(after, dict):
+            after = {}
         flags += _policy_flags(address, resource_type, before, after, change)
-        flags += _ingress_flags(address, resource_type, before, after,
-                                change.get("before_sensitive"), change.get("after_sensitive"))
+        if resource_type in _INGRESS_TYPES:
+            flags += _ingress_flags(address, resource_type, before, after,
+                                    change.get("before_sensitive"), change.get("after_sensitive"))
     return flags
 
 
@@ -167,8 +172,12 @@ def _not_covered(new: set[str], old: set[str], *, fold_case: bool = False) -> li
         return text.lower() if fold_case else text
 
     patterns = [norm(item) for item in old]
+    # An item the old side grants word for word is covered (it matches itself as a pattern,
+    # unless it holds "[", which fnmatch reads as a character class): no pattern walk for it.
+    granted = set(patterns)
     return sorted(item for item in new
-                  if not any(fnmatch.fnmatchcase(norm(item), pattern) for pattern in patterns))
+                  if not ((normed := norm(item)) in granted and "[" not in normed)
+                  and not any(fnmatch.fnmatchcase(normed, pattern) for pattern in patterns))
 
 
 def _policy_documents(values: dict[str, Any], sensitive: Any, unknown: Any) -> list[Any] | None:
@@ -207,9 +216,13 @@ def _policy_flags(address: str, resource_type: str, before: dict[str, Any], afte
                 and not sub_mark(change.get("after_sensitive"), "policy_arn")):
             flags.append(RiskFlag("iam-widened", address, f"{address} attaches {arn.rsplit('/', 1)[-1]}"))
         return flags
-    if not any(key in after for key in (*POLICY_ATTRIBUTES, "inline_policy")):
+    # POLICY_ATTRIBUTES and inline_policy, spelled out rather than looped over: this runs for every
+    # created or updated resource of a plan, and most hold no policy or leave it untouched.
+    if "policy" not in after and "assume_role_policy" not in after and "inline_policy" not in after:
         return flags
-    if all(after.get(key) == before.get(key) for key in (*POLICY_ATTRIBUTES, "inline_policy")):
+    if (after.get("policy") == before.get("policy")
+            and after.get("assume_role_policy") == before.get("assume_role_policy")
+            and after.get("inline_policy") == before.get("inline_policy")):
         return flags  # policies untouched (the common case): nothing can widen
     after_docs = _policy_documents(after, change.get("after_sensitive"), change.get("after_unknown"))
     before_docs = _policy_documents(before, change.get("before_sensitive"), False)
@@ -282,6 +295,10 @@ def _open_cidrs(rule: dict[str, Any], keys: tuple[str, ...]) -> set[str]:
             if cidr in OPEN_CIDRS:
                 found.add(f"{ports} from {cidr}")
     return found
+
+
+_INGRESS_TYPES = frozenset({"aws_security_group", "aws_security_group_rule",
+                            "aws_vpc_security_group_ingress_rule"})
 
 
 def _ingress_flags(address: str, resource_type: str, before: dict[str, Any],

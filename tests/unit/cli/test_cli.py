@@ -6,7 +6,7 @@ import argparse
 
 import pytest
 
-from pipeline_tools.cli.main import build_parser
+from pipeline_tools.cli.main import _command_modules, build_parser
 from tests.support.cli import assert_one_line_error, run_cli
 from tests.support.paths import FIXTURES
 
@@ -91,3 +91,40 @@ def test_a_real_process_and_the_in_process_runner_agree(argv):
     if real.returncode == 2:
         assert_one_line_error(real)
 
+
+def test_each_command_module_registers_the_command_of_its_own_name():
+    # What lets `pipeline-tools <command> ...` register only that command's module (start-up).
+    for module_name in _command_modules():
+        command = module_name.rsplit(".", 1)[1]
+        (commands,) = [a for a in build_parser(command)._actions if isinstance(a, argparse._SubParsersAction)]
+        assert list(commands.choices) == [command]
+
+
+def test_a_named_command_parses_and_fails_as_with_the_whole_parser(cli):
+    words = ["plan", "summarize", "plan.json", "--format", "json", "--max-chars", "1000"]
+    assert vars(build_parser("plan").parse_args(words)) == vars(build_parser().parse_args(words))
+    # Words that name no command get the whole parser: the same one-line errors as before.
+    for first in ("no-such-command", "_plan_summarize", "__init__", "--no-such-flag"):
+        assert_one_line_error(cli(first))
+    bad_flag = cli("plan", "summarize", "plan.json", "--no-such-flag")
+    assert_one_line_error(bad_flag)
+    assert "unrecognized arguments: --no-such-flag" in bad_flag.stderr
+
+
+def test_a_command_imports_no_other_command(cli, tmp_path):
+    plan = tmp_path / "plan.json"
+    plan.write_text('{"format_version": "1.2", "resource_changes": []}')
+    probe = (
+        "import sys, contextlib, io\n"
+        "from pipeline_tools.cli.main import main\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        f"    assert main(['plan', 'summarize', {str(plan)!r}, '--format', 'json']) == 0\n"
+        "print(','.join(sorted(m for m in sys.modules if m.startswith('pipeline_tools.cli.commands.'))))\n"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    imported = [name.rsplit(".", 1)[1] for name in out.stdout.strip().split(",")]
+    assert "plan" in imported and "_plan_summarize" in imported
+    assert [name for name in imported if name != "plan" and not name.startswith("_plan_")] == []
