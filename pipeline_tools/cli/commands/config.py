@@ -33,6 +33,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--stage", metavar="NAME",
                         help="github-output: the stage whose names to print (a stage name, or a "
                         "root path such as environments/dev, whose stage is then found)")
+    parser.add_argument("--require-stage", action="store_true",
+                        help="with --stage ROOT: exit 2 when no stage holds the root (a job that "
+                        "applies it needs its roles), instead of printing empty names")
     parser.set_defaults(func=run)
 
 
@@ -60,6 +63,9 @@ def run(args: argparse.Namespace) -> int:
 
         if args.stage:
             outputs = stage_outputs(config, args.stage, args.account_id)
+            if args.require_stage and not outputs["stage"]:
+                raise InputError(f"--stage {args.stage!r}: no stage of {config.source} holds this root, "
+                                 "so the pipeline has no roles for it (apply it by hand, as bootstrap)")
         else:
             from pipeline_tools.config.load import staged_roots
 

@@ -164,3 +164,15 @@ def test_staged_roots_are_the_roots_a_stage_holds_in_stage_order(tmp_path: Path)
         ("environments/dev", "dev"), ("environments/staging-old", "staging"),
         ("environments/prod", "prod"), ("environments/prod-eu", "prod")]
     assert staged_roots(default_config(), tmp_path / "nowhere") == []
+
+
+def test_a_job_that_applies_a_root_requires_a_stage_to_hold_it(cli):
+    # apply-dispatch.yml: bootstrap has no roles the pipeline could assume; the job must stop at once.
+    refused = cli("config", "show", "--format", "github-output", "--stage", "environments/bootstrap",
+                  "--require-stage")
+    assert refused.returncode == 2 and refused.stdout == ""
+    assert refused.stderr.startswith("error: --stage 'environments/bootstrap': no stage of")
+    held = cli("config", "show", "--format", "github-output", "--stage", "environments/dev",
+               "--require-stage", "--account-id", "123456789012")
+    assert held.returncode == 0
+    assert "drift_role=arn:aws:iam::123456789012:role/platform-dev-terraform-plan" in held.stdout.splitlines()

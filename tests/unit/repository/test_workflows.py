@@ -355,6 +355,37 @@ def test_the_apply_runs_doctor_before_it_assumes_the_apply_role():
     assert load(WORKFLOWS / "apply-environment.yml")["jobs"]["apply"]["permissions"]["actions"] == "read"
 
 
+
+def test_a_refused_apply_has_a_dispatch_that_applies_exactly_the_plan_it_showed():
+    """apply-dispatch.yml (runbooks/refused-apply.md): re-plan with the read-only drift role, show
+    summary, gate and fingerprint, then apply that saved plan file, never a new plan, in the stage's
+    GitHub environment (its reviewers approve), serialised with the merge applies of the root."""
+    document = load(WORKFLOWS / "apply-dispatch.yml")
+    assert set(document["on"]) == {"workflow_dispatch"}
+    plan, apply = document["jobs"]["plan"], document["jobs"]["apply"]
+    assert plan["environment"] == "drift" and plan["if"] == "github.ref == 'refs/heads/main'"
+    plan_runs = "\n".join(str(step.get("run", "")) for step in plan["steps"])
+    for command in ("--require-stage", "terraform -chdir=\"$ROOT\" plan", "pipeline-tools plan fingerprint",
+                    "pipeline-tools plan summarize", "pipeline-tools gate"):
+        assert command in plan_runs, command
+    credentials = [s for s in plan["steps"] if "configure-aws-credentials" in str(s.get("uses", ""))]
+    assert [s["with"]["role-to-assume"] for s in credentials] == ["${{ steps.config.outputs.drift_role }}"]
+
+    assert apply["needs"] == "plan"
+    assert apply["environment"] == "${{ needs.plan.outputs.environment }}"
+    merge_group = load(WORKFLOWS / "apply-environment.yml")["jobs"]["apply"]["concurrency"]["group"]
+    assert apply["concurrency"] == {"group": merge_group, "cancel-in-progress": False}
+    apply_runs = [str(step.get("run", "")) for step in apply["steps"]]
+    assert not any(" plan " in run or run.rstrip().endswith(" plan") for run in apply_runs), \
+        "the apply job must not re-plan: it applies the plan the reviewers saw"
+    assert any('apply -input=false -no-color "$PWD/out/tfplan"' in run for run in apply_runs)
+    names = [step.get("name") or step.get("uses", "") for step in apply["steps"]]
+    downloaded = next(i for i, n in enumerate(names) if "download-artifact" in n)
+    applied = names.index("terraform apply")
+    doctor = names.index("pipeline-tools doctor")
+    assert doctor < downloaded < applied
+    assert any("apply record" in run and "--state \"$OUTCOME\"" in run for run in apply_runs)
+
 # Each exception says why the step stays as it is; everything else is a pipeline-tools call or two.
 LONG_STEP_EXCEPTIONS = {
     # Downloading a pinned release and checking its sha256 is what curl and sha256sum are for.
