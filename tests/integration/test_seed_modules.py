@@ -1,0 +1,243 @@
+"""The seed modules of issue 13, each applied from its ``examples/basic`` root against the emulator.
+
+Per module: one apply, what the emulator then holds read back with boto3 over HTTP (and the roles'
+policies decided by the project's IAM evaluator, since moto enforces no IAM), a re-plan that must
+be clean, and a destroy that must leave nothing behind. The tests of a module share one apply and
+run in file order. Marked ``terraform`` (slow): each module costs four terraform invocations.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from botocore.config import Config
+
+from pipeline_tools.iam.evaluate import Principal, Request, evaluate, parse_policy
+from pipeline_tools.local.emulator import Emulator
+from tests.support.module_example import ModuleExample
+
+pytestmark = pytest.mark.terraform
+
+# A module example after its apply, and its outputs.
+Applied = tuple[ModuleExample, dict[str, Any]]
+
+
+def client(emulator: Emulator, service: str) -> Any:
+    env = emulator.env()
+    # No host prefixes (Cloud Map's DiscoverInstances goes to "data-<endpoint>"): one local endpoint.
+    return boto3.client(service, endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"],
+                        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+                        config=Config(inject_host_prefix=False))
+
+
+def role_principal(emulator: Emulator, role_name: str) -> Principal:
+    """The role as IAM holds it: its inline policies, read back from the emulator."""
+    iam = client(emulator, "iam")
+    role_arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
+    statements = []
+    for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
+        document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
+        document = document if isinstance(document, dict) else json.loads(document)
+        statements += parse_policy(document, policy_name)
+    return Principal(role_arn=role_arn, identity=statements)
+
+
+@pytest.fixture(scope="module")
+def network(emulator: Emulator) -> dict[str, list[str]]:
+    """A VPC with one private subnet and a security group: what an environment's network module gives."""
+    emulator.reset()
+    ec2 = client(emulator, "ec2")
+    vpc_id = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
+    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.77.1.0/24",
+                                  AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    group_id = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=vpc_id)["GroupId"]
+    return {"vpc_id": [vpc_id], "subnet_ids": [subnet_id], "security_group_ids": [group_id]}
+
+
+# ---------------------------------------------------------------------------------------------
+# scheduled-tasks
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def scheduled_tasks(emulator: Emulator, network: dict[str, list[str]],
+                    tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+    example = ModuleExample("scheduled-tasks", emulator, tmp_path_factory.mktemp("scheduled-tasks"),
+                            variables={"subnet_ids": network["subnet_ids"],
+                                       "security_group_ids": network["security_group_ids"]})
+    try:
+        yield example, example.apply()
+    finally:
+        if example.applied:
+            example.destroy()
+
+
+def test_scheduled_task_runs_its_own_definition_with_a_dead_letter_queue(
+        emulator: Emulator, network: dict[str, list[str]],
+        scheduled_tasks: Applied) -> None:
+    _, outputs = scheduled_tasks
+    scheduler = client(emulator, "scheduler")
+    schedule = scheduler.get_schedule(GroupName="example-jobs", Name="example-jobs-nightly-report")
+    assert schedule["ScheduleExpression"] == "cron(15 2 * * ? *)"
+    assert schedule["ScheduleExpressionTimezone"] == "Europe/Berlin"
+    assert schedule["State"] == "ENABLED"
+    assert schedule["KmsKeyArn"].startswith("arn:aws:kms:")
+    target = schedule["Target"]
+    assert target["Arn"].endswith(":cluster/example-jobs")
+    assert target["EcsParameters"]["TaskDefinitionArn"] == outputs["task_definition_arns"]["nightly-report"]
+    assert target["EcsParameters"]["LaunchType"] == "FARGATE"
+    vpc = target["EcsParameters"]["NetworkConfiguration"]["awsvpcConfiguration"]
+    assert vpc["Subnets"] == network["subnet_ids"] and vpc["AssignPublicIp"] == "DISABLED"
+    assert target["DeadLetterConfig"]["Arn"].endswith(":example-jobs-nightly-report-dlq")
+    assert target["RoleArn"].endswith(":role/example-jobs-nightly-report-invoke")
+
+    ecs = client(emulator, "ecs")
+    definition = ecs.describe_task_definition(
+        taskDefinition=outputs["task_definition_arns"]["nightly-report"])["taskDefinition"]
+    (container,) = definition["containerDefinitions"]
+    assert container["command"] == ["sh", "-c", "echo report"]
+    assert container["readonlyRootFilesystem"] is True
+    assert container["logConfiguration"]["options"]["awslogs-group"] == "/ecs/example-jobs/nightly-report"
+    assert definition["executionRoleArn"].endswith(":role/example-jobs-nightly-report-execution")
+    assert definition["taskRoleArn"].endswith(":role/example-jobs-nightly-report-task")
+
+    # Each dead-letter queue is encrypted with the module's customer-managed key.
+    sqs = client(emulator, "sqs")
+    for url in outputs["dead_letter_queue_urls"].values():
+        attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["KmsMasterKeyId"])["Attributes"]
+        assert attributes["KmsMasterKeyId"].startswith("arn:aws:kms:")
+
+
+def test_event_rule_runs_its_task_and_only_it_may_dead_letter(
+        emulator: Emulator, scheduled_tasks: Applied) -> None:
+    _, outputs = scheduled_tasks
+    events = client(emulator, "events")
+    rule = events.describe_rule(Name="example-jobs-on-upload")
+    assert json.loads(rule["EventPattern"])["detail"] == {"bucket": {"name": ["example-uploads"]}}
+    (target,) = events.list_targets_by_rule(Rule="example-jobs-on-upload")["Targets"]
+    assert target["EcsParameters"]["TaskDefinitionArn"] == outputs["task_definition_arns"]["on-upload"]
+    assert target["DeadLetterConfig"]["Arn"].endswith(":example-jobs-on-upload-dlq")
+    assert target["RetryPolicy"]["MaximumRetryAttempts"] == 3
+
+    # The queue accepts dead letters from this rule only (EventBridge sends them as itself).
+    sqs = client(emulator, "sqs")
+    url = outputs["dead_letter_queue_urls"]["on-upload"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["Policy"])["Attributes"]
+    policy = json.loads(attributes["Policy"])
+    (statement,) = policy["Statement"]
+    assert statement["Principal"] == {"Service": "events.amazonaws.com"}
+    assert statement["Condition"] == {"ArnEquals": {"aws:SourceArn": rule["Arn"]}}
+
+
+def test_invoke_roles_run_only_their_own_task_and_pass_only_its_roles(
+        emulator: Emulator, scheduled_tasks: Applied) -> None:
+    _, outputs = scheduled_tasks
+    (cluster_info,) = client(emulator, "ecs").describe_clusters(clusters=["example-jobs"])["clusters"]
+    cluster = cluster_info["clusterArn"]
+    other_cluster = cluster.replace("/example-jobs", "/someone-else")
+    definitions = outputs["task_definition_arns"]
+    nightly, upload = definitions["nightly-report"], definitions["on-upload"]
+    invoke = role_principal(emulator, "example-jobs-nightly-report-invoke")
+
+    def run_task(definition: str, in_cluster: str) -> bool:
+        return evaluate(invoke, Request("ecs:RunTask", definition, {"ecs:cluster": in_cluster})).allowed
+
+    assert run_task(nightly, cluster)
+    assert run_task(nightly.rsplit(":", 1)[0] + ":99", cluster)  # a later revision of its own family
+    assert not run_task(upload, cluster)  # the other task's definition
+    assert not run_task(nightly, other_cluster)
+
+    account_roles = nightly.split(":")[4]
+
+    def pass_role(role_name: str, service: str = "ecs-tasks.amazonaws.com") -> bool:
+        role_arn = f"arn:aws:iam::{account_roles}:role/{role_name}"
+        return evaluate(invoke, Request("iam:PassRole", role_arn, {"iam:PassedToService": service})).allowed
+
+    assert pass_role("example-jobs-nightly-report-task")
+    assert pass_role("example-jobs-nightly-report-execution")
+    assert not pass_role("example-jobs-on-upload-task")
+    assert not pass_role("example-jobs-nightly-report-task", service="lambda.amazonaws.com")
+
+    # Who may assume it: EventBridge Scheduler for this schedule only.
+    trust = client(emulator, "iam").get_role(RoleName="example-jobs-nightly-report-invoke")["Role"]
+    (statement,) = trust["AssumeRolePolicyDocument"]["Statement"]
+    assert statement["Principal"] == {"Service": "scheduler.amazonaws.com"}
+    assert statement["Condition"]["ArnLike"]["aws:SourceArn"] == outputs["schedule_arns"]["nightly-report"]
+
+
+def test_scheduled_tasks_replan_clean(scheduled_tasks: Applied) -> None:
+    example, _ = scheduled_tasks
+    assert example.replan_changes() == []
+
+
+def test_scheduled_tasks_destroy_leaves_nothing(
+        emulator: Emulator, scheduled_tasks: Applied) -> None:
+    example, _ = scheduled_tasks
+    example.destroy()
+    assert client(emulator, "scheduler").list_schedules()["Schedules"] == []
+    assert client(emulator, "events").list_rules(NamePrefix="example-jobs")["Rules"] == []
+    assert client(emulator, "sqs").list_queues(QueueNamePrefix="example-jobs").get("QueueUrls", []) == []
+    roles = client(emulator, "iam").list_roles()["Roles"]
+    assert [r["RoleName"] for r in roles if r["RoleName"].startswith("example-jobs")] == []
+
+
+
+# ---------------------------------------------------------------------------------------------
+# service-discovery
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def service_discovery(emulator: Emulator, network: dict[str, list[str]],
+                      tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+    example = ModuleExample("service-discovery", emulator, tmp_path_factory.mktemp("service-discovery"),
+                            variables={"vpc_id": network["vpc_id"][0]})
+    try:
+        yield example, example.apply()
+    finally:
+        if example.applied:
+            example.destroy()
+
+
+def test_namespace_is_private_to_the_vpc_and_services_resolve_in_it(
+        emulator: Emulator, network: dict[str, list[str]],
+        service_discovery: Applied) -> None:
+    _, outputs = service_discovery
+    cloud_map = client(emulator, "servicediscovery")
+    namespace = cloud_map.get_namespace(Id=outputs["namespace_id"])["Namespace"]
+    assert namespace["Type"] == "DNS_PRIVATE" and namespace["Name"] == "example.platform.internal"
+
+    services = {s["Name"]: s for s in cloud_map.list_services()["Services"]}
+    assert sorted(services) == ["api", "worker"]
+    assert sorted(outputs["service_registry_arns"].values()) == sorted(s["Arn"] for s in services.values())
+    api = cloud_map.get_service(Id=services["api"]["Id"])["Service"]
+    assert api["DnsConfig"]["DnsRecords"] == [{"Type": "A", "TTL": 10}]
+    assert api["DnsConfig"]["RoutingPolicy"] == "MULTIVALUE"
+    worker = cloud_map.get_service(Id=services["worker"]["Id"])["Service"]
+    assert worker["DnsConfig"]["DnsRecords"] == [{"Type": "SRV", "TTL": 30}]
+
+    # What ECS does for a task of a service that names the registry: register its IP, which
+    # clients in the VPC then discover; and deregister it when the task stops.
+    cloud_map.register_instance(ServiceId=services["api"]["Id"], InstanceId="task-1",
+                                Attributes={"AWS_INSTANCE_IPV4": "10.77.1.10"})
+    found = cloud_map.discover_instances(NamespaceName="example.platform.internal", ServiceName="api")
+    assert [i["Attributes"]["AWS_INSTANCE_IPV4"] for i in found["Instances"]] == ["10.77.1.10"]
+    cloud_map.deregister_instance(ServiceId=services["api"]["Id"], InstanceId="task-1")
+
+
+def test_service_discovery_replans_clean(service_discovery: Applied) -> None:
+    example, _ = service_discovery
+    assert example.replan_changes() == []
+
+
+def test_service_discovery_destroy_leaves_nothing(
+        emulator: Emulator, service_discovery: Applied) -> None:
+    example, _ = service_discovery
+    example.destroy()
+    cloud_map = client(emulator, "servicediscovery")
+    assert cloud_map.list_services()["Services"] == []
+    assert cloud_map.list_namespaces()["Namespaces"] == []
+
