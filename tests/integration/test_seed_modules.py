@@ -16,7 +16,7 @@ import boto3
 import pytest
 from botocore.config import Config
 
-from pipeline_tools.iam.evaluate import Principal, Request, evaluate, parse_policy
+from pipeline_tools.iam.evaluate import Principal, Request, evaluate, parse_policy, trust_allows
 from pipeline_tools.local.emulator import Emulator
 from tests.support.module_example import ModuleExample
 
@@ -49,14 +49,15 @@ def role_principal(emulator: Emulator, role_name: str) -> Principal:
 
 @pytest.fixture(scope="module")
 def network(emulator: Emulator) -> dict[str, list[str]]:
-    """A VPC with one private subnet and a security group: what an environment's network module gives."""
+    """A VPC with two private subnets and a security group: what an environment's network module gives."""
     emulator.reset()
     ec2 = client(emulator, "ec2")
     vpc_id = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
-    subnet_id = ec2.create_subnet(VpcId=vpc_id, CidrBlock="10.77.1.0/24",
-                                  AvailabilityZone="us-east-1a")["Subnet"]["SubnetId"]
+    subnet_ids = [ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.77.{index}.0/24",
+                                    AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
+                  for index, zone in enumerate("ab", start=1)]
     group_id = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=vpc_id)["GroupId"]
-    return {"vpc_id": [vpc_id], "subnet_ids": [subnet_id], "security_group_ids": [group_id]}
+    return {"vpc_id": [vpc_id], "subnet_ids": subnet_ids, "security_group_ids": [group_id]}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -241,3 +242,159 @@ def test_service_discovery_destroy_leaves_nothing(
     assert cloud_map.list_services()["Services"] == []
     assert cloud_map.list_namespaces()["Namespaces"] == []
 
+
+# ---------------------------------------------------------------------------------------------
+# ecr-push-role
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def ecr_push_role(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+    # What bootstrap holds: the GitHub OIDC provider and the application's repositories.
+    provider_arn = client(emulator, "iam").create_open_id_connect_provider(
+        Url="https://token.actions.githubusercontent.com", ClientIDList=["sts.amazonaws.com"],
+        ThumbprintList=["6938fd4d98bab03faadb97b34396831e3780aea1"])["OpenIDConnectProviderArn"]
+    for name in ("example-app/api", "example-app/worker", "platform/api"):
+        client(emulator, "ecr").create_repository(repositoryName=name)
+    example = ModuleExample("ecr-push-role", emulator, tmp_path_factory.mktemp("ecr-push-role"),
+                            variables={"oidc_provider_arn": provider_arn})
+    try:
+        yield example, example.apply()
+    finally:
+        if example.applied:
+            example.destroy()
+
+
+def test_only_main_of_the_application_repository_may_assume_the_push_role(
+        emulator: Emulator, ecr_push_role: Applied) -> None:
+    _, outputs = ecr_push_role
+    role = client(emulator, "iam").get_role(RoleName="example-app-ecr-push")["Role"]
+    assert role["Arn"] == outputs["role_arn"] and role["MaxSessionDuration"] == 3600
+    trust = parse_policy(role["AssumeRolePolicyDocument"], "trust")
+    (provider,) = client(emulator, "iam").list_open_id_connect_providers()["OpenIDConnectProviderList"]
+
+    def assume(subject: str, audience: str = "sts.amazonaws.com") -> bool:
+        return trust_allows(trust, federated=provider["Arn"], action="sts:AssumeRoleWithWebIdentity",
+                            context={"token.actions.githubusercontent.com:sub": subject,
+                                     "token.actions.githubusercontent.com:aud": audience})
+
+    assert assume("repo:example-org/example-app:ref:refs/heads/main")
+    assert not assume("repo:example-org/example-app:pull_request")
+    assert not assume("repo:example-org/example-app:ref:refs/heads/feature")
+    assert not assume("repo:example-org/other-app:ref:refs/heads/main")
+    assert not assume("repo:example-org/example-app:ref:refs/heads/main", audience="someone-else")
+
+
+def test_push_role_pushes_to_its_own_repositories_and_does_nothing_else(
+        emulator: Emulator, ecr_push_role: Applied) -> None:
+    _, outputs = ecr_push_role
+    pusher = role_principal(emulator, "example-app-ecr-push")
+    ecr = client(emulator, "ecr")
+    arns = {r["repositoryName"]: r["repositoryArn"] for r in ecr.describe_repositories()["repositories"]}
+    assert sorted(outputs["repository_arns"]) == sorted([arns["example-app/api"], arns["example-app/worker"]])
+
+    def may(action: str, resource: str) -> bool:
+        return evaluate(pusher, Request(action, resource)).allowed
+
+    assert may("ecr:GetAuthorizationToken", "*")
+    for action in ("ecr:InitiateLayerUpload", "ecr:UploadLayerPart", "ecr:CompleteLayerUpload",
+                   "ecr:BatchCheckLayerAvailability", "ecr:PutImage"):
+        assert may(action, arns["example-app/api"]) and may(action, arns["example-app/worker"])
+        assert not may(action, arns["platform/api"])  # another application's repository
+    for action in ("ecr:BatchDeleteImage", "ecr:DeleteRepository", "ecr:SetRepositoryPolicy",
+                   "ecr:PutLifecyclePolicy", "ecr:BatchGetImage"):
+        assert not may(action, arns["example-app/api"])
+
+
+def test_ecr_push_role_replans_clean(ecr_push_role: Applied) -> None:
+    example, _ = ecr_push_role
+    assert example.replan_changes() == []
+
+
+def test_ecr_push_role_destroy_leaves_nothing(emulator: Emulator, ecr_push_role: Applied) -> None:
+    example, _ = ecr_push_role
+    example.destroy()
+    roles = [r["RoleName"] for r in client(emulator, "iam").list_roles()["Roles"]]
+    assert "example-app-ecr-push" not in roles
+
+
+# ---------------------------------------------------------------------------------------------
+# budget (planned only: moto's Budgets API cannot read subscribers or tags back, and it has no
+# Cost Anomaly Detection API at all; docs/local-aws.md)
+# ---------------------------------------------------------------------------------------------
+
+def planned(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Address -> planned values of every resource the plan creates."""
+    return {change["address"]: change["change"]["after"] for change in plan["resource_changes"]
+            if change["change"]["actions"] == ["create"]}
+
+
+def test_budget_alerts_on_actual_and_forecast_spend_and_watches_for_anomalies(
+        emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> None:
+    example = ModuleExample("budget", emulator, tmp_path_factory.mktemp("budget"))
+    resources = planned(example.plan())
+    assert sorted(resources) == ["module.budget.aws_budgets_budget.monthly",
+                                 "module.budget.aws_ce_anomaly_monitor.services[0]",
+                                 "module.budget.aws_ce_anomaly_subscription.this[0]"]
+    budget = resources["module.budget.aws_budgets_budget.monthly"]
+    limit = (budget["limit_amount"], budget["limit_unit"], budget["time_unit"])
+    assert limit == ("1500.00", "USD", "MONTHLY")
+    assert budget["cost_filter"] == [{"name": "TagKeyValue", "values": ["user:Environment$prod"]}]
+    alerts = sorted((n["notification_type"], n["threshold"], tuple(n["subscriber_email_addresses"]))
+                    for n in budget["notification"])
+    assert alerts == [("ACTUAL", 80, ("platform-team@example.com",)),
+                      ("ACTUAL", 100, ("platform-team@example.com",)),
+                      ("FORECASTED", 100, ("platform-team@example.com",))]
+    monitor = resources["module.budget.aws_ce_anomaly_monitor.services[0]"]
+    assert (monitor["monitor_type"], monitor["monitor_dimension"]) == ("DIMENSIONAL", "SERVICE")
+    subscription = resources["module.budget.aws_ce_anomaly_subscription.this[0]"]
+    assert subscription["frequency"] == "DAILY"  # email subscribers get the digest
+    assert subscription["subscriber"] == [{"type": "EMAIL", "address": "platform-team@example.com"}]
+    (dimension,) = subscription["threshold_expression"][0]["dimension"]
+    assert (dimension["key"], dimension["values"]) == ("ANOMALY_TOTAL_IMPACT_ABSOLUTE", ["50"])
+
+    # Anomaly detection is per account: a second root turns it off.
+    without_anomalies = planned(example.plan(anomaly_detection=False))
+    assert sorted(without_anomalies) == ["module.budget.aws_budgets_budget.monthly"]
+
+
+# ---------------------------------------------------------------------------------------------
+# backups (planned only: moto's AWS Backup has vaults and plans but no backup selections;
+# docs/local-aws.md)
+# ---------------------------------------------------------------------------------------------
+
+def test_backups_copy_every_recovery_point_of_the_database_and_file_system_to_the_recovery_region(
+        emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> None:
+    file_system = client(emulator, "efs").create_file_system(CreationToken="example-backups", Encrypted=True)
+    database = client(emulator, "rds").create_db_instance(
+        DBInstanceIdentifier="example-backups", Engine="postgres", DBInstanceClass="db.t4g.micro",
+        AllocatedStorage=20, MasterUsername="app", MasterUserPassword="not-a-real-secret-1")["DBInstance"]
+    protected = [database["DBInstanceArn"], file_system["FileSystemArn"]]
+    example = ModuleExample("backups", emulator, tmp_path_factory.mktemp("backups"),
+                            variables={"resource_arns": protected})
+    plan = example.plan()
+    resources = planned(plan)
+
+    assert sorted(resources["module.backups.aws_backup_selection.this[0]"]["resources"]) == sorted(protected)
+    (rule,) = resources["module.backups.aws_backup_plan.daily[0]"]["rule"]
+    assert (rule["schedule"], rule["target_vault_name"]) == ("cron(0 3 * * ? *)", "example-prod")
+    assert rule["lifecycle"][0]["delete_after"] == 35
+    # The copy goes to the recovery region's vault, whose ARN (and so the copy block) is known
+    # once that vault exists.
+    changes = {c["address"]: c["change"] for c in plan["resource_changes"]}
+    unknown_rule = changes["module.backups.aws_backup_plan.daily[0]"]["after_unknown"]["rule"][0]
+    assert unknown_rule["copy_action"] is True
+    call = plan["configuration"]["root_module"]["module_calls"]["backups"]["expressions"]
+    assert "module.recovery_vault.vault_arn" in call["copy_destination_vault_arn"]["references"]
+    assert call["copy_retention_days"]["constant_value"] == 90
+    recovery_region = plan["configuration"]["provider_config"]["aws.recovery"]["expressions"]["region"]
+    assert recovery_region == {"references": ["var.recovery_region"]}
+    assert plan["variables"]["recovery_region"]["value"] == "us-west-2"
+
+    # The recovery region holds only a vault: no plan, no role there.
+    assert sorted(a for a in resources if a.startswith("module.recovery_vault.")) == [
+        "module.recovery_vault.aws_backup_vault.this", "module.recovery_vault.aws_kms_alias.vault",
+        "module.recovery_vault.aws_kms_key.vault"]
+    attached = sorted(resources[a]["policy_arn"] for a in resources
+                      if a.startswith("module.backups.aws_iam_role_policy_attachment.backup"))
+    assert attached == ["arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+                        "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"]
