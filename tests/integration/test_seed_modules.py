@@ -8,9 +8,12 @@ run in file order. Marked ``terraform`` (slow): each module costs four terraform
 
 from __future__ import annotations
 
+import io
 import json
+import zipfile
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote_plus
 
 import boto3
 import pytest
@@ -241,6 +244,201 @@ def test_service_discovery_destroy_leaves_nothing(
     cloud_map = client(emulator, "servicediscovery")
     assert cloud_map.list_services()["Services"] == []
     assert cloud_map.list_namespaces()["Namespaces"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# uploads
+# ---------------------------------------------------------------------------------------------
+
+def processor_package() -> bytes:
+    """A processor package: the handler only has to exist (moto runs no Lambda code)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("processor.py",
+                         "def handle(event, context):\n    return {'batchItemFailures': []}\n")
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def uploads(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+    s3 = client(emulator, "s3")
+    for bucket in ("example-artifacts", "example-logs"):
+        s3.create_bucket(Bucket=bucket)
+    # A log bucket S3's log delivery may write to (as the environment's log bucket lets it).
+    s3.put_bucket_policy(Bucket="example-logs", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Sid": "S3ServerAccessLogs", "Effect": "Allow", "Principal": {"Service": "logging.s3.amazonaws.com"},
+        "Action": "s3:PutObject", "Resource": "arn:aws:s3:::example-logs/s3/example-platform-uploads/*"}]}))
+    s3.put_bucket_versioning(Bucket="example-artifacts", VersioningConfiguration={"Status": "Enabled"})
+    s3.put_object(Bucket="example-artifacts", Key="uploads/processor.zip", Body=processor_package())
+    example = ModuleExample("uploads", emulator, tmp_path_factory.mktemp("uploads"),
+                            variables={"package_bucket": "example-artifacts",
+                                       "access_log_bucket": "example-logs"})
+    try:
+        yield example, example.apply()
+    finally:
+        if example.applied:
+            example.destroy()
+
+
+def test_uploads_bucket_is_private_encrypted_and_takes_uploads_from_the_app_only(
+        emulator: Emulator, uploads: Applied) -> None:
+    _, outputs = uploads
+    s3 = client(emulator, "s3")
+    bucket = outputs["bucket_name"]
+    block = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
+    assert all(block.values()) and len(block) == 4
+    (rule,) = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+    (cors,) = s3.get_bucket_cors(Bucket=bucket)["CORSRules"]
+    assert cors["AllowedOrigins"] == ["https://app.example.com"]
+    assert sorted(cors["AllowedMethods"]) == ["POST", "PUT"]
+    assert s3.get_bucket_versioning(Bucket=bucket)["Status"] == "Enabled"
+    logging = s3.get_bucket_logging(Bucket=bucket)["LoggingEnabled"]
+    assert logging["TargetBucket"] == "example-logs"
+
+
+def test_an_upload_reaches_the_processor_queue_and_only_under_the_prefix(
+        emulator: Emulator, uploads: Applied) -> None:
+    _, outputs = uploads
+    s3, sqs, lambda_api = client(emulator, "s3"), client(emulator, "sqs"), client(emulator, "lambda")
+    bucket = outputs["bucket_name"]
+    # moto runs no Lambda code: with the event source mapping enabled it would take the message
+    # off the queue for an invocation that cannot happen. Pause the mapping (what an operator does
+    # to inspect the queue) and read the queue as the processor would; resume it afterwards.
+    queue_arn = sqs.get_queue_attributes(QueueUrl=outputs["queue_url"],
+                                         AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    (mapping,) = [m for m in lambda_api.list_event_source_mappings()["EventSourceMappings"]
+                  if m["EventSourceArn"] == queue_arn]
+    lambda_api.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
+    try:
+        s3.put_object(Bucket=bucket, Key="elsewhere/ignored.txt", Body=b"not for the processor")
+        s3.put_object(Bucket=bucket, Key="incoming/photo.jpg", Body=b"\xff\xd8 a photo")
+        messages = sqs.receive_message(QueueUrl=outputs["queue_url"], MaxNumberOfMessages=10,
+                                       WaitTimeSeconds=1).get("Messages", [])
+    finally:
+        lambda_api.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
+    records = [record for message in messages
+               for record in json.loads(message["Body"]).get("Records", [])]
+    # S3 URL-encodes the key in the event, so a processor decodes it (moto encodes '/' as well).
+    assert [(r["eventName"], r["s3"]["bucket"]["name"], unquote_plus(r["s3"]["object"]["key"]))
+            for r in records] == [
+        ("ObjectCreated:Put", bucket, "incoming/photo.jpg")]
+
+    # Only S3, for this bucket, may send to the queue.
+    policy = sqs.get_queue_attributes(QueueUrl=outputs["queue_url"], AttributeNames=["Policy"])["Attributes"]
+    (statement,) = json.loads(policy["Policy"])["Statement"]
+    assert statement["Principal"] == {"Service": "s3.amazonaws.com"}
+    assert statement["Condition"]["ArnEquals"] == {"aws:SourceArn": f"arn:aws:s3:::{bucket}"}
+
+
+def test_processor_reads_uploads_and_nothing_else(emulator: Emulator, uploads: Applied) -> None:
+    _, outputs = uploads
+    processor = role_principal(emulator, outputs["processor_function_name"])
+    bucket = outputs["bucket_name"]
+
+    def may(action: str, resource: str) -> bool:
+        return evaluate(processor, Request(action, resource)).allowed
+
+    assert may("s3:GetObject", f"arn:aws:s3:::{bucket}/incoming/photo.jpg")
+    assert not may("s3:GetObject", f"arn:aws:s3:::{bucket}/elsewhere/ignored.txt")
+    assert not may("s3:PutObject", f"arn:aws:s3:::{bucket}/incoming/photo.jpg")
+    assert not may("s3:DeleteObject", f"arn:aws:s3:::{bucket}/incoming/photo.jpg")
+
+    function = client(emulator, "lambda").get_function(FunctionName=outputs["processor_function_name"])
+    assert function["Configuration"]["Environment"]["Variables"]["UPLOADS_BUCKET"] == bucket
+
+
+def test_uploads_replan_clean(uploads: Applied) -> None:
+    example, _ = uploads
+    assert example.replan_changes() == []
+
+
+def test_uploads_destroy_leaves_nothing(emulator: Emulator, uploads: Applied) -> None:
+    example, outputs = uploads
+    example.destroy()
+    buckets = [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]
+    assert outputs["bucket_name"] not in buckets
+    assert client(emulator, "sqs").list_queues(QueueNamePrefix="example-uploads").get("QueueUrls", []) == []
+    assert client(emulator, "lambda").list_functions()["Functions"] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# efs
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def efs(emulator: Emulator, network: dict[str, list[str]],
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+    example = ModuleExample("efs", emulator, tmp_path_factory.mktemp("efs"),
+                            variables={"vpc_id": network["vpc_id"][0], "subnet_ids": network["subnet_ids"],
+                                       "client_security_group_ids": network["security_group_ids"]})
+    try:
+        yield example, example.apply()
+    finally:
+        if example.applied:
+            example.destroy()
+
+
+def test_file_system_is_encrypted_and_mounted_in_every_private_subnet(
+        emulator: Emulator, network: dict[str, list[str]], efs: Applied) -> None:
+    _, outputs = efs
+    efs_api, ec2 = client(emulator, "efs"), client(emulator, "ec2")
+    (file_system,) = efs_api.describe_file_systems(FileSystemId=outputs["file_system_id"])["FileSystems"]
+    assert file_system["Encrypted"] is True
+    key = client(emulator, "kms").describe_key(KeyId="alias/example-shared-efs")["KeyMetadata"]
+    assert file_system["KmsKeyId"] in (key["Arn"], key["KeyId"])
+    assert file_system["ThroughputMode"] == "elastic"
+
+    mount_targets = efs_api.describe_mount_targets(FileSystemId=outputs["file_system_id"])["MountTargets"]
+    assert sorted(m["SubnetId"] for m in mount_targets) == sorted(network["subnet_ids"])
+    for target in mount_targets:
+        groups = efs_api.describe_mount_target_security_groups(MountTargetId=target["MountTargetId"])
+        assert groups["SecurityGroups"] == [outputs["security_group_id"]]
+
+    # NFS from the client tasks' security group, and nothing else.
+    (group,) = ec2.describe_security_groups(GroupIds=[outputs["security_group_id"]])["SecurityGroups"]
+    assert [(p["IpProtocol"], p["FromPort"], p["ToPort"], [g["GroupId"] for g in p["UserIdGroupPairs"]],
+             p["IpRanges"]) for p in group["IpPermissions"]] == [
+        ("tcp", 2049, 2049, network["security_group_ids"], [])]
+
+
+def test_clients_reach_the_file_system_only_through_the_access_point_over_tls(
+        emulator: Emulator, efs: Applied) -> None:
+    _, outputs = efs
+    efs_api = client(emulator, "efs")
+    (access_point,) = efs_api.describe_access_points(FileSystemId=outputs["file_system_id"])["AccessPoints"]
+    assert access_point["PosixUser"] == {"Uid": 1000, "Gid": 1000}
+    assert access_point["RootDirectory"]["Path"] == "/app"
+    assert access_point["RootDirectory"]["CreationInfo"] == {"OwnerUid": 1000, "OwnerGid": 1000,
+                                                             "Permissions": "0750"}
+
+    # A task role with the module's client policy, against the file system policy AWS holds.
+    file_system_arn = outputs["access_point_arns"]["app"].split(":access-point/")[0] + \
+        ":file-system/" + outputs["file_system_id"]
+    held = efs_api.describe_file_system_policy(FileSystemId=outputs["file_system_id"])["Policy"]
+    task = Principal(role_arn="arn:aws:iam::123456789012:role/app-task",
+                     identity=parse_policy(outputs["client_policy_json"], "client"))
+
+    def mount(context: dict[str, str]) -> bool:
+        request = Request("elasticfilesystem:ClientMount", file_system_arn, context)
+        return evaluate(task, request, resource_policy=parse_policy(held, "file-system")).allowed
+
+    through_access_point = {"elasticfilesystem:AccessPointArn": access_point["AccessPointArn"]}
+    assert mount({**through_access_point, "aws:SecureTransport": "true"})
+    assert not mount({**through_access_point, "aws:SecureTransport": "false"})
+    assert not mount({"aws:SecureTransport": "true"})  # the file system's root, bypassing the access point
+
+
+def test_efs_replans_clean(efs: Applied) -> None:
+    example, _ = efs
+    assert example.replan_changes() == []
+
+
+def test_efs_destroy_leaves_nothing(emulator: Emulator, efs: Applied) -> None:
+    example, outputs = efs
+    example.destroy()
+    left = [f["FileSystemId"] for f in client(emulator, "efs").describe_file_systems()["FileSystems"]]
+    assert outputs["file_system_id"] not in left
 
 
 # ---------------------------------------------------------------------------------------------
