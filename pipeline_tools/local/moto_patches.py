@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
+from typing import Any
 
 PATCHES: list[tuple[str, Callable[[], None]]] = []
 DISABLE_ENV = "PIPELINE_TOOLS_MOTO_PATCHES_DISABLE"
@@ -842,3 +843,39 @@ def lambda_dead_letter_config() -> None:
     LambdaFunction.__init__ = init
     LambdaFunction.get_configuration = get_configuration
     LambdaFunction.update_configuration = update_configuration
+
+
+# --- EFS --------------------------------------------------------------------------------------
+
+@patch("efs-delete-file-system-policy")
+def efs_delete_file_system_policy() -> None:
+    """DeleteFileSystemPolicy exists; asking for the policy of a missing file system is an error.
+
+    Gap: moto does not implement DeleteFileSystemPolicy (HTTP 500), and DescribeFileSystemPolicy
+    of a file system that does not exist crashes (HTTP 500), so destroying an
+    ``aws_efs_file_system_policy`` never finishes. AWS deletes the policy (FileSystemNotFound for
+    an unknown file system) and answers DescribeFileSystemPolicy with FileSystemNotFound, or
+    PolicyNotFound once the policy is gone
+    (https://docs.aws.amazon.com/efs/latest/ug/API_DeleteFileSystemPolicy.html).
+    """
+    from moto.efs.exceptions import FileSystemNotFound
+    from moto.efs.responses import EFSResponse
+
+    original_describe = EFSResponse.describe_file_system_policy
+
+    def known_file_system(response: EFSResponse) -> Any:
+        file_system_id = response._get_param("FileSystemId")
+        if file_system_id not in response.efs_backend.file_systems_by_id:
+            raise FileSystemNotFound(file_system_id)
+        return response.efs_backend.file_systems_by_id[file_system_id]
+
+    def describe_file_system_policy(self: EFSResponse) -> Any:
+        known_file_system(self)
+        return original_describe(self)
+
+    def delete_file_system_policy(self: EFSResponse) -> Any:
+        known_file_system(self).file_system_policy = None
+        return "{}", {"Content-Type": "application/json"}
+
+    EFSResponse.describe_file_system_policy = describe_file_system_policy
+    EFSResponse.delete_file_system_policy = delete_file_system_policy

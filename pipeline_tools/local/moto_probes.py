@@ -336,3 +336,13 @@ def lambda_dead_letter_config(clients: Clients) -> bool:
                               DeadLetterConfig={"TargetArn": queue_arn})
     configuration = functions.get_function_configuration(FunctionName="probe")
     return configuration.get("DeadLetterConfig", {}).get("TargetArn") != queue_arn
+
+
+@probe("efs-delete-file-system-policy")
+def efs_delete_file_system_policy(clients: Clients) -> bool:
+    efs = clients("efs")
+    file_system_id = efs.create_file_system(CreationToken="probe-policy")["FileSystemId"]
+    efs.put_file_system_policy(FileSystemId=file_system_id, Policy=json.dumps({
+        "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*",
+                                               "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+    return _raises(lambda: efs.delete_file_system_policy(FileSystemId=file_system_id))

@@ -549,3 +549,24 @@ def test_every_patch_is_named_documented_and_tested():
 def test_disable_env_leaves_named_patches_out():
     assert moto_patches.disabled_names({moto_patches.DISABLE_ENV: "a, b,,"}) == {"a", "b"}
     assert moto_patches.disabled_names({}) == set()
+
+
+# --- EFS --------------------------------------------------------------------------------------
+
+def test_efs_file_system_policy_can_be_deleted(patched, stock, still_needed):
+    def scenario(server: Emulator) -> object:
+        efs = client(server, "efs")
+        file_system_id = efs.create_file_system(CreationToken=unique("fs"))["FileSystemId"]
+        efs.put_file_system_policy(FileSystemId=file_system_id, Policy=json.dumps({
+            "Version": "2012-10-17", "Statement": [{
+                "Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*",
+                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
+        deleted = outcome(lambda: efs.delete_file_system_policy(FileSystemId=file_system_id) and "ok")
+        after = outcome(lambda: efs.describe_file_system_policy(FileSystemId=file_system_id))
+        efs.delete_file_system(FileSystemId=file_system_id)
+        missing = outcome(lambda: efs.describe_file_system_policy(FileSystemId=file_system_id))
+        return deleted, after, missing
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == ("ok", "error PolicyNotFound", "error FileSystemNotFound")
+    assert_stock(still_needed, "efs-delete-file-system-policy", gap[0] == "error 500")

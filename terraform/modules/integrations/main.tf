@@ -46,7 +46,7 @@ resource "aws_kms_key" "this" {
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [
+    Statement = concat([
       {
         Sid       = "EnableIamPolicies"
         Effect    = "Allow"
@@ -66,7 +66,20 @@ resource "aws_kms_key" "this" {
           }
         }
       },
-    ]
+      ], [
+      # A service sending on behalf of a resource (S3 event notifications) encrypts as itself.
+      for index, sender in var.service_senders : {
+        Sid       = "ServiceSender${index}"
+        Effect    = "Allow"
+        Principal = { Service = sender.service }
+        Action    = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource  = "*"
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnEquals    = { "aws:SourceArn" = sender.source_arn }
+        }
+      }
+    ])
   })
 
   tags = var.tags
@@ -116,19 +129,32 @@ resource "aws_sqs_queue_redrive_allow_policy" "dlq" {
 }
 
 resource "aws_sqs_queue_policy" "main" {
-  count = length(var.sender_role_arns) > 0 ? 1 : 0
+  count = length(var.sender_role_arns) + length(var.service_senders) > 0 ? 1 : 0
 
   queue_url = aws_sqs_queue.main.id
 
   policy = jsonencode({
     Version = "2012-10-17"
-    Statement = [{
-      Sid       = "AllowedSenders"
-      Effect    = "Allow"
-      Principal = { AWS = var.sender_role_arns }
-      Action    = "sqs:SendMessage"
-      Resource  = aws_sqs_queue.main.arn
-    }]
+    Statement = concat(
+      length(var.sender_role_arns) == 0 ? [] : [{
+        Sid       = "AllowedSenders"
+        Effect    = "Allow"
+        Principal = { AWS = var.sender_role_arns }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.main.arn
+      }],
+      [for index, sender in var.service_senders : {
+        Sid       = "ServiceSender${index}"
+        Effect    = "Allow"
+        Principal = { Service = sender.service }
+        Action    = "sqs:SendMessage"
+        Resource  = aws_sqs_queue.main.arn
+        Condition = {
+          StringEquals = { "aws:SourceAccount" = local.account_id }
+          ArnEquals    = { "aws:SourceArn" = sender.source_arn }
+        }
+      }],
+    )
   })
 }
 

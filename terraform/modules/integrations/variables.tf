@@ -159,6 +159,20 @@ variable "sender_role_arns" {
   }
 }
 
+variable "service_senders" {
+  description = "AWS services that send to the queue on behalf of one resource each (e.g. `s3.amazonaws.com` for one bucket's event notifications): the queue policy lets the service send only for `source_arn` in this account, and the key policy lets it encrypt those messages."
+  type = list(object({
+    service    = string
+    source_arn = string
+  }))
+  default = []
+
+  validation {
+    condition     = alltrue([for sender in var.service_senders : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com$", sender.service)) && can(regex("^arn:aws[a-z-]*:[a-z0-9-]+:", sender.source_arn)) && !strcontains(sender.source_arn, "*")])
+    error_message = "service_senders need a service principal (<service>.amazonaws.com) and a source ARN without wildcards."
+  }
+}
+
 variable "subnet_ids" {
   description = "Subnets to run the consumer in (empty: outside a VPC)."
   type        = list(string)

@@ -1,0 +1,20 @@
+terraform {
+  required_version = ">= 1.6"
+
+  required_providers {
+    aws = {
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }
+  }
+}
+
+provider "aws" {
+  region = var.region
+}
+
+# The recovery region, holding the copies.
+provider "aws" {
+  alias  = "recovery"
+  region = var.recovery_region
+}
