@@ -9,6 +9,8 @@ from datetime import datetime
 from typing import Any
 
 from pipeline_tools.core.errors import ExternalError, InputError
+from pipeline_tools.deploy import scan
+from pipeline_tools.deploy.scan import ImageScan
 
 # ECR's own rule for repository names (CreateRepository): lowercase components separated by
 # '/', each made of [a-z0-9] runs joined by single '.', '_' or '-'; 2 to 256 characters. So no
@@ -125,3 +127,35 @@ def repository_uri(ecr_client: Any, repository: str) -> str:
     except BotoCoreError as exc:
         raise ExternalError(f"ECR describe_repositories for {repository} failed: {exc}") from exc
     return str(response["repositories"][0]["repositoryUri"])
+
+
+def read_scan_findings(ecr_client: Any, repository: str, digest: str, *, registry_id: str = "") -> ImageScan:
+    """The image's ECR scan result. Never raises: no scan (scan on push off, never scanned), a scan
+    in progress or failed, or any error reading it is an unavailable :class:`ImageScan` whose note
+    says why; the deploy must not fail because of the scan read."""
+    region = str(getattr(getattr(ecr_client, "meta", None), "region_name", "") or "")
+    try:
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            kwargs: dict[str, Any] = {"repositoryName": repository, "imageId": {"imageDigest": digest},
+                                      "maxResults": 100}
+            if registry_id:
+                kwargs["registryId"] = registry_id
+            response = ecr_client.describe_image_scan_findings(**kwargs)
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            note = {
+                "ScanNotFoundException": "no scan of this image (is scan on push enabled?)",
+                "ImageNotFoundException": "ECR no longer has this image",
+                "RepositoryNotFoundException": "ECR has no such repository",
+                "AccessDeniedException": "not allowed to read scan findings (ecr:DescribeImageScanFindings)",
+            }.get(code, f"reading the scan failed: {code or 'error'}")
+            return scan.unavailable(repository, digest, note, region=region, registry_id=registry_id)
+        except BotoCoreError as exc:
+            return scan.unavailable(repository, digest, f"reading the scan failed: {type(exc).__name__}",
+                                    region=region, registry_id=registry_id)
+        return scan.from_findings(response, repository, digest, region=region, registry_id=registry_id)
+    except Exception as exc:  # never fail a deploy over a report
+        return scan.unavailable(repository, digest, f"reading the scan failed: {type(exc).__name__}",
+                                region=region, registry_id=registry_id)

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from urllib.parse import quote
 
 from pipeline_tools.core.ci import CIEnvironment
+from pipeline_tools.deploy import scan as image_scan
 from pipeline_tools.deploy.outcome import DeployResult, Outcome
 from pipeline_tools.notify.model import EventType, Field, Link, Notification, Status
 
@@ -80,14 +81,27 @@ def deploy_notification(result: DeployResult, env: Mapping[str, str] | None = No
     if url:
         links.append(Link(f"commit {commit[:12]}", url))
         fields.append(Field("Commit", commit[:12]))
+    status = _STATUS[result.outcome]
+    summary = ""
+    if result.image_scan is not None:
+        fields.append(Field("Image scan", image_scan.field_text(result.image_scan)))
+        if result.image_scan.alarming:
+            # Leads the message (and its one-line fallback): critical CVEs are the news here.
+            summary = image_scan.chat_summary(result.image_scan)
+            if status is Status.SUCCESS:
+                status = Status.WARNING
+            scan_url = image_scan.console_url(result.image_scan)
+            if scan_url:
+                links.append(Link("ECR image scan", scan_url))
     details: list[str] = []
     if not result.outcome.is_success:
         details.extend(f"stopped task: {reason}" for reason in result.stopped_reasons)
         details.extend(f"service event: {message}" for message in result.service_events)
     return Notification(
         title=title,
-        status=_STATUS[result.outcome],
+        status=status,
         event_type=EventType.DEPLOY,
+        summary=summary,
         fields=fields,
         links=links,
         reason="" if result.outcome.is_success else result.reason,

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from pipeline_tools.deploy.scan import ImageScan
+
 
 class Outcome(StrEnum):
     COMPLETED = "completed"
@@ -71,6 +73,8 @@ class DeployResult:
     service_events: list[str] = field(default_factory=list)
     # "reason (N tasks)" lines, most frequent first.
     stopped_reasons: list[str] = field(default_factory=list)
+    # The new image's ECR scan, when it was read (None: not read, e.g. nothing was deployed).
+    image_scan: ImageScan | None = None
 
     @property
     def exit_code(self) -> int:
@@ -96,6 +100,7 @@ class DeployResult:
             "reason": self.reason,
             "service_events": self.service_events,
             "stopped_reasons": self.stopped_reasons,
+            "image_scan": self.image_scan.to_dict() if self.image_scan else None,
         }
 
 

@@ -101,6 +101,9 @@ def handle_event(
         clients=clients, lock=make_lock(config, clients),
         timeout_seconds=timeout_seconds or config.timeout_seconds, wait=wait,
     )
+    # Read once per image, before anything changes; never fails (an unread scan is said so).
+    image_scan = images.read_scan_findings(clients.ecr, parsed.repository, image.digest,
+                                           registry_id=_registry_account(uri) or image.registry_id)
     report = EventReport()
     for target in targets:
         request = DeployRequest(
@@ -114,6 +117,7 @@ def handle_event(
             from_event=True,
         )
         result = deployer.deploy(request)
+        result.image_scan = image_scan
         log.info("deploy %s/%s: %s%s", target.cluster, target.service, result.outcome.value,
                  f" ({result.reason})" if result.reason else "")
         report.results.append(result)
@@ -139,10 +143,19 @@ def deploy_direct(
     request = verify_direct_image(request, config, clients)
     deployer = Deployer(clients=clients, lock=make_lock(config, clients),
                         timeout_seconds=config.timeout_seconds, wait=wait)
+    image_scan = images.read_scan_findings(clients.ecr, request.repository, request.digest,
+                                           registry_id=_registry_account(request.image))
     result = deployer.deploy(request)
+    result.image_scan = image_scan
     if notifier is not None and _should_notify(result):
         notifier(result)
     return result
+
+
+def _registry_account(image_or_uri: str) -> str:
+    """The account id in ``<account>.dkr.ecr.<region>.amazonaws.com/...``, else ""."""
+    match = images.ECR_REGISTRY_PATTERN.fullmatch(image_or_uri.partition("/")[0])
+    return match.group(1) if match else ""
 
 
 def verify_direct_image(request: DeployRequest, config: DeployConfig, clients: AwsClients) -> DeployRequest:
