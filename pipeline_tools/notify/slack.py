@@ -42,7 +42,9 @@ def build_payload(notification: Notification) -> dict[str, Any]:
     if links:
         blocks.append({"type": "context", "elements": [{"type": "mrkdwn", "text": links}]})
     return {
-        "text": truncate(notification.fallback_text(), FALLBACK_LIMIT),
+        # Slack formats this text too (and notifies from it): escape it like the blocks, so relayed
+        # text such as a finding's name cannot become a <!here> mention or a link.
+        "text": slack_fit(notification.fallback_text(), FALLBACK_LIMIT),
         "blocks": blocks[:MAX_BLOCKS],
     }
 
