@@ -232,7 +232,7 @@ resource "aws_iam_role_policy" "this" {
         {
           Sid      = "ReadPushedImages"
           Effect   = "Allow"
-          Action   = ["ecr:DescribeImages", "ecr:BatchGetImage", "ecr:DescribeRepositories"]
+          Action   = ["ecr:DescribeImages", "ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:DescribeImageScanFindings"]
           Resource = [for repo in local.repositories : "arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${repo}"]
         },
         {
