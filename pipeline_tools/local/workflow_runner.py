@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import subprocess
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -134,6 +135,8 @@ class RunnerSettings:
     step_overrides: dict[str, str] = field(default_factory=dict)
     server_url: str = "https://github.example"
     progress: Callable[[str], None] | None = None
+    # Matrix legs run at once, as on GitHub (1: one after the other, in order).
+    parallel_legs: int = 1
 
 
 class WorkflowRunner:
@@ -365,9 +368,17 @@ class _Run:
         legs = expand_matrix(expr.render(matrix, contexts)) if matrix else [{}]
         if not legs:
             return JobResult(job_id, display, "skipped")
-        leg_results = [self.run_leg(document, job_id, job, {**contexts, "matrix": leg,
-                                                            "strategy": {"fail-fast": False}}, display)
-                       for leg in legs]
+        def run_one(leg: dict[str, Any]) -> JobResult:
+            return self.run_leg(document, job_id, job, {**contexts, "matrix": leg,
+                                                        "strategy": {"fail-fast": False}}, display)
+
+        if self.settings.parallel_legs > 1 and len(legs) > 1:
+            from concurrent.futures import ThreadPoolExecutor
+
+            with ThreadPoolExecutor(max_workers=self.settings.parallel_legs) as pool:
+                leg_results = list(pool.map(run_one, legs))  # results in matrix order
+        else:
+            leg_results = [run_one(leg) for leg in legs]
         if len(leg_results) == 1:
             return leg_results[0]
         combined = JobResult(job_id, prefix + str(job_id),
@@ -544,11 +555,12 @@ class _Leg:
         functions = self.functions()
         if not expr.condition(step.get("if"), contexts, functions):
             self.steps.append(StepResult(step_id, name, "skipped", "skipped"))
-            self.run.runner.say(f"[{self.display}]   - {name}: skipped")
+            self.run.runner.say(f"[{self.display}]   - {_short(name)}: skipped")
             return
         step_env = {k: expr.render_text(v, contexts) for k, v in (step.get("env") or {}).items()}
         contexts = self.contexts(step_env)
         files = self._command_files(index)
+        started = time.monotonic()
         try:
             if "run" in step:
                 outcome, log = self._run_script(step, step_env, files, contexts, defaults, name)
@@ -567,7 +579,8 @@ class _Leg:
         continue_on_error = expr.truthy(expr.render(step.get("continue-on-error", False), contexts))
         conclusion = "success" if outcome == "failure" and continue_on_error else outcome
         self.steps.append(StepResult(step_id, name, outcome, conclusion, outputs, self._mask(log)))
-        self.run.runner.say(f"[{self.display}]   - {name}: {outcome}")
+        elapsed = time.monotonic() - started
+        self.run.runner.say(f"[{self.display}]   - {_short(name)}: {outcome} ({elapsed:.1f} s)")
 
     def _command_files(self, index: int) -> dict[str, Path]:
         folder = self.runner_temp / "_runner_file_commands"
@@ -627,6 +640,11 @@ class _Leg:
             if secret and len(secret) >= 4:
                 text = text.replace(secret, "***")
         return text
+
+
+def _short(step_title: str) -> str:
+    """A pinned action without its commit (``actions/checkout@<sha>`` -> ``actions/checkout``)."""
+    return re.sub(r"@[0-9a-f]{40}$", "", step_title)
 
 
 def write_event(run_dir: Path, event: Event) -> None:

@@ -163,11 +163,12 @@ def _runner(repo: Path, tmp_path: Path, **overrides: object) -> WorkflowRunner:
     return WorkflowRunner(settings)
 
 
-def test_a_pull_request_workflow_runs_its_jobs_in_order_with_the_runners_files(repo: Path,
-                                                                               tmp_path: Path) -> None:
+@pytest.mark.parametrize("parallel_legs", [1, 2])
+def test_a_pull_request_workflow_runs_its_jobs_in_order_with_the_runners_files(repo: Path, tmp_path: Path,
+                                                                               parallel_legs: int) -> None:
     sha = _git(repo, "rev-parse", "HEAD")
     event = Event("pull_request", {"number": 1}, sha, "refs/pull/1/merge")
-    result = _runner(repo, tmp_path).run("pr.yml", event)
+    result = _runner(repo, tmp_path, parallel_legs=parallel_legs).run("pr.yml", event)
 
     first = result.job("first")
     assert first.result == "success", first.log
