@@ -125,7 +125,7 @@ class Sandbox:
 
 def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_from: Path, *,
                   envs: tuple[str, ...] = ENVIRONMENTS,
-                  progress: Callable[[str], None] | None = None) -> Sandbox:
+                  progress: Callable[[str], None] | None = None, parallel_legs: int = 1) -> Sandbox:
     from pipeline_tools.integrations.terraform import MIRROR_ENV, cache_dir, cli_config_for_mirror
     from pipeline_tools.local import cli_standins
 
@@ -159,6 +159,6 @@ def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_fr
         base_env=base_env, plugin_cache=cache_dir() / "terraform" / "plugin-cache",
         extra_path=[cli_standins.install(work_dir / "standin-bin")],
         step_overrides={TFSEC_INSTALL_STEP: "echo 'tfsec: the stand-in on PATH (no network here)'"},
-        progress=progress,
+        progress=progress, parallel_legs=parallel_legs,
     )
     return Sandbox(LocalLoop(repo_dir, REPOSITORY, standin, settings), endpoint, uid)
