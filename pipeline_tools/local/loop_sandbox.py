@@ -60,6 +60,25 @@ provider "aws" {{}}
     return {f"environments/{env}/versions.tf": versions}
 
 
+def pipeline_config(uid: str, state_bucket: str, envs: tuple[str, ...]) -> str:
+    """The sandbox's pipeline-tools.yml: project ``loop-<uid>`` so the role name templates give
+    the roles :func:`create_roles` makes, one stage per environment root, the sandbox's bucket."""
+    stages = "".join(f"""  - name: {env}
+    roots: ["environments/{env}*"]
+    github_environment: {env}
+    required_reviewers: false
+    auto_deploy: false
+""" for env in envs)
+    return f"""# The loop sandbox's settings (docs/configuration.md), written by loop_sandbox.py.
+version: 1
+project: loop-{uid}
+region: {REGION}
+roots_dir: environments
+state_bucket: "{state_bucket}"
+stages:
+{stages}"""
+
+
 def parameter(resource: str, name: str, value: str) -> str:
     """An SSM parameter (checkov-clean: a SecureString with a named KMS key)."""
     return f"""resource "aws_ssm_parameter" "{resource}" {{
@@ -130,17 +149,19 @@ def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_fr
     from pipeline_tools.local import cli_standins
 
     uid = uuid.uuid4().hex[:10]
-    files: dict[str, str] = {}
+    state_bucket = f"loop-tfstate-{uid}"
+    files: dict[str, str] = {"pipeline-tools.yml": pipeline_config(uid, state_bucket, envs)}
     for env in envs:
         files.update(root_files(env))
     repo_dir = work_dir / "repo"
     init_repository(repo_dir, files, copy_from)
-    state_bucket = f"loop-tfstate-{uid}"
     _client("s3", endpoint).create_bucket(Bucket=state_bucket)
-    plan_roles, apply_roles = create_roles(uid, endpoint, envs)
+    create_roles(uid, endpoint, envs)
     standin.add_repo(REPOSITORY)
-    for env in envs:
-        standin.add_environment(REPOSITORY, env)
+    # As docs/least-privilege.md asks (and `pipeline-tools doctor` checks before every apply):
+    # each environment deploys from main only.
+    for env in dict.fromkeys((*envs, "drift")):
+        standin.add_environment(REPOSITORY, env, branches="custom", branch_patterns=("main",))
 
     base_env: dict[str, str] = {}
     mirror = os.environ.get(MIRROR_ENV)
@@ -153,8 +174,9 @@ def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_fr
         repo_dir=repo_dir, repository=REPOSITORY, github_api_url=standin.base_url,
         github_token=standin.token, work_dir=work_dir / "runs", venv_bin=Path(sys.executable).parent,
         aws_endpoint=endpoint,
-        vars={"TF_STATE_BUCKET": state_bucket, "AWS_REGION": REGION,
-              "AWS_PLAN_ROLES": json.dumps(plan_roles), "AWS_APPLY_ROLES": json.dumps(apply_roles)},
+        # Roles, region and state bucket come from the sandbox's pipeline-tools.yml; the account
+        # turns its role names into ARNs.
+        vars={"AWS_ACCOUNT_ID": ACCOUNT_ID},
         secrets={"PIPELINE_TOOLS_FINGERPRINT_KEY": FINGERPRINT_KEY},
         base_env=base_env, plugin_cache=cache_dir() / "terraform" / "plugin-cache",
         extra_path=[cli_standins.install(work_dir / "standin-bin")],

@@ -79,10 +79,15 @@ class RunResult:
     run_dir: Path | None = None
 
     def all_jobs(self) -> list[JobResult]:
+        """Every job, depth first: a matrix's legs and a reusable workflow's jobs after their caller."""
         found: list[JobResult] = []
-        for job in self.jobs:
-            found.append(job)
-            found.extend(job.children)
+
+        def visit(jobs: list[JobResult]) -> None:
+            for job in jobs:
+                found.append(job)
+                visit(job.children)
+
+        visit(self.jobs)
         return found
 
     def job(self, name: str) -> JobResult:
@@ -361,16 +366,18 @@ class _Run:
         if not expr.condition(job.get("if"), contexts, status):
             self.runner.say(f"[{display}] skipped")
             return JobResult(job_id, expr.render_text(display, {**contexts, "matrix": {}}), "skipped")
-        if "uses" in job:
-            return self.run_reusable(job_id, job, contexts, display)
         strategy = job.get("strategy") or {}
         matrix = strategy.get("matrix")
         legs = expand_matrix(expr.render(matrix, contexts)) if matrix else [{}]
         if not legs:
             return JobResult(job_id, display, "skipped")
+
+        # A job calling a reusable workflow may have a matrix too: one call per leg.
         def run_one(leg: dict[str, Any]) -> JobResult:
-            return self.run_leg(document, job_id, job, {**contexts, "matrix": leg,
-                                                        "strategy": {"fail-fast": False}}, display)
+            leg_contexts = {**contexts, "matrix": leg, "strategy": {"fail-fast": False}}
+            if "uses" in job:
+                return self.run_reusable(job_id, job, leg_contexts, display)
+            return self.run_leg(document, job_id, job, leg_contexts, display)
 
         if self.settings.parallel_legs > 1 and len(legs) > 1:
             from concurrent.futures import ThreadPoolExecutor
@@ -421,7 +428,8 @@ class _Run:
         child_contexts = {"jobs": {c.job_id: {"result": c.result, "outputs": c.outputs} for c in children}}
         for name, declared in (spec.get("outputs") or {}).items():
             outputs[name] = expr.render_text((declared or {}).get("value", ""), child_contexts)
-        return JobResult(job_id, display, result, outputs=outputs, children=children)
+        return JobResult(job_id, expr.render_text(display, contexts), result, outputs=outputs,
+                         children=children)
 
     # ----- one job leg ----------------------------------------------------------------------
 
