@@ -46,8 +46,11 @@ def test_a_merged_pull_request_whose_gate_failed_is_not_applied(loop: LoopWorld)
     assert dev.step("apply").outcome == "skipped"
     assert "gate" in dev.step("check").log.lower(), dev.step("check").log
     assert loop.parameters("dev") == {}
+    # `apply report` keeps one comment per root: a hidden marker line, then what a reader sees.
     refusal = world.comments(pull)[-1]
-    assert refusal.startswith("terraform apply dev: REFUSED"), refusal
+    marker, first_line = refusal.splitlines()[:2]
+    assert marker == "<!-- pipeline-tools:apply-report env=dev -->", refusal
+    assert first_line.startswith("terraform apply dev: REFUSED"), refusal
 
 
 def test_a_failing_plan_shows_as_failed_in_the_comment(loop: LoopWorld) -> None:
