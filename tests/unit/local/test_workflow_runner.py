@@ -110,6 +110,22 @@ jobs:
       - run: echo after
 """
 
+# As terraform-apply.yml calls apply-environment.yml: one call per matrix leg, its inputs from the leg.
+MATRIX_CALLER = """
+on:
+  push:
+jobs:
+  stage:
+    name: stage 1
+    strategy:
+      matrix:
+        include: [{name: dev, path: environments/dev}, {name: staging, path: environments/staging}]
+    uses: ./.github/workflows/called.yml
+    with:
+      who: ${{ matrix.name }}
+      level: ${{ matrix.path }}
+"""
+
 CALLED = """
 on:
   workflow_call:
@@ -146,6 +162,7 @@ def repo(tmp_path: Path) -> Path:
     repo = tmp_path / "repo"
     (repo / ".github" / "workflows").mkdir(parents=True)
     for name, text in {"pr.yml": PR_WORKFLOW, "caller.yml": CALLER, "called.yml": CALLED,
+                       "matrix-caller.yml": MATRIX_CALLER,
                        "unknown.yml": "on: push\njobs:\n  j:\n    steps:\n      - uses: someone/thing@v1\n"
                                       "      - run: echo unreachable\n"}.items():
         (repo / ".github" / "workflows" / name).write_text(textwrap.dedent(text))
@@ -209,6 +226,24 @@ def test_a_reusable_workflow_gets_its_inputs_defaults_and_masked_secrets(repo: P
     assert result.job("call").result == "failure"
     assert result.job("after").result == "skipped"
     assert result.job("on-failure").result == "success"
+
+
+def test_a_matrix_on_a_reusable_workflow_call_calls_it_once_per_leg(repo: Path, tmp_path: Path) -> None:
+    sha = _git(repo, "rev-parse", "HEAD")
+    asked: list[str] = []
+
+    def approve(environment: str) -> bool:
+        asked.append(environment)
+        return True
+
+    result = _runner(repo, tmp_path, approve=approve).run("matrix-caller.yml",
+                                                           Event("push", {}, sha, "refs/heads/main"))
+    assert asked == ["dev", "staging"]
+    assert "who=dev level=environments/dev" in result.job("inner dev").steps[0].log
+    assert "who=staging level=environments/staging" in result.job("inner staging").steps[0].log
+    names = [job.name for job in result.all_jobs()]
+    assert names.index("inner dev") < names.index("inner staging")
+    assert result.job("stage").result == "failure"  # the called job exits 3
 
 
 def test_a_rejected_environment_fails_the_job_without_running_it(repo: Path, tmp_path: Path) -> None:
