@@ -1,7 +1,8 @@
-"""A sandbox for the GitOps loop: a fresh repository with this repository's workflow files and tiny
-environment roots, its state bucket and OIDC roles in the emulator, and a GitHub stand-in repository
-with the environments. The scenario tests (tests/support/loop_world.py) and ``make demo-workflows``
-build one with :func:`build_sandbox`.
+"""A sandbox for the GitOps loop: a fresh repository with this repository's workflow files, its own
+pipeline-tools.yml and tiny environment roots, its state bucket and OIDC roles in the emulator, and
+a GitHub stand-in repository with the environments (deploying from main only, as doctor checks).
+The scenario tests (tests/support/loop_world.py) and ``make demo-workflows`` build one with
+:func:`build_sandbox`.
 
 The roots hold a few SSM parameters: the smallest resources that exercise plan, gate and apply.
 Their S3 backend sets ``use_path_style`` because the emulator serves buckets by path, the only

@@ -2,8 +2,8 @@
 with the real workflow files and tiny dev/staging roots of SSM parameters, its state bucket and
 OIDC roles in the session's AWS emulator, and a fresh GitHub stand-in) for each scenario test.
 
-Stand-ins, because nothing here can run them: ``gh`` (not installed) and ``tfsec`` (a download)
-are replaced by pipeline_tools/local/cli_standins.py, the tfsec install step by a no-op
+Stand-in, because nothing here can run it: ``tfsec`` (a download) is replaced by
+pipeline_tools/local/cli_standins.py, the tfsec install step by a no-op
 (docs/local-workflows.md).
 """
 
