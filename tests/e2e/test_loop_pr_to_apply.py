@@ -35,6 +35,9 @@ def test_a_pull_request_for_two_environments_is_planned_commented_merged_and_app
     assert markers is not None and markers.sha == pull.head_sha
     assert set(markers.fingerprints) == {"dev", "staging"} and all(markers.fingerprints.values())
     assert markers.gates == {"dev": "pass", "staging": "pass"}
+    # The plan jobs' cost step recorded each root's monthly change (SSM standard parameters: free),
+    # which apply check holds against security/policy.yml's cost limits.
+    assert markers.costs == {"dev": "0.00", "staging": "0.00"}, markers.costs
     assert comments[0].count("1 to add") >= 2, comments[0]
     assert "hello dev" not in comments[0]  # a SecureString's value never reaches the comment
     assert loop.parameters("dev") == {}, "a pull request must not apply anything"
@@ -46,6 +49,10 @@ def test_a_pull_request_for_two_environments_is_planned_commented_merged_and_app
     dev, staging = applied.job("apply dev"), applied.job("apply staging")
     assert dev.result == "success", dev.log[-4000:]
     assert staging.result == "success", staging.log[-4000:]
+    for job, env in ((dev, "dev"), (staging, "staging")):
+        doctor = job.step("pipeline-tools doctor")
+        assert doctor.outcome == "success" and f"ok      {env}" in doctor.log, doctor.log
+        assert "cost policy" in job.step("check").log, job.step("check").log
     order = [job.name for job in applied.all_jobs()]
     assert order.index("apply dev") < order.index("apply staging")
     assumed = dev.step(CONFIGURE_AWS).log
