@@ -24,10 +24,11 @@ export PIPELINE_TOOLS_CHECKOV ?= $(abspath $(CHECKOV_VENV))/bin/checkov
 
 ENV ?= dev
 
-.PHONY: help install test test-fast lint contract typecheck demo local-apply docs lock clean
+.PHONY: help install test test-fast lint contract typecheck demo demo-workflows local-apply docs lock clean
 
 help:
 	@echo "make demo        run the pipeline locally against the AWS emulator"
+	@echo "make demo-workflows  run the workflow files locally: PR -> plan -> merge -> apply"
 	@echo "make test        ruff, import contract, mypy, then the whole test suite (what CI runs)"
 	@echo "make test-fast   the tests that need no terraform, emulator or checkov (~1 min CPU, < 2 min)"
 	@echo "make docs        regenerate generated documentation"
@@ -72,6 +73,11 @@ test-fast: $(VENV)/.installed
 
 demo: install
 	$(BIN)/python -m pipeline_tools.local.demo
+
+# The GitOps loop from the workflow files themselves: a pull request planned, merged and applied by
+# .github/workflows/*.yml run locally (docs/local-workflows.md).
+demo-workflows: install
+	$(BIN)/python -m pipeline_tools.local.loop_demo
 
 # Terraform README tables (inputs/outputs/resources) generated from the HCL; `make test` checks them.
 docs: $(VENV)/.installed

@@ -19,8 +19,9 @@ from tests.support.paths import FIXTURES, REPO_ROOT
 
 __all__ = ["FIXTURES", "REPO_ROOT", "CliResult", "assert_one_line_error", "run_cli"]
 
-# Fixtures shared across modules: `github_standin` (local GitHub API), `world` (promotion world).
-pytest_plugins = ["tests.support.github_standin", "tests.support.promote_world"]
+# Fixtures shared across modules: `github_standin` (local GitHub API), `world` (promotion world),
+# `loop` (the workflow files run locally).
+pytest_plugins = ["tests.support.github_standin", "tests.support.promote_world", "tests.support.loop_world"]
 
 
 @pytest.fixture(scope="session")

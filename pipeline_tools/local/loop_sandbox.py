@@ -1,0 +1,187 @@
+"""A sandbox for the GitOps loop: a fresh repository with this repository's workflow files, its own
+pipeline-tools.yml and tiny environment roots, its state bucket and OIDC roles in the emulator, and
+a GitHub stand-in repository with the environments (deploying from main only, as doctor checks).
+The scenario tests (tests/support/loop_world.py) and ``make demo-workflows`` build one with
+:func:`build_sandbox`.
+
+The roots hold a few SSM parameters: the smallest resources that exercise plan, gate and apply.
+Their S3 backend sets ``use_path_style`` because the emulator serves buckets by path, the only
+setting the real roots do not have. Everything in AWS carries the sandbox's id (state bucket,
+roles, parameter paths), so sandboxes share one emulator without resetting it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pipeline_tools.local.emulator import ACCOUNT_ID, REGION
+from pipeline_tools.local.loop import LocalLoop, init_repository
+from pipeline_tools.local.workflow_runner import RunnerSettings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pipeline_tools.local.github_standin import GitHubStandin
+
+REPOSITORY = "acme/platform"
+OIDC_HOST = "token.actions.githubusercontent.com"
+ENVIRONMENTS = ("dev", "staging")
+# Stand-in for the repository secret; the fingerprints it keys are compared only with each other.
+FINGERPRINT_KEY = "loop-fingerprint-key-0123456789abcdef"
+# The one workflow step replaced locally: tfsec is a download (see cli_standins.py).
+TFSEC_INSTALL_STEP = "Install tfsec (pinned release, checksum verified)"
+CONFIGURE_AWS = "aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502"
+
+
+def root_files(env: str) -> dict[str, str]:
+    """An environment root with no resources yet (pull requests add them)."""
+    versions = f"""terraform {{
+  required_version = ">= 1.6"
+  required_providers {{
+    aws = {{
+      source  = "hashicorp/aws"
+      version = "~> 5.100"
+    }}
+  }}
+  backend "s3" {{
+    key            = "{env}/terraform.tfstate"
+    region         = "us-east-1"
+    use_path_style = true
+  }}
+}}
+
+provider "aws" {{}}
+"""
+    return {f"environments/{env}/versions.tf": versions}
+
+
+def pipeline_config(uid: str, state_bucket: str, envs: tuple[str, ...]) -> str:
+    """The sandbox's pipeline-tools.yml: project ``loop-<uid>`` so the role name templates give
+    the roles :func:`create_roles` makes, one stage per environment root, the sandbox's bucket."""
+    stages = "".join(f"""  - name: {env}
+    roots: ["environments/{env}*"]
+    github_environment: {env}
+    required_reviewers: false
+    auto_deploy: false
+""" for env in envs)
+    return f"""# The loop sandbox's settings (docs/configuration.md), written by loop_sandbox.py.
+version: 1
+project: loop-{uid}
+region: {REGION}
+roots_dir: environments
+state_bucket: "{state_bucket}"
+stages:
+{stages}"""
+
+
+def parameter(resource: str, name: str, value: str) -> str:
+    """An SSM parameter (checkov-clean: a SecureString with a named KMS key)."""
+    return f"""resource "aws_ssm_parameter" "{resource}" {{
+  name   = "{name}"
+  type   = "SecureString"
+  key_id = "alias/aws/ssm"
+  value  = "{value}"
+}}
+"""
+
+
+def _client(service: str, endpoint: str) -> Any:
+    import boto3
+
+    return boto3.client(service, endpoint_url=endpoint, region_name=REGION, aws_access_key_id="test",
+                        aws_secret_access_key="test")
+
+
+def create_roles(uid: str, endpoint: str, envs: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
+    """Plan and apply roles per environment, trusting the subjects the github-oidc module's do:
+    pull requests and main for the plan role, the GitHub environment for the apply role."""
+    iam = _client("iam", endpoint)
+    provider = f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{OIDC_HOST}"
+
+    def trust(subjects: list[str]) -> str:
+        return json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRoleWithWebIdentity",
+            "Principal": {"Federated": provider},
+            "Condition": {"StringEquals": {f"{OIDC_HOST}:aud": "sts.amazonaws.com",
+                                           f"{OIDC_HOST}:sub": subjects}}}]})
+
+    plan_roles, apply_roles = {}, {}
+    for env in envs:
+        plan = iam.create_role(RoleName=f"loop-{uid}-{env}-terraform-plan",
+                               AssumeRolePolicyDocument=trust([f"repo:{REPOSITORY}:pull_request",
+                                                               f"repo:{REPOSITORY}:ref:refs/heads/main"]))
+        apply = iam.create_role(RoleName=f"loop-{uid}-{env}-terraform-apply",
+                                AssumeRolePolicyDocument=trust([f"repo:{REPOSITORY}:environment:{env}"]))
+        plan_roles[env] = plan["Role"]["Arn"]
+        apply_roles[env] = apply["Role"]["Arn"]
+    return plan_roles, apply_roles
+
+
+@dataclass
+class Sandbox:
+    loop: LocalLoop
+    endpoint: str
+    uid: str
+
+    def param_name(self, env: str, name: str) -> str:
+        return f"/loop-{self.uid}/{env}/{name}"
+
+    def client(self, service: str) -> Any:
+        """A boto3 client for the emulator with its admin credentials (out-of-band changes)."""
+        return _client(service, self.endpoint)
+
+    def parameters(self, env: str) -> dict[str, str]:
+        """The SSM parameters under the sandbox's path for ``env``: name -> value."""
+        found = _client("ssm", self.endpoint).get_parameters_by_path(
+            Path=f"/loop-{self.uid}/{env}", Recursive=True, WithDecryption=True)["Parameters"]
+        return {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in found}
+
+
+def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_from: Path, *,
+                  envs: tuple[str, ...] = ENVIRONMENTS,
+                  progress: Callable[[str], None] | None = None, parallel_legs: int = 1) -> Sandbox:
+    from pipeline_tools.integrations.terraform import MIRROR_ENV, cache_dir, cli_config_for_mirror
+    from pipeline_tools.local import cli_standins
+
+    uid = uuid.uuid4().hex[:10]
+    state_bucket = f"loop-tfstate-{uid}"
+    files: dict[str, str] = {"pipeline-tools.yml": pipeline_config(uid, state_bucket, envs)}
+    for env in envs:
+        files.update(root_files(env))
+    repo_dir = work_dir / "repo"
+    init_repository(repo_dir, files, copy_from)
+    _client("s3", endpoint).create_bucket(Bucket=state_bucket)
+    create_roles(uid, endpoint, envs)
+    standin.add_repo(REPOSITORY)
+    # As docs/least-privilege.md asks (and `pipeline-tools doctor` checks before every apply):
+    # each environment deploys from main only.
+    for env in dict.fromkeys((*envs, "drift")):
+        standin.add_environment(REPOSITORY, env, branches="custom", branch_patterns=("main",))
+
+    base_env: dict[str, str] = {}
+    mirror = os.environ.get(MIRROR_ENV)
+    if mirror:
+        base_env[MIRROR_ENV] = mirror
+        base_env["TF_CLI_CONFIG_FILE"] = str(cli_config_for_mirror(mirror))
+    base_env["PIPELINE_TOOLS_CHECKOV"] = (os.environ.get("PIPELINE_TOOLS_CHECKOV")
+                                          or str(copy_from / ".tools" / "checkov" / "bin" / "checkov"))
+    settings = RunnerSettings(
+        repo_dir=repo_dir, repository=REPOSITORY, github_api_url=standin.base_url,
+        github_token=standin.token, work_dir=work_dir / "runs", venv_bin=Path(sys.executable).parent,
+        aws_endpoint=endpoint,
+        # Roles, region and state bucket come from the sandbox's pipeline-tools.yml; the account
+        # turns its role names into ARNs.
+        vars={"AWS_ACCOUNT_ID": ACCOUNT_ID},
+        secrets={"PIPELINE_TOOLS_FINGERPRINT_KEY": FINGERPRINT_KEY},
+        base_env=base_env, plugin_cache=cache_dir() / "terraform" / "plugin-cache",
+        extra_path=[cli_standins.install(work_dir / "standin-bin")],
+        step_overrides={TFSEC_INSTALL_STEP: "echo 'tfsec: the stand-in on PATH (no network here)'"},
+        progress=progress, parallel_legs=parallel_legs,
+    )
+    return Sandbox(LocalLoop(repo_dir, REPOSITORY, standin, settings), endpoint, uid)
