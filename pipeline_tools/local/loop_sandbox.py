@@ -100,7 +100,8 @@ def _client(service: str, endpoint: str) -> Any:
 
 def create_roles(uid: str, endpoint: str, envs: tuple[str, ...]) -> tuple[dict[str, str], dict[str, str]]:
     """Plan and apply roles per environment, trusting the subjects the github-oidc module's do:
-    pull requests and main for the plan role, the GitHub environment for the apply role."""
+    pull requests and jobs bound to the GitHub environment ``drift`` (the drift check, the re-plan of
+    apply-dispatch.yml) for the plan role, the stage's GitHub environment for the apply role."""
     iam = _client("iam", endpoint)
     provider = f"arn:aws:iam::{ACCOUNT_ID}:oidc-provider/{OIDC_HOST}"
 
@@ -115,7 +116,7 @@ def create_roles(uid: str, endpoint: str, envs: tuple[str, ...]) -> tuple[dict[s
     for env in envs:
         plan = iam.create_role(RoleName=f"loop-{uid}-{env}-terraform-plan",
                                AssumeRolePolicyDocument=trust([f"repo:{REPOSITORY}:pull_request",
-                                                               f"repo:{REPOSITORY}:ref:refs/heads/main"]))
+                                                               f"repo:{REPOSITORY}:environment:drift"]))
         apply = iam.create_role(RoleName=f"loop-{uid}-{env}-terraform-apply",
                                 AssumeRolePolicyDocument=trust([f"repo:{REPOSITORY}:environment:{env}"]))
         plan_roles[env] = plan["Role"]["Arn"]

@@ -4,6 +4,9 @@ e. A pull request whose security gate fails, approved and merged anyway: the app
    nothing reaches AWS.
 h. A pull request whose plan fails: the sticky comment shows that environment's plan as failed,
    with the end of terraform's error.
+d. A commit pushed to main outside a pull request: the apply refuses it; apply-dispatch.yml then
+   re-plans with the read-only role, shows the plan, and applies exactly that plan (the GitHub
+   environment's approval is GitHub's own gate on the job, not reproduced here).
 """
 
 from __future__ import annotations
@@ -92,3 +95,20 @@ def test_a_commit_pushed_to_main_outside_a_pull_request_is_not_applied(loop: Loo
     assert dev.step("apply").outcome == "skipped"
     assert loop.parameters("dev") == {}
     assert any("REFUSED" in line for line in dev.summary.splitlines()), dev.summary
+
+    # The way forward (runbooks/refused-apply.md): re-plan, review, apply exactly that plan.
+    dispatched = world.run_dispatch("apply-dispatch.yml", {"root": "environments/dev",
+                                                           "reason": "commit pushed outside a pull request"})
+    replan = dispatched.job("re-plan environments/dev")
+    assert replan.result == "success", replan.log[-3000:]
+    assert "commit pushed outside a pull request" in replan.summary
+    assert loop.param_name("dev", "direct") in replan.summary, replan.summary[-2000:]
+    applied_by_hand = dispatched.job("apply dev (after review)")
+    assert applied_by_hand.result == "success", applied_by_hand.log[-3000:]
+    assert loop.parameters("dev") == {"direct": "unreviewed"}
+    # Recorded as the root's last successful apply, so the next merge's apply starts from here.
+    repo = world.standin.repo_or_404(world.repository)
+    (deployment_id, deployment), = [(i, d) for i, d in repo.deployments.items() if d["environment"] == "dev"]
+    assert deployment["sha"] == after and deployment["task"] == "terraform-apply"
+    states = [status["state"] for status in repo.deployment_statuses[deployment_id]]
+    assert states == ["in_progress", "success"]
