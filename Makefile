@@ -24,11 +24,11 @@ export PIPELINE_TOOLS_CHECKOV ?= $(abspath $(CHECKOV_VENV))/bin/checkov
 
 ENV ?= dev
 
-.PHONY: help install test test-fast lint contract typecheck demo demo-workflows local-apply docs lock clean
+.PHONY: help install test test-fast lint contract typecheck demo demo-platform demo-workflows local-apply docs lock clean
 
 help:
-	@echo "make demo        run the pipeline locally against the AWS emulator"
-	@echo "make demo-workflows  run the workflow files locally: PR -> plan -> merge -> apply"
+	@echo "make demo        run the workflow files locally: PR -> plan -> comment -> merge -> apply, staged"
+	@echo "make demo-platform  the platform demo: dev applied, an ECR push rolled out, a promotion dry run"
 	@echo "make test        ruff, import contract, mypy, then the whole test suite (what CI runs)"
 	@echo "make test-fast   the tests that need no terraform, emulator or checkov (~1 min CPU, < 2 min)"
 	@echo "make docs        regenerate generated documentation"
@@ -71,13 +71,18 @@ test-fast: $(VENV)/.installed
 	PIPELINE_TOOLS_HYPOTHESIS=fast $(BIN)/python -m pytest -q -n $(TEST_FAST_WORKERS) \
 		-m "not terraform and not emulator and not checkov"
 
-demo: install
-	$(BIN)/python -m pipeline_tools.local.demo
-
 # The GitOps loop from the workflow files themselves: a pull request planned, merged and applied by
-# .github/workflows/*.yml run locally (docs/local-workflows.md).
-demo-workflows: install
+# .github/workflows/*.yml run locally (docs/local-workflows.md); about three minutes.
+demo: install
 	$(BIN)/python -m pipeline_tools.local.loop_demo
+
+# The same, under its older name.
+demo-workflows: demo
+
+# The platform itself: dev applied on the emulator, an image pushed to ECR rolled out by the
+# deployer with its chat message, a staging -> prod promotion as a dry run (docs/demo.md).
+demo-platform: install
+	$(BIN)/python -m pipeline_tools.local.demo
 
 # Terraform README tables (inputs/outputs/resources) generated from the HCL; `make test` checks them.
 docs: $(VENV)/.installed

@@ -1,4 +1,4 @@
-"""``make demo``: the whole pipeline on a laptop, against the local AWS emulator.
+"""``make demo-platform``: the whole platform on a laptop, against the local AWS emulator.
 
 1. start the local AWS (moto server) and bootstrap the state backend, artifacts bucket, OIDC roles
    and ECR repositories (environments/bootstrap);

@@ -1,4 +1,4 @@
-"""``make demo-workflows``: the GitOps loop from the workflow files themselves, on a laptop.
+"""``make demo``: the GitOps loop from the workflow files themselves, on a laptop.
 
 A pull request touching dev and staging goes through the real ``terraform-pr.yml`` (affected,
 plan per environment with its plan role, the security gate, one sticky comment), is approved and

@@ -1,7 +1,7 @@
 """A sandbox for the GitOps loop: a fresh repository with this repository's workflow files, its own
 pipeline-tools.yml and tiny environment roots, its state bucket and OIDC roles in the emulator, and
 a GitHub stand-in repository with the environments (deploying from main only, as doctor checks).
-The scenario tests (tests/support/loop_world.py) and ``make demo-workflows`` build one with
+The scenario tests (tests/support/loop_world.py) and ``make demo`` build one with
 :func:`build_sandbox`.
 
 The roots hold a few SSM parameters: the smallest resources that exercise plan, gate and apply.

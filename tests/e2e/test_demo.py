@@ -1,4 +1,4 @@
-"""``make demo`` end to end: the README's main command, run as a user runs it.
+"""``make demo-platform`` end to end, run as a user runs it.
 
 It starts its own emulator, applies bootstrap and dev, deploys an image through the deployer and
 cleans everything up; the assertions are on what the user sees.

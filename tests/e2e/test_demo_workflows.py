@@ -1,4 +1,4 @@
-"""``make demo-workflows`` end to end, as a user runs it: the workflow files themselves take a pull
+"""``make demo`` end to end, as a user runs it: the workflow files themselves take a pull
 request for dev and staging from plan to apply, with a progress line per job and step."""
 
 from __future__ import annotations
