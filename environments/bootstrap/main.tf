@@ -31,6 +31,8 @@ module "github_oidc" {
   state_bucket_arn  = module.state_backend.state_bucket_arn
   state_kms_key_arn = module.state_backend.kms_key_arn
   lock_table_arn    = module.state_backend.lock_table_arn
+
+  pull_request_plan_environments = var.pull_request_plan_environments
 }
 
 module "ecr" {

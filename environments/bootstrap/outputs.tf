@@ -42,3 +42,13 @@ output "ecr_repository_urls" {
   description = "ECR repository URL by repository name."
   value       = module.ecr.repository_urls
 }
+
+output "permissions_boundary_arns" {
+  description = "Per environment, the permissions boundary every IAM role the environment creates must carry (the environment roots compute the same ARN)."
+  value       = module.github_oidc.permissions_boundary_arns
+}
+
+output "github_environment_rules" {
+  description = "Set these in the repository's Settings > Environments before the first apply: deployment branches restricted to the protected branch everywhere, required reviewers on prod. `pipeline-tools doctor` checks them."
+  value       = module.github_oidc.github_environment_rules
+}

@@ -73,3 +73,9 @@ variable "force_destroy" {
   type        = bool
   default     = false
 }
+
+variable "pull_request_plan_environments" {
+  description = "Environments whose read-only plan role pull-request workflows may assume; null: all (the pull-request workflow records each environment's reviewed plan). See docs/least-privilege.md."
+  type        = list(string)
+  default     = null
+}

@@ -19,4 +19,6 @@ module "deploy_trigger" {
   pass_role_arns                 = [module.ecs.task_role_arn, module.ecs.execution_role_arn]
   lock_table_deletion_protection = !var.allow_destroy
   log_retention_in_days          = var.log_retention_days
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }

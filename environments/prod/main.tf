@@ -3,10 +3,14 @@
 # secrets. Sizing comes from terraform.tfvars; the image comes from release.auto.tfvars.json.
 
 data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
 
 locals {
   name       = "${var.project}-${var.environment}"
   account_id = data.aws_caller_identity.current.account_id
+  # Bootstrap's boundary for this environment (github-oidc module): its apply role creates no
+  # IAM role without it.
+  permissions_boundary_arn = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:policy/${var.project}-boundaries/${var.project}-${var.environment}-permissions-boundary"
   default_tags = {
     Project     = var.project
     Environment = var.environment
@@ -28,6 +32,8 @@ module "network" {
   private_subnet_cidrs    = var.network.private_subnet_cidrs
   single_nat_gateway      = var.network.single_nat_gateway
   flow_log_retention_days = var.log_retention_days
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }
 
 module "security_groups" {
@@ -162,6 +168,8 @@ module "ecs" {
     REDIS_AUTH_TOKEN  = aws_secretsmanager_secret_version.redis_auth_token.arn
   }
   secrets_kms_key_arns = [module.database.kms_key_arn, module.secrets.kms_key_arn]
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }
 
 # --- data ------------------------------------------------------------------------------------
@@ -180,6 +188,8 @@ module "database" {
   skip_final_snapshot     = var.database.skip_final_snapshot || var.allow_destroy
   backup_retention_period = var.database.backup_retention_period
   create_proxy            = var.database.create_proxy
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }
 
 module "secrets" {
@@ -283,6 +293,8 @@ module "integrations" {
   batch_size            = each.value.batch_size
   sender_role_arns      = [module.ecs.task_role_arn]
   log_retention_in_days = var.log_retention_days
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }
 
 # --- observability ---------------------------------------------------------------------------
@@ -302,4 +314,6 @@ module "observability" {
   enable_guardduty        = var.enable_guardduty
   log_retention_in_days   = var.log_retention_days
   force_destroy           = var.allow_destroy
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }

@@ -19,6 +19,7 @@ from typing import Any
 from pipeline_tools.errors import InputError
 from pipeline_tools.gate.baseline import EMPTY, Baseline, parse_baseline
 from pipeline_tools.gate.evaluate import GateInputs, evaluate
+from pipeline_tools.gate.iam_escalation import evaluate_iam_escalation
 from pipeline_tools.gate.model import Finding, GateResult
 from pipeline_tools.gate.oidc import evaluate_trust_policies
 from pipeline_tools.gate.paths import PathResolver
@@ -295,6 +296,7 @@ def run_gate(request: GateRequest) -> GateResult:
             )
         if plan_document is not None and request.plan is not None:
             findings += evaluate_trust_policies(plan_document, policy, _relative(request.plan, repo_root))
+            findings += evaluate_iam_escalation(plan_document, _relative(request.plan, repo_root))
         reports = batch.reports()
     timings = {"checkov": time.perf_counter() - started} if scans else {}
     scanned: dict[str, int] = {}

@@ -15,6 +15,10 @@ def main(argv: list[str]) -> None:
     from pipeline_tools.local import moto_patches
 
     moto_patches.apply_all()
+    from pipeline_tools.local import request_recorder
+
+    # Only when PIPELINE_TOOLS_REQUEST_LOG is set (least-privilege recording, docs/least-privilege.md).
+    request_recorder.install()
     from moto.server import main as moto_main
 
     moto_main(["-H", "127.0.0.1", "-p", port])

@@ -95,8 +95,9 @@ resource "aws_db_parameter_group" "this" {
 resource "aws_iam_role" "monitoring" {
   count = var.monitoring_interval > 0 ? 1 : 0
 
-  name        = "${var.identifier}-rds-monitoring"
-  description = "Enhanced monitoring of the ${var.identifier} database"
+  name                 = "${var.identifier}-rds-monitoring"
+  permissions_boundary = var.permissions_boundary_arn
+  description          = "Enhanced monitoring of the ${var.identifier} database"
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
@@ -182,8 +183,9 @@ resource "aws_db_instance" "this" {
 resource "aws_iam_role" "proxy" {
   count = var.create_proxy ? 1 : 0
 
-  name        = "${var.identifier}-rds-proxy"
-  description = "Lets the ${var.identifier} RDS Proxy read the database credentials"
+  name                 = "${var.identifier}-rds-proxy"
+  permissions_boundary = var.permissions_boundary_arn
+  description          = "Lets the ${var.identifier} RDS Proxy read the database credentials"
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

@@ -196,8 +196,9 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_iam_role" "this" {
-  name        = var.name
-  description = "Execution role of the ${var.name} deployer Lambda"
+  name                 = var.name
+  permissions_boundary = var.permissions_boundary_arn
+  description          = "Execution role of the ${var.name} deployer Lambda"
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

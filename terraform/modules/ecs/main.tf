@@ -203,9 +203,10 @@ data "aws_iam_policy_document" "ecs_tasks_assume" {
 }
 
 resource "aws_iam_role" "execution" {
-  name               = "${var.cluster_name}-${var.service_name}-execution"
-  description        = "ECS agent role of ${local.family}: pulls the image, writes logs, reads the task's secrets"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  name                 = "${var.cluster_name}-${var.service_name}-execution"
+  permissions_boundary = var.permissions_boundary_arn
+  description          = "ECS agent role of ${local.family}: pulls the image, writes logs, reads the task's secrets"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_assume.json
 
   tags = var.tags
 }
@@ -276,9 +277,10 @@ resource "aws_iam_role_policy" "execution" {
 }
 
 resource "aws_iam_role" "task" {
-  name               = "${var.cluster_name}-${var.service_name}-task"
-  description        = "Application role of ${local.family}"
-  assume_role_policy = data.aws_iam_policy_document.ecs_tasks_assume.json
+  name                 = "${var.cluster_name}-${var.service_name}-task"
+  permissions_boundary = var.permissions_boundary_arn
+  description          = "Application role of ${local.family}"
+  assume_role_policy   = data.aws_iam_policy_document.ecs_tasks_assume.json
 
   tags = var.tags
 }

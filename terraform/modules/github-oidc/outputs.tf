@@ -26,7 +26,7 @@ output "apply_role_names" {
 output "trusted_subjects" {
   description = "The exact OIDC `sub` claims each environment's plan role (pull requests, drift checks) and apply role trust."
   value = { for name, env in local.envs : name => {
-    plan  = compact([env.plan_subject, env.drift_subject])
+    plan  = env.plan_subjects
     apply = env.apply_subject
   } }
 }
@@ -34,4 +34,26 @@ output "trusted_subjects" {
 output "iam_name_prefixes" {
   description = "Per environment, the name prefix of IAM roles, policies and instance profiles its apply role may manage."
   value       = { for name, env in local.envs : name => env.iam_name_prefix }
+}
+
+output "permissions_boundary_arns" {
+  description = "Per environment, the permissions boundary every IAM role its apply role creates must carry (pass it to the modules' permissions_boundary_arn)."
+  value       = { for name, env in local.envs : name => aws_iam_policy.boundary[name].arn }
+}
+
+output "github_environment_rules" {
+  description = "The GitHub environment settings the trust policies rely on: for each environment an apply role trusts, restrict deployments to the protected branch (and on prod, require reviewers). `pipeline-tools doctor` checks them."
+  value = merge({
+    for name in keys(local.envs) : name => {
+      deployment_branches = "protected branches only (or a custom policy naming main)"
+      required_reviewers  = name == "prod"
+      trusted_subject     = local.envs[name].apply_subject
+    }
+    }, var.drift_environment == null ? {} : {
+    (var.drift_environment) = {
+      deployment_branches = "protected branches only (or a custom policy naming main)"
+      required_reviewers  = false
+      trusted_subject     = "repo:${local.repo}:environment:${var.drift_environment}"
+    }
+  })
 }

@@ -63,13 +63,20 @@ variable "environments" {
     - state_key_prefix: prefix of this environment's state objects in the state bucket (default `<env>/`);
     - iam_name_prefix: IAM roles, policies and instance profiles the apply role may manage must be named with this prefix (default `<name_prefix>-<env>-`);
     - apply_managed_policy_arns: managed policies of the apply role besides ReadOnlyAccess (default PowerUserAccess);
-    - plan_additional_policy_arns: extra managed policies for the plan role, e.g. read access to secrets that data sources read.
+    - plan_additional_policy_arns: extra managed policies for the plan role (never secret reads: the plan role denies them explicitly);
+    - attachable_policy_arns: managed policies, besides the environment's own `policy/<iam_name_prefix>*`, the apply role may attach to its roles (default: the AWS-managed RDS enhanced-monitoring policy the database module uses);
+    - pass_role_services: services the apply role may pass its environment's roles to (`iam:PassedToService`).
   EOT
   type = map(object({
     state_key_prefix            = optional(string)
     iam_name_prefix             = optional(string)
     apply_managed_policy_arns   = optional(list(string), ["arn:aws:iam::aws:policy/PowerUserAccess"])
     plan_additional_policy_arns = optional(list(string), [])
+    attachable_policy_arns      = optional(list(string), ["arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole"])
+    pass_role_services = optional(list(string), [
+      "ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com", "rds.amazonaws.com",
+      "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com",
+    ])
   }))
 
   validation {
@@ -82,6 +89,18 @@ variable "environments" {
       for arn in concat(env.apply_managed_policy_arns, env.plan_additional_policy_arns) : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/", arn))
     ])])
     error_message = "apply_managed_policy_arns and plan_additional_policy_arns must be IAM policy ARNs."
+  }
+
+  validation {
+    condition = alltrue([for env in values(var.environments) : alltrue([
+      for arn in env.attachable_policy_arns : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[^*?]+$", arn)) && !can(regex(":policy/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$", arn))
+    ])])
+    error_message = "attachable_policy_arns must be IAM policy ARNs without wildcards, and never AdministratorAccess, IAMFullAccess or PowerUserAccess."
+  }
+
+  validation {
+    condition     = alltrue([for env in values(var.environments) : length(env.pass_role_services) > 0 && alltrue([for service in env.pass_role_services : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com$", service))])])
+    error_message = "pass_role_services must list service principals such as ecs-tasks.amazonaws.com (no wildcard)."
   }
 
   validation {
@@ -162,5 +181,16 @@ variable "drift_environment" {
   validation {
     condition     = var.drift_environment == null || can(regex("^[A-Za-z0-9._-]{1,255}$", var.drift_environment))
     error_message = "drift_environment must be a GitHub environment name without wildcards (letters, digits, '.', '_', '-')."
+  }
+}
+
+variable "pull_request_plan_environments" {
+  description = "Environments whose plan role pull_request workflows may assume (`repo:OWNER/REPO:pull_request`). null: every environment, which the pull-request workflow needs to record each environment's reviewed plan fingerprint; the plan roles read no secret and the state holds none (docs/least-privilege.md). List fewer to keep pull requests away from staging's and prod's state."
+  type        = list(string)
+  default     = null
+
+  validation {
+    condition     = var.pull_request_plan_environments == null || alltrue([for env in coalesce(var.pull_request_plan_environments, []) : contains(keys(var.environments), env)])
+    error_message = "pull_request_plan_environments must name environments of var.environments."
   }
 }

@@ -144,8 +144,9 @@ resource "aws_cloudwatch_log_group" "this" {
 }
 
 resource "aws_iam_role" "this" {
-  name        = var.name
-  description = "Execution role of the ${var.name} queue consumer"
+  name                 = var.name
+  permissions_boundary = var.permissions_boundary_arn
+  description          = "Execution role of the ${var.name} queue consumer"
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"

@@ -490,8 +490,9 @@ resource "aws_cloudwatch_log_group" "trail" {
 resource "aws_iam_role" "trail" {
   count = var.enable_cloudtrail ? 1 : 0
 
-  name        = "${var.name}-cloudtrail-logs"
-  description = "Lets CloudTrail deliver events to ${local.trail_log_group_name}"
+  name                 = "${var.name}-cloudtrail-logs"
+  permissions_boundary = var.permissions_boundary_arn
+  description          = "Lets CloudTrail deliver events to ${local.trail_log_group_name}"
 
   assume_role_policy = jsonencode({
     Version = "2012-10-17"
