@@ -27,10 +27,13 @@ class ServiceStatus:
     rollout_state: str | None
     rollout_state_reason: str
     updated_at: str | None
+    # False when the release file has no entry for the service or only the all-zero placeholder:
+    # the platform creates such a service with zero tasks, so there is nothing to be in sync with.
+    released: bool = True
 
     @property
     def in_sync(self) -> bool:
-        return self.running_digests == [self.release_digest]
+        return self.released and self.running_digests == [self.release_digest]
 
 
 @dataclass
@@ -51,7 +54,7 @@ class EnvironmentStatus:
 
     @property
     def healthy(self) -> bool:
-        return (all(s.in_sync and s.rollout_state == "COMPLETED" for s in self.services)
+        return (all(s.in_sync and s.rollout_state == "COMPLETED" for s in self.services if s.released)
                 and self.drift in ("none", "not checked"))
 
     def to_json(self) -> dict[str, Any]:
@@ -60,6 +63,28 @@ class EnvironmentStatus:
             item["in_sync"] = service.in_sync
         data["healthy"] = self.healthy
         return data
+
+
+def unreleased_status(service: str, release_digest: str) -> ServiceStatus:
+    return ServiceStatus(service=service, release_digest=release_digest, release_tag="", running_digests=[],
+                         digest_source="", deployment_id=None, rollout_state=None, rollout_state_reason="",
+                         updated_at=None, released=False)
+
+
+def declared_services(root: Path) -> list[str]:
+    """The services ``terraform.tfvars`` declares (``services = { name = {...} }``), if it does."""
+    path = root / "terraform.tfvars"
+    if not path.is_file():
+        return []
+    import hcl2
+
+    try:
+        with path.open() as handle:
+            parsed = hcl2.load(handle)
+    except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+        raise InputError(f"cannot parse {path}: {type(exc).__name__}") from None
+    services = parsed.get("services")
+    return sorted(services) if isinstance(services, dict) else []
 
 
 def service_status(evidence: DeploymentEvidence, release_digest: str, release_tag: str) -> ServiceStatus:
@@ -116,6 +141,11 @@ def last_apply(s3: Any, bucket: str, key: str) -> LastApply:
 def render_text(status: EnvironmentStatus) -> str:
     lines = [f"environment {status.env}: {'healthy' if status.healthy else 'ATTENTION NEEDED'}"]
     for service in status.services:
+        if not service.released:
+            lines.append(f"  service {service.service}: no release (release file "
+                         f"{'has the placeholder digest' if service.release_digest else 'has no entry'}; "
+                         "created with zero tasks until its first promotion)")
+            continue
         running = ", ".join(short(d) for d in service.running_digests) or "unknown"
         sync = "in sync" if service.in_sync else "OUT OF SYNC with the release file"
         lines.append(f"  service {service.service}: runs {running} ({service.digest_source}); "
@@ -143,7 +173,11 @@ def gather(env: str, *, environments_dir: Path, project: str, ecs: Any, s3: Any 
         raise InputError(f"environment {env!r} not found under {environments_dir}")
     releases = load_releases(release_file(environments_dir, env))
     status = EnvironmentStatus(env=env, drift=drift)
-    for name, release in sorted(releases.items()):
+    for name in sorted(set(releases) | set(declared_services(root))):
+        release = releases.get(name)
+        if release is None or not release.released:
+            status.services.append(unreleased_status(name, release.digest if release else ""))
+            continue
         evidence = service_evidence(ecs, env=env, cluster=f"{project}-{env}", service=name, container=name)
         status.services.append(service_status(evidence, release.digest, release.tag))
     if s3 is not None and backend.get("bucket") and backend.get("key"):

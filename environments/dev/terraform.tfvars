@@ -11,13 +11,16 @@ network = {
   single_nat_gateway   = true
 }
 
-service = {
-  cpu                    = 256
-  memory                 = 512
-  desired_count          = 1
-  min_capacity           = 1
-  max_capacity           = 2
-  enable_execute_command = true
+# One entry per ECS service; the image of each comes from release.auto.tfvars.json.
+services = {
+  api = {
+    cpu                    = 256
+    memory                 = 512
+    desired_count          = 1
+    min_capacity           = 1
+    max_capacity           = 2
+    enable_execute_command = true
+  }
 }
 
 database = {

@@ -12,12 +12,15 @@ network = {
   single_nat_gateway   = false
 }
 
-service = {
-  cpu           = 1024
-  memory        = 2048
-  desired_count = 3
-  min_capacity  = 3
-  max_capacity  = 12
+# One entry per ECS service; the image of each comes from release.auto.tfvars.json.
+services = {
+  api = {
+    cpu           = 1024
+    memory        = 2048
+    desired_count = 3
+    min_capacity  = 3
+    max_capacity  = 12
+  }
 }
 
 database = {

@@ -12,12 +12,15 @@ network = {
   single_nat_gateway   = false
 }
 
-service = {
-  cpu           = 512
-  memory        = 1024
-  desired_count = 2
-  min_capacity  = 2
-  max_capacity  = 4
+# One entry per ECS service; the image of each comes from release.auto.tfvars.json.
+services = {
+  api = {
+    cpu           = 512
+    memory        = 1024
+    desired_count = 2
+    min_capacity  = 2
+    max_capacity  = 4
+  }
 }
 
 database = {

@@ -8,6 +8,12 @@ variable "cluster_name" {
   }
 }
 
+variable "create_cluster" {
+  description = "Create the cluster `cluster_name` (with its capacity providers and ECS Exec log group). False joins a cluster of that name created elsewhere, typically by another instance of this module; pass its `log_kms_key_arn` too."
+  type        = bool
+  default     = true
+}
+
 variable "service_name" {
   description = "Name of the ECS service and task definition family suffix (for example `api`)."
   type        = string

@@ -1,0 +1,104 @@
+"""Moving an environment onto ``terraform/platform`` replaces nothing.
+
+The dev root as it was before the composition (tests/tf/flat-layout-dev: every module called from
+the root) is applied on a moto server of its own, with bootstrap, through the same harness as
+``make local-apply``. Then today's ``environments/dev`` takes its place, with the same state and the
+same release, and is planned: the ``moved`` blocks must turn every old address into its new one,
+so the plan holds moves and nothing else (no create, update, replace or destroy). Everything is
+destroyed through the new layout at the end, which checks that the migrated state is whole.
+
+It is the one apply of the old layout in the suite (about five minutes on the emulator).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from pipeline_tools.local.local_apply import LocalRun, StepPrinter
+from tests.conftest import REPO_ROOT
+
+pytestmark = pytest.mark.terraform
+
+FLAT_LAYOUT = REPO_ROOT / "tests" / "tf" / "flat-layout-dev"
+# A released image, as every environment that is being migrated has: a real digest (the all-zero
+# placeholder would mean "no release", which the platform scales to zero).
+RELEASE = {"releases": {"api": {
+    "repository": "platform/api",
+    "digest": "sha256:" + "ab" * 32,
+    "tag": "v1.0.0",
+    "source_commit": "0123456789abcdef0123456789abcdef01234567",
+}}}
+ROOT_FILES = ("*.tf", "terraform.tfvars", ".terraform.lock.hcl")
+
+
+def _place(source: Path, target: Path) -> None:
+    """Make ``target`` hold exactly the root files of ``source`` and the test's release file."""
+    if target.exists():
+        shutil.rmtree(target)
+    target.mkdir(parents=True)
+    for pattern in ROOT_FILES:
+        for path in source.glob(pattern):
+            shutil.copy2(path, target / path.name)
+    (target / "release.auto.tfvars.json").write_text(json.dumps(RELEASE, indent=2))
+
+
+@pytest.fixture(scope="module")
+def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalRun, dict]]:
+    """Old layout applied, new layout planned on the same state: (run, plan JSON)."""
+    repo = tmp_path_factory.mktemp("repo")
+    # Module sources are relative (../../terraform/...): the modules and the composition are
+    # today's, only the root changes.
+    (repo / "terraform").symlink_to(REPO_ROOT / "terraform", target_is_directory=True)
+    shutil.copytree(REPO_ROOT / "environments" / "bootstrap", repo / "environments" / "bootstrap",
+                    ignore=shutil.ignore_patterns(".terraform"))
+    _place(FLAT_LAYOUT, repo / "environments" / "dev")
+    assert not (repo / "environments" / "dev" / "moved.tf").exists()
+
+    run = LocalRun("dev", root=repo, printer=StepPrinter(io.StringIO()), reuse_recorded_emulator=False)
+    try:
+        run.up()
+        _place(REPO_ROOT / "environments" / "dev", repo / "environments" / "dev")
+        tf = run.terraform("dev")
+        tf.init(backend_config={"bucket": run.state_bucket, "key": "dev/terraform.tfstate",
+                                "region": "us-east-1", "use_path_style": "true"})
+        planfile = run.workdir / "migration.tfplan"
+        tf.plan(planfile, *run.var_args("dev"), detailed_exitcode=True)
+        yield run, tf.show_json(planfile)
+    finally:
+        if run.applied or run.started_emulator:
+            run.down()
+
+
+def test_the_old_layout_applied_every_module_at_the_root(migrated: tuple[LocalRun, dict]):
+    run, _ = migrated
+    # The flat layout really was flat: its outputs came from modules called by the root.
+    assert run.env_outputs["cluster_name"]["value"] == "platform-dev"
+    assert "module \"ecs\"" in (FLAT_LAYOUT / "main.tf").read_text()
+
+
+def test_switching_to_the_platform_only_moves_resources(migrated: tuple[LocalRun, dict]):
+    _, plan = migrated
+    changes = plan["resource_changes"]
+    not_moves = sorted(f"{c['address']} {'/'.join(c['change']['actions'])}" for c in changes
+                       if c["change"]["actions"] not in (["no-op"], ["read"]))
+    assert not not_moves, "the migration plan changes more than addresses:\n" + "\n".join(not_moves)
+
+    moved = {c["previous_address"]: c["address"] for c in changes if c.get("previous_address")}
+    # Every managed resource of the old root moved under module.platform: the network, the
+    # service, the database, the frontend's certificate, the deploy trigger...
+    assert moved["module.ecs.aws_ecs_service.this"] == "module.platform.module.ecs.aws_ecs_service.this"
+    assert moved["module.ecs.aws_ecs_cluster.this"] == "module.platform.module.ecs.aws_ecs_cluster.this[0]"
+    assert moved["aws_acm_certificate.frontend"] == "module.platform.aws_acm_certificate.frontend"
+    assert moved["module.network.aws_vpc.this"] == "module.platform.module.network.aws_vpc.this"
+    trigger = "module.platform.module.deploy_trigger[0]."
+    assert any(old.startswith("module.deploy_trigger.") and new.startswith(trigger)
+               for old, new in moved.items())
+    managed = [c for c in changes if c["mode"] == "managed"]
+    assert all(c["address"].startswith("module.platform.") for c in managed)
+    assert len(moved) == len(managed) > 100
