@@ -24,10 +24,10 @@ ROOTS = sorted(path.parent.name for path in (REPO_ROOT / "environments").glob("*
 # Every root the issue asks for; a missing one fails here rather than being skipped silently.
 EXPECTED_ROOTS = ["bootstrap", "dev", "prod", "staging"]
 PLATFORM = REPO_ROOT / "terraform" / "platform"
-# The environment roots hold backend, providers, versions, the module call and pass-through
-# variable declarations; anything more belongs in terraform/platform. moved.tf (the migration from
-# the old flat layout) is left out of the count: it goes once every state has been migrated.
-MAX_ROOT_HCL_LINES = 90
+# The environment roots hold backend, providers, versions, the module call, one-line pass-through
+# variables and outputs; anything more belongs in terraform/platform. moved.tf (the migration
+# from the old flat layout) is left out of the count: it goes once every state has migrated.
+MAX_ROOT_HCL_LINES = 95
 INLINE_SKIP = re.compile(r"checkov:skip=([A-Za-z0-9_]+)(?::([^\n]*))?")
 
 

@@ -5,6 +5,7 @@ variable "allowed_account_ids" { default = null } # the account(s) this environm
 variable "project" { default = null }
 variable "environment" {}
 variable "domain_name" {}
+variable "hosted_zone" { default = null }
 variable "network" {}
 variable "services" {}
 variable "releases" { default = {} }
@@ -15,6 +16,7 @@ variable "allow_destroy" { default = false } # throwaway runs only (docs/local-a
 variable "google_client_id" { default = null }
 variable "integrations" { default = null }
 variable "alarm_email_addresses" { default = null }
+variable "pager_https_endpoints" { default = null }
 variable "enable_cloudtrail" { default = null }
 variable "enable_guardduty" { default = null }
 variable "deployer_package_s3_key" { default = null }

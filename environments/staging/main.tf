@@ -8,6 +8,7 @@ module "platform" {
   environment               = var.environment
   aws_region                = var.aws_region
   domain_name               = var.domain_name
+  hosted_zone               = var.hosted_zone
   network                   = var.network
   services                  = var.services
   releases                  = var.releases
@@ -18,6 +19,7 @@ module "platform" {
   google_client_id          = var.google_client_id
   integrations              = var.integrations
   alarm_email_addresses     = var.alarm_email_addresses
+  pager_https_endpoints     = var.pager_https_endpoints
   enable_cloudtrail         = var.enable_cloudtrail
   enable_guardduty          = var.enable_guardduty
   deployer_package_s3_key   = var.deployer_package_s3_key

@@ -101,3 +101,8 @@ moved {
   from = module.deploy_trigger
   to   = module.platform.module.deploy_trigger[0]
 }
+
+moved {
+  from = module.alarm_chat
+  to   = module.platform.module.alarm_chat[0]
+}

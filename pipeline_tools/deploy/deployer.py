@@ -160,9 +160,15 @@ class Deployer:
         result.task_definition_arn = new_arn
         from botocore.exceptions import BotoCoreError, ClientError
 
+        scale: dict[str, int] = {}
+        if int(service.get("desiredCount") or 0) == 0:
+            # terraform/platform creates a service that has no release yet with zero tasks; its first
+            # deploy starts one (autoscaling and the next apply take over from there).
+            scale = {"desiredCount": 1}
+            log.info("deploy %s/%s: first release, 0 -> 1 task", request.cluster, request.service)
         try:
             updated = ecs.update_service(cluster=request.cluster, service=request.service,
-                                         taskDefinition=new_arn)["service"]
+                                         taskDefinition=new_arn, **scale)["service"]
         except (BotoCoreError, ClientError) as exc:
             raise ExternalError(
                 f"ECS update_service {request.cluster}/{request.service} failed: {exc}"

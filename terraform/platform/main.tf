@@ -17,6 +17,12 @@ locals {
   api_domain      = "api.${var.domain_name}"
   frontend_domain = "app.${var.domain_name}"
 
+  # Records are named relative to the zone: a reused parent zone (example.org for
+  # dev.example.org) gets api.dev and app.dev.
+  zone_name        = coalesce(var.hosted_zone.name, var.domain_name)
+  existing_zone_id = var.hosted_zone.zone_id != null ? var.hosted_zone.zone_id : one(data.aws_route53_zone.existing[*].zone_id)
+  record_suffix    = local.zone_name == var.domain_name ? "" : ".${trimsuffix(var.domain_name, ".${local.zone_name}")}"
+
   # A service "has no release" when release.auto.tfvars.json has no entry for it or only the
   # all-zero placeholder digest: it is created scaled to zero until its first release.
   zero_digest = "sha256:${join("", [for _ in range(64) : "0"])}"
@@ -91,22 +97,33 @@ module "endpoints" {
 
 # --- DNS and certificates --------------------------------------------------------------------
 
+# The zone: reused by id or by name (an existing, delegated zone: nothing to wait for), or created
+# here for domain_name, delegated from a parent zone in this account when parent_zone_id is given.
+data "aws_route53_zone" "existing" {
+  count = var.hosted_zone.name != null ? 1 : 0
+
+  name         = var.hosted_zone.name
+  private_zone = false
+}
+
 module "dns" {
   source = "../modules/dns-certs"
 
-  zone_name          = var.domain_name
+  zone_name          = local.zone_name
+  zone_id            = local.existing_zone_id
+  parent_zone_id     = var.hosted_zone.parent_zone_id
   force_destroy_zone = var.allow_destroy
   certificates = {
     api = { domain_name = local.api_domain }
   }
   records = {
     api = {
-      name  = "api"
+      name  = "api${local.record_suffix}"
       type  = "A"
       alias = { name = module.alb.dns_name, zone_id = module.alb.zone_id }
     }
     app = {
-      name  = "app"
+      name  = "app${local.record_suffix}"
       type  = "A"
       alias = { name = module.frontend.distribution_domain_name, zone_id = module.frontend.distribution_hosted_zone_id, evaluate_target_health = false }
     }
@@ -437,6 +454,35 @@ module "observability" {
   force_destroy           = var.allow_destroy
 
   permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Alarms reach people: the alerts topic -> the alarm notifier Lambda -> Slack / Discord, and a
+# pager's HTTPS endpoints. The notifier runs from the deployer package, so it exists where that
+# package is published (deployer_package_s3_key set: dev today).
+module "alarm_chat" {
+  source = "../modules/alarm-chat"
+  count  = var.deployer_package_s3_key == null ? 0 : 1
+
+  name                      = "${local.name}-alarm-chat"
+  topic_arn                 = module.observability.alerts_topic_arn
+  s3_bucket                 = local.artifacts_bucket
+  s3_key                    = var.deployer_package_s3_key
+  slack_webhook_secret_id   = var.slack_webhook_secret_id
+  discord_webhook_secret_id = var.discord_webhook_secret_id
+  pager_https_endpoints     = var.pager_https_endpoints
+  log_retention_in_days     = var.log_retention_days
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Without the notifier, a pager that takes SNS over HTTPS subscribes to the topic directly.
+resource "aws_sns_topic_subscription" "pager" {
+  for_each = var.deployer_package_s3_key == null ? toset(var.pager_https_endpoints) : toset([])
+
+  topic_arn              = module.observability.alerts_topic_arn
+  protocol               = "https"
+  endpoint               = each.value
+  endpoint_auto_confirms = false
 }
 
 # --- deploy trigger --------------------------------------------------------------------------

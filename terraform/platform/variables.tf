@@ -31,12 +31,46 @@ variable "environment" {
 }
 
 variable "domain_name" {
-  description = "DNS zone of the environment (created here): the API is served at `api.<domain_name>`, the frontend at `app.<domain_name>`."
+  description = "Domain of the environment: the primary service is served at `api.<domain_name>`, the frontend at `app.<domain_name>`. Its zone comes from `hosted_zone`. Use a domain you control (ACM never issues certificates for example.com)."
   type        = string
 
   validation {
     condition     = can(regex("^([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\\.)+[a-z]{2,63}$", var.domain_name))
     error_message = "domain_name must be a lowercase DNS name."
+  }
+}
+
+variable "hosted_zone" {
+  description = <<-EOT
+    The Route53 zone that serves domain_name. `{}` (default): create a zone named domain_name here
+    and delegate it yourself (output zone_name_servers). `{ parent_zone_id = "Z..." }`: create it
+    and write its NS delegation into that parent zone (same account) in the same apply.
+    `{ zone_id = "Z..." }`: reuse the zone of domain_name by id. `{ name = "example.org" }`: reuse an
+    existing public zone by name, domain_name being that name or inside it (records become
+    `api.<prefix>` and `app.<prefix>`). A reused zone must already be delegated.
+  EOT
+  type = object({
+    zone_id        = optional(string)
+    name           = optional(string)
+    parent_zone_id = optional(string)
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = length([for value in [var.hosted_zone.zone_id, var.hosted_zone.name, var.hosted_zone.parent_zone_id] : value if value != null]) <= 1
+    error_message = "hosted_zone takes at most one of zone_id, name and parent_zone_id."
+  }
+
+  validation {
+    condition = alltrue([for id in [var.hosted_zone.zone_id, var.hosted_zone.parent_zone_id] :
+    id == null ? true : can(regex("^Z[A-Z0-9]{1,31}$", id))])
+    error_message = "hosted_zone.zone_id and parent_zone_id must be Route53 hosted zone IDs (Z...)."
+  }
+
+  validation {
+    condition     = var.hosted_zone.name == null ? true : (var.hosted_zone.name == var.domain_name || endswith(var.domain_name, ".${coalesce(var.hosted_zone.name, "-")}"))
+    error_message = "hosted_zone.name must be domain_name or a parent domain of it."
   }
 }
 
@@ -230,7 +264,7 @@ variable "integrations" {
 }
 
 variable "alarm_email_addresses" {
-  description = "E-mail addresses subscribed to the environment's alerts topic (each confirms its subscription)."
+  description = "E-mail addresses subscribed to the environment's alerts topic (each confirms its subscription). Every environment routes its alarms somewhere: at least one address or `pager_https_endpoints` entry, or (where the alarm notifier runs, see `deployer_package_s3_key`) a Slack or Discord webhook."
   type        = list(string)
   nullable    = false
   default     = []
@@ -238,6 +272,25 @@ variable "alarm_email_addresses" {
   validation {
     condition     = alltrue([for address in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[a-z]{2,}$", address))])
     error_message = "alarm_email_addresses must be e-mail addresses."
+  }
+
+  validation {
+    condition = length(var.alarm_email_addresses) + length(var.pager_https_endpoints) > 0 || (
+      var.deployer_package_s3_key != null && (var.slack_webhook_secret_id != null || var.discord_webhook_secret_id != null)
+    )
+    error_message = "alarms must reach someone: set alarm_email_addresses or pager_https_endpoints (or, where the alarm notifier runs, a Slack or Discord webhook secret)."
+  }
+}
+
+variable "pager_https_endpoints" {
+  description = "A pager's HTTPS SNS integration URLs (PagerDuty, Opsgenie...), subscribed to the alerts topic; the pager confirms the subscription."
+  type        = list(string)
+  nullable    = false
+  default     = []
+
+  validation {
+    condition     = alltrue([for url in var.pager_https_endpoints : startswith(url, "https://")])
+    error_message = "pager_https_endpoints must be https:// URLs."
   }
 }
 

@@ -35,6 +35,18 @@ RELEASE = {"releases": {"api": {
     "source_commit": "0123456789abcdef0123456789abcdef01234567",
 }}}
 ROOT_FILES = ("*.tf", "terraform.tfvars", ".terraform.lock.hcl")
+# The flat layout had exactly one service, sized by its `service` variable; today's dev declares
+# more. The migration is checked with the services the old state holds (the old sizing, written
+# the new way); adding services is an ordinary change after it.
+# (A var file, not -var: the root's pass-through variables are untyped, and terraform takes an
+# untyped -var value as a string.)
+OLD_SERVICES = """services = {
+  api = {
+    cpu = 256, memory = 512, desired_count = 1, min_capacity = 1, max_capacity = 2
+    enable_execute_command = true
+  }
+}
+"""
 
 
 def _place(source: Path, target: Path) -> None:
@@ -68,7 +80,9 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalRu
         tf.init(backend_config={"bucket": run.state_bucket, "key": "dev/terraform.tfstate",
                                 "region": "us-east-1", "use_path_style": "true"})
         planfile = run.workdir / "migration.tfplan"
-        tf.plan(planfile, *run.var_args("dev"), detailed_exitcode=True)
+        old_services = run.workdir / "old-services.tfvars"
+        old_services.write_text(OLD_SERVICES)
+        tf.plan(planfile, *run.var_args("dev"), f"-var-file={old_services}", detailed_exitcode=True)
         yield run, tf.show_json(planfile)
     finally:
         if run.applied or run.started_emulator:
@@ -89,16 +103,21 @@ def test_switching_to_the_platform_only_moves_resources(migrated: tuple[LocalRun
                        if c["change"]["actions"] not in (["no-op"], ["read"]))
     assert not not_moves, "the migration plan changes more than addresses:\n" + "\n".join(not_moves)
 
-    moved = {c["previous_address"]: c["address"] for c in changes if c.get("previous_address")}
-    # Every managed resource of the old root moved under module.platform: the network, the
-    # service, the database, the frontend's certificate, the deploy trigger...
-    assert moved["module.ecs.aws_ecs_service.this"] == "module.platform.module.ecs.aws_ecs_service.this"
-    assert moved["module.ecs.aws_ecs_cluster.this"] == "module.platform.module.ecs.aws_ecs_cluster.this[0]"
-    assert moved["aws_acm_certificate.frontend"] == "module.platform.aws_acm_certificate.frontend"
-    assert moved["module.network.aws_vpc.this"] == "module.platform.module.network.aws_vpc.this"
-    trigger = "module.platform.module.deploy_trigger[0]."
-    assert any(old.startswith("module.deploy_trigger.") and new.startswith(trigger)
-               for old, new in moved.items())
     managed = [c for c in changes if c["mode"] == "managed"]
+    assert len(managed) > 100
+    # Every managed resource of the old root moved under module.platform: none is left behind,
+    # none is new.
+    unmoved = [c["address"] for c in managed if not c.get("previous_address")]
+    assert not unmoved, f"{len(unmoved)} resources did not move: {unmoved[:20]}"
     assert all(c["address"].startswith("module.platform.") for c in managed)
-    assert len(moved) == len(managed) > 100
+    moved_to = {c["address"]: c["previous_address"] for c in managed}
+    # The network, the service, its cluster (now counted inside the ecs module, moved twice), the
+    # frontend's certificate, the deploy trigger (now counted):
+    assert moved_to["module.platform.module.network.aws_vpc.this"] == "module.network.aws_vpc.this"
+    assert moved_to["module.platform.module.ecs.aws_ecs_service.this"] == "module.ecs.aws_ecs_service.this"
+    assert "module.platform.module.ecs.aws_ecs_cluster.this[0]" in moved_to
+    assert moved_to["module.platform.aws_acm_certificate.frontend"] == "aws_acm_certificate.frontend"
+    for flat, counted in (("module.deploy_trigger.", "module.platform.module.deploy_trigger[0]."),
+                          ("module.alarm_chat.", "module.platform.module.alarm_chat[0].")):
+        moved_here = [new for new, old in moved_to.items() if old.startswith(flat)]
+        assert moved_here and all(new.startswith(counted) for new in moved_here), flat

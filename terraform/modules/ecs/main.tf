@@ -9,7 +9,9 @@ locals {
   container_name = coalesce(var.container_name, var.service_name)
   family         = "${var.cluster_name}-${var.service_name}"
 
-  create_kms_key = var.log_kms_key_arn == null
+  # A service joining another instance's cluster uses that instance's key (its ARN is unknown until
+  # created, so the count must not depend on it).
+  create_kms_key = var.create_cluster ? var.log_kms_key_arn == null : false
   log_kms_arn    = local.create_kms_key ? aws_kms_key.logs[0].arn : var.log_kms_key_arn
 
   app_log_group  = "/ecs/${var.cluster_name}/${var.service_name}"

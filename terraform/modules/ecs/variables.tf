@@ -274,7 +274,7 @@ variable "log_retention_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "ARN of an existing KMS key for the log groups and exec sessions. When null the module creates one (with rotation)."
+  description = "ARN of an existing KMS key for the log groups and exec sessions. When null the module creates one (with rotation) if it creates the cluster; a service joining a cluster passes that cluster's key."
   type        = string
   default     = null
 

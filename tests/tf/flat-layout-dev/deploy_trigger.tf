@@ -19,6 +19,8 @@ module "deploy_trigger" {
   pass_role_arns                 = [module.ecs.task_role_arn, module.ecs.execution_role_arn]
   lock_table_deletion_protection = !var.allow_destroy
   log_retention_in_days          = var.log_retention_days
+  slack_webhook_secret_id        = var.slack_webhook_secret_id
+  discord_webhook_secret_id      = var.discord_webhook_secret_id
 
   permissions_boundary_arn = local.permissions_boundary_arn
 }

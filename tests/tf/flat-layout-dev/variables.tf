@@ -187,3 +187,36 @@ variable "deployer_package_s3_key" {
     error_message = "deployer_package_s3_key must be an S3 key ending in .zip."
   }
 }
+
+variable "slack_webhook_secret_id" {
+  description = "Secrets Manager secret name (or `ssm:<parameter name>`) holding the Slack webhook URL that the deployer and the alarm notifier post to; null posts nothing to Slack."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.slack_webhook_secret_id == null || can(regex("^(ssm:/?[A-Za-z0-9_./-]+|[A-Za-z0-9/_+=.@-]+)$", coalesce(var.slack_webhook_secret_id, "x")))
+    error_message = "slack_webhook_secret_id must be a secret name or ssm:<parameter name>."
+  }
+}
+
+variable "discord_webhook_secret_id" {
+  description = "Secrets Manager secret name (or `ssm:<parameter name>`) holding the Discord webhook URL that the deployer and the alarm notifier post to; null posts nothing to Discord."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.discord_webhook_secret_id == null || can(regex("^(ssm:/?[A-Za-z0-9_./-]+|[A-Za-z0-9/_+=.@-]+)$", coalesce(var.discord_webhook_secret_id, "x")))
+    error_message = "discord_webhook_secret_id must be a secret name or ssm:<parameter name>."
+  }
+}
+
+variable "pager_https_endpoints" {
+  description = "A pager's HTTPS SNS integration URLs, subscribed to the alarm topic."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for url in var.pager_https_endpoints : startswith(url, "https://")])
+    error_message = "pager_https_endpoints must be https:// URLs."
+  }
+}
