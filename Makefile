@@ -1,5 +1,6 @@
 # pipeline-tools: developer entry points. `make demo` runs the pipeline locally against the AWS
-# emulator; `make test` runs ruff and the whole test suite (what CI runs).
+# emulator; `make test` runs ruff, the import contract, mypy and the whole test suite (what CI
+# runs); `make test-fast` the tests that need neither terraform nor the emulator.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
@@ -21,11 +22,12 @@ export PIPELINE_TOOLS_CHECKOV ?= $(abspath $(CHECKOV_VENV))/bin/checkov
 
 ENV ?= dev
 
-.PHONY: help install test lint demo local-apply docs lock clean
+.PHONY: help install test test-fast lint contract typecheck demo local-apply docs lock clean
 
 help:
 	@echo "make demo        run the pipeline locally against the AWS emulator"
-	@echo "make test        ruff + the whole test suite (what CI runs)"
+	@echo "make test        ruff, import contract, mypy, then the whole test suite (what CI runs)"
+	@echo "make test-fast   the tests that need no terraform, emulator or checkov (about a minute)"
 	@echo "make docs        regenerate generated documentation"
 	@echo "make local-apply ENV=dev   apply bootstrap + ENV against the emulator, then re-plan clean"
 	@echo "make lock        refresh constraints.txt and constraints-checkov.txt to the newest versions"
@@ -48,8 +50,18 @@ install: $(VENV)/.installed $(CHECKOV_VENV)/.installed
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .
 
-test: install lint
+# The import rules of docs/architecture.md ([tool.importlinter] in pyproject.toml).
+contract: $(VENV)/.installed
+	$(BIN)/lint-imports
+
+typecheck: $(VENV)/.installed
+	$(BIN)/mypy
+
+test: install lint contract typecheck
 	$(BIN)/python -m pytest
+
+test-fast: $(VENV)/.installed
+	$(BIN)/python -m pytest -q -m "not terraform and not emulator and not checkov"
 
 demo: install
 	$(BIN)/python -m pipeline_tools.local.demo

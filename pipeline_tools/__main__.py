@@ -1,5 +1,5 @@
 import sys
 
-from pipeline_tools.cli import main
+from pipeline_tools.cli.main import main
 
 sys.exit(main())

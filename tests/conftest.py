@@ -1,24 +1,25 @@
-"""Shared fixtures: the local AWS emulator (a real moto server over HTTP) and CLI runners."""
+"""Shared fixtures: the local AWS emulator (a real moto server over HTTP) and CLI runners.
+
+Helpers live in :mod:`tests.support`; the names below are re-exported for older test modules.
+Tests that need the emulator are marked ``emulator`` automatically (see
+:func:`pytest_collection_modifyitems`), so ``-m "not emulator"`` leaves them out.
+"""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
 from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.emulator import Emulator
+from tests.support.cli import CliResult, assert_one_line_error, run_cli
+from tests.support.paths import FIXTURES, REPO_ROOT
+
+__all__ = ["FIXTURES", "REPO_ROOT", "CliResult", "assert_one_line_error", "run_cli"]
 
 # Fixtures shared across modules: `github_standin` (local GitHub API), `world` (promotion world).
-pytest_plugins = ["tests.github_standin", "tests.promote_world"]
-
-REPO_ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+pytest_plugins = ["tests.support.github_standin", "tests.support.promote_world"]
 
 
 @pytest.fixture(scope="session")
@@ -41,41 +42,20 @@ def aws_env(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> dict[str, st
     return env
 
 
-@dataclass
-class CliResult:
-    returncode: int
-    stdout: str
-    stderr: str
-
-
-def run_cli(*args: str, input: str | bytes | None = None, env: dict[str, str] | None = None,
-            cwd: Path | None = None, timeout: float = 600) -> CliResult:
-    """Run ``pipeline-tools`` as a user would: a separate process, real exit code and streams."""
-    full_env = {**os.environ, **(env or {})}
-    completed = subprocess.run(
-        [sys.executable, "-m", "pipeline_tools", *args],
-        input=input.encode() if isinstance(input, str) else input,
-        capture_output=True,
-        env=full_env,
-        cwd=cwd,
-        timeout=timeout,
-        check=False,
-    )
-    return CliResult(
-        completed.returncode,
-        completed.stdout.decode(errors="replace"),
-        completed.stderr.decode(errors="replace"),
-    )
-
-
 @pytest.fixture
 def cli():
     return run_cli
 
 
-def assert_one_line_error(result: CliResult, code: int = 2) -> None:
-    """Bad input: the documented exit code and exactly one ``error: ...`` line, no traceback."""
-    assert result.returncode == code, (result.returncode, result.stderr)
-    lines = [line for line in result.stderr.splitlines() if line.strip()]
-    assert len(lines) == 1 and lines[0].startswith("error: "), result.stderr
-    assert "Traceback" not in result.stderr
+# Fixtures that start a moto server (directly or through another fixture): `emulator` and its
+# users, the promotion world, and the module-scoped servers of the emulator test modules. A new
+# fixture that calls `emulator_module.start()` belongs here (or its tests need the marker).
+EMULATOR_FIXTURES = frozenset({"emulator", "aws_env", "world", "fresh", "patched", "stock",
+                               "running_emulator", "dev_run"})
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs a moto server ``emulator``, so ``-m "not emulator"`` skips it."""
+    for item in items:
+        if EMULATOR_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.emulator)

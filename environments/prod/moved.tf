@@ -93,11 +93,6 @@ moved {
 }
 
 moved {
-  from = aws_secretsmanager_secret_version.redis_auth_token
-  to   = module.platform.aws_secretsmanager_secret_version.redis_auth_token
-}
-
-moved {
   from = module.deploy_trigger
   to   = module.platform.module.deploy_trigger[0]
 }

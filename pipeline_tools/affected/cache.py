@@ -10,18 +10,17 @@ there is none; a missing, foreign or corrupt cache is simply rebuilt.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
 import os
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pipeline_tools.affected.gitdiff import git_dir
+from pipeline_tools.core.files import write_text_atomic
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2  # 2: parse errors are no longer cached as guessed calls
 # A file modified this close to the moment the cache was written may have changed again within the
 # filesystem's timestamp granularity without its mtime moving ("racy git"): it is re-read.
 RACY_WINDOW_NS = 2_000_000_000
@@ -80,14 +79,10 @@ class Cache:
         }
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, prefix=".affected-", suffix=".tmp")
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(json.dumps(payload, separators=(",", ":")))  # dumps: the fast C encoder
-            os.replace(tmp, self.path)
+            # dumps: the fast C encoder
+            write_text_atomic(self.path, json.dumps(payload, separators=(",", ":")))
         except OSError:
-            # A cache that cannot be written only costs speed next time.
-            with contextlib.suppress(OSError, UnboundLocalError):
-                os.unlink(tmp)
+            pass  # a cache that cannot be written only costs speed next time
 
 
 def default_cache_path(repo_root: Path) -> Path:

@@ -7,8 +7,8 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline_tools.errors import ExternalError, InputError
-from pipeline_tools.redact import redact
+from pipeline_tools.core.errors import ExternalError, InputError
+from pipeline_tools.core.redaction import redact
 
 
 @dataclass(frozen=True)

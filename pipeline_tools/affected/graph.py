@@ -27,6 +27,7 @@ from pipeline_tools.affected.model import (
     DeletedRoot,
     Reason,
 )
+from pipeline_tools.core.errors import InputError
 
 # Changes here can alter what every plan, gate verdict or apply does, so every root is planned
 # (security/ holds the gate's policy, exceptions and baseline).
@@ -46,6 +47,9 @@ class Tree:
 
     records: dict[str, FileRecord] = field(default_factory=dict)
     tf_dirs: set[str] = field(default_factory=set)
+    # Files and directories that could not be read or decoded: path -> why. They fail the run when
+    # they belong to a root or a module (see :func:`_refuse_unreadable`), never silently dropped.
+    unreadable: dict[str, str] = field(default_factory=dict)
     stats: dict[str, int] = field(default_factory=lambda: {"tf_files": 0, "read": 0, "parsed": 0})
 
 
@@ -54,7 +58,12 @@ def scan_tree(repo_root: Path, cache: Cache) -> Tree:
     tree = Tree()
     root_text = str(repo_root)
     prefix_len = len(root_text) + 1
-    for directory, dirnames, filenames in os.walk(root_text):
+
+    def unlistable(error: OSError) -> None:
+        relative = str(error.filename or "")[prefix_len:].replace(os.sep, "/")
+        tree.unreadable[relative + "/"] = f"cannot list the directory: {error.strerror or error}"
+
+    for directory, dirnames, filenames in os.walk(root_text, onerror=unlistable):
         dirnames[:] = [d for d in dirnames if not d.startswith(".") and d not in _SKIP_DIRS]
         relative_dir = directory[prefix_len:].replace(os.sep, "/")
         for filename in filenames:
@@ -62,8 +71,13 @@ def scan_tree(repo_root: Path, cache: Cache) -> Tree:
                 continue
             full = os.path.join(directory, filename)
             relative = f"{relative_dir}/{filename}" if relative_dir else filename
-            tree.records[relative] = _record(full, relative, cache, tree)
             tree.tf_dirs.add(relative_dir)
+            try:
+                tree.records[relative] = _record(full, relative, cache, tree)
+            except OSError as exc:
+                tree.unreadable[relative] = f"cannot read: {exc.strerror or exc}"
+            except UnicodeDecodeError as exc:
+                tree.unreadable[relative] = f"is not UTF-8 text (invalid byte at offset {exc.start})"
     tree.stats["tf_files"] = len(tree.records)
     return tree
 
@@ -81,10 +95,11 @@ def _record(full: str, relative: str, cache: Cache, tree: Tree) -> FileRecord:
     digest = content_digest(data)
     if cached and cached.digest == digest:
         sources = cached.sources
-    elif b"module" in data and b"source" in data:  # decode only what may call a module
-        sources = hclscan.local_sources(data.decode("utf-8", errors="replace"))
     else:
-        sources = []
+        # Decoded strictly, as terraform does (a byte-order mark is dropped, other non-UTF-8 is an
+        # error): a file read with replacement characters could hide a module call.
+        text = hclscan.decode_tf(data)
+        sources = hclscan.local_sources(text) if "module" in text and "source" in text else []
     record = FileRecord(stat.st_mtime_ns, stat.st_size, digest, sources)
     cache.files[relative] = record
     cache.dirty = True
@@ -160,6 +175,10 @@ class _CallIndex:
                     posixpath.normpath(source)
                 self._by_target.setdefault(target, []).append(path)
 
+    def targets(self) -> set[str]:
+        """Every directory some ``.tf`` file may call as a local module."""
+        return set(self._by_target)
+
     def callers(self, target: str) -> list[tuple[str, str]]:
         """``(calling directory, module name)`` for each module block whose source is ``target``."""
         found: list[tuple[str, str]] = []
@@ -174,26 +193,43 @@ class _CallIndex:
 
     def _calls(self, path: str, target: str) -> list[tuple[str, str]]:
         """The module calls in ``path`` that may point at ``target``, each block parsed once ever."""
-        text = (self._repo_root / path).read_text(encoding="utf-8", errors="replace")
+        try:
+            text = hclscan.decode_tf((self._repo_root / path).read_bytes())
+        except OSError as exc:
+            raise InputError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise InputError(f"{path}: is not UTF-8 text (invalid byte at offset {exc.start})") from None
         directory = posixpath.dirname(path)
         wanted = [s for s in self._tree.records[path].sources
                   if posixpath.normpath(posixpath.join(directory, s)) == target]
         blocks = hclscan.module_blocks(text)
-        if blocks is None:
-            blocks = [text]  # the scanner cannot cut this file: python-hcl2 reads all of it
+        if blocks is None or not all(any(f'"{s}"' in block for block in blocks) for s in wanted):
+            # The scanner cannot cut this file, or a candidate source lies outside every block it
+            # cut (a commented-out line, another block's attribute, or a module header the scanner
+            # does not know): python-hcl2 reads all of it and gives the exact answer.
+            blocks = [text]
         calls: list[tuple[str, str]] = []
         for block in blocks:
             if not any(f'"{source}"' in block for source in wanted):
                 continue
-            key = content_digest(block.encode())
-            parsed = self._cache.calls.get(key)
-            if parsed is None:
-                parsed = hclscan.module_calls(block)
-                self._tree.stats["parsed"] += 1
-                self._cache.calls[key] = parsed
-                self._cache.dirty = True
-            calls.extend(parsed)
+            calls.extend(self._parsed(block, text, path))
         return calls
+
+    def _parsed(self, block: str, text: str, path: str) -> list[tuple[str, str]]:
+        key = content_digest(block.encode())
+        parsed = self._cache.calls.get(key)
+        if parsed is None:
+            try:
+                parsed = hclscan.module_calls(block)
+            except hclscan.HclSyntaxError as exc:
+                if block is text:
+                    raise InputError(f"{path}: is not valid HCL ({exc}); affected cannot tell which "
+                                     "modules it calls") from None
+                return self._parsed(text, text, path)  # the cut block may be wrong: read the file
+            self._tree.stats["parsed"] += 1
+            self._cache.calls[key] = parsed
+            self._cache.dirty = True
+        return parsed
 
 
 def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str, base: str, head: str,
@@ -221,8 +257,8 @@ def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str
     # 2. Files inside a root: its configuration, tfvars, backend, lock and release files.
     for change in changes:
         for path in change.paths:
-            root = _containing(path, roots)
-            if root is None:
+            containing_root = _containing(path, roots)
+            if containing_root is None:
                 continue
             kind, meaning = _file_kind(path)
             word = _STATUS_WORDS.get(change.status, "changed")
@@ -232,10 +268,11 @@ def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str
                 text = f"{path} {word} to {change.path} ({meaning})"
             else:
                 text = f"{path} {word} ({meaning})"
-            entry(root).add(Reason(ROOT_FILE, path, text, file_kind=kind))
+            entry(containing_root).add(Reason(ROOT_FILE, path, text, file_kind=kind))
 
     # 3. Modules: walk from the changed directories up the callers to the roots.
     index = _CallIndex(repo_root, tree, cache)
+    _refuse_unreadable(tree, root_dir, index.targets())
     queue: deque[tuple[str, str, tuple[str, ...]]] = deque()
     for change in changes:
         for path in change.paths:
@@ -255,9 +292,8 @@ def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str
         seen.add((target, origin))
         for caller_dir, module_name in index.callers(target):
             chain = (f"module.{module_name}", *via)
-            root = caller_dir if caller_dir in roots else None
-            if root is not None:
-                entry(root).add(Reason(MODULE, origin, f"{origin} changed, used via {'.'.join(chain)}",
+            if caller_dir in roots:
+                entry(caller_dir).add(Reason(MODULE, origin, f"{origin} changed, used via {'.'.join(chain)}",
                                        via=chain))
             if len(chain) < 64:  # a cycle of local modules is an error terraform reports itself
                 queue.append((caller_dir, origin, chain))
@@ -266,6 +302,17 @@ def analyse(repo_root: Path, tree: Tree, changes: list[Change], *, root_dir: str
     ordered = [affected[root] for root in sorted(affected)]
     stats = dict(tree.stats, roots=len(root_list))
     return AffectedResult(base, head, ordered, deleted, len(changes), stats)
+
+
+def _refuse_unreadable(tree: Tree, root_dir: str, module_dirs: set[str]) -> None:
+    """A file or directory of a root or a module that could not be read may hide a module call:
+    go on without it and a root could be dropped from the plan, so stop instead."""
+    for path in sorted(tree.unreadable):
+        # Directories are kept with a trailing "/"; a file belongs to the module of its directory.
+        directory = path.rstrip("/") if path.endswith("/") else posixpath.dirname(path)
+        if path.startswith(root_dir + "/") or directory in module_dirs:
+            raise InputError(f"{path.rstrip('/')}: {tree.unreadable[path]}; "
+                             "affected cannot tell which modules it calls")
 
 
 def _deleted_roots(changes: list[Change], roots: set[str], root_dir: str) -> list[DeletedRoot]:

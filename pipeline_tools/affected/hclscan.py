@@ -46,18 +46,27 @@ def module_blocks(text: str) -> list[str] | None:
     return blocks
 
 
+class HclSyntaxError(ValueError):
+    """python-hcl2 cannot read the text: its first line says where."""
+
+
+def decode_tf(data: bytes) -> str:
+    """The text of a ``.tf`` file as terraform reads it: UTF-8, a leading byte-order mark dropped.
+    Raises UnicodeDecodeError for anything else (terraform refuses such a file too)."""
+    return data.decode("utf-8-sig")
+
+
 def module_calls(text: str) -> list[tuple[str, str]]:
     """The ``(name, source)`` of each ``module`` block in ``text`` (a whole file or a cut block),
-    as python-hcl2 reads them."""
+    as python-hcl2 reads them. Raises :class:`HclSyntaxError` when it is not HCL: guessing would
+    risk dropping a root, so the caller reports the file instead."""
     import hcl2  # heavy: only when a file really needs parsing
 
     try:
         document = hcl2.loads(text if text.endswith("\n") else text + "\n")
-    except Exception:  # python-hcl2 raises lark errors of many kinds on bad syntax
-        # Not HCL that python-hcl2 understands: keep the regex's view so that a possibly affected
-        # root is planned (where terraform itself reports the syntax error) rather than skipped.
-        return [(name, source) for name in _MODULE_HEADER.findall(text) or ["?"]
-                for source in local_sources(text)]
+    except Exception as exc:  # python-hcl2 raises lark errors of many kinds on bad syntax
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise HclSyntaxError(first_line[:200]) from None
     return _calls_from_document(document)
 
 

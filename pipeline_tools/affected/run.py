@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from pipeline_tools.affected.cache import Cache, default_cache_path
 from pipeline_tools.affected.gitdiff import changed_paths, find_repository_root
 from pipeline_tools.affected.graph import analyse, scan_tree
 from pipeline_tools.affected.model import AffectedResult
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 
 def find_affected(base: str, head: str = "HEAD", *, root_dir: str = "environments",
@@ -31,3 +32,24 @@ def find_affected(base: str, head: str = "HEAD", *, root_dir: str = "environment
     result = analyse(repo_root, tree, changes, root_dir=root_dir, base=base, head=head, cache=cache)
     cache.save(set(tree.records))
     return result
+
+
+def read_timings(path: Path, *, warn: Callable[[str], None]) -> dict[str, float]:
+    """The timings file at ``path``; a missing one (a cold cache in CI) means no timings, with a
+    note through ``warn``; an unreadable or malformed one is bad input."""
+    import json
+
+    from pipeline_tools.affected.matrix import parse_timings
+
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        warn(f"note: no timings file {path}: groups of roots are balanced by count")
+        return {}
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"{path}: cannot be read ({exc.__class__.__name__})") from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: not valid JSON (line {exc.lineno}: {exc.msg})") from None
+    return parse_timings(data, str(path))

@@ -8,8 +8,23 @@ The comment's first line is an HTML comment, invisible on GitHub::
 * ``run``: an ordering key, dot-separated integers (``<GITHUB_RUN_ID>.<GITHUB_RUN_ATTEMPT>``);
   later runs have larger keys. ``-`` when unknown;
 * ``env:<name>``: each environment's plan fingerprint (:mod:`pipeline_tools.plan.fingerprint`),
-  ``-`` when none was recorded. The apply workflow reads them back with
-  :func:`parse_comment_markers` and applies only a plan with the same fingerprint.
+  ``-`` when none was recorded (or the plan failed). The apply workflow reads them back with
+  :func:`parse_comment_markers` and applies only a plan with the same fingerprint;
+* ``gate:<name>``: the security gate's verdict for that environment, ``pass`` or ``fail`` (absent
+  when the gate did not run); ``pipeline-tools apply check`` requires ``pass``;
+* ``failed:<name>=1``: the plan of that environment failed (its section shows terraform's error).
+
+Per-resource change fingerprints follow on their own lines, one hidden block per environment::
+
+    <!-- pipeline-tools:plan-changes env=dev n=2 <token> <token> -->
+
+Each token is 30 characters of base64: 8 of a hash of the resource address, then 22 (128 bits) of
+the hash of that resource's canonical change (:func:`pipeline_tools.plan.fingerprint.change_tokens`).
+``omitted=N`` instead of tokens means the environment had too many changes to record them here;
+then only the whole-plan fingerprint can match.
+
+Only a comment whose *first line* is the marker, written by the pipeline's own identity, is trusted
+(see :meth:`pipeline_tools.integrations.github.GitHub.identity`).
 
 Values are percent-encoded (``urllib.parse.quote``) so that nothing in them can end the HTML
 comment; environment names are restricted to ``[A-Za-z0-9][A-Za-z0-9_.-]*``.
@@ -28,6 +43,10 @@ NONE = "-"
 ENV_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,62}$")
 RUN_KEY = re.compile(r"^\d{1,20}(?:\.\d{1,20}){0,3}$")
 _MARKER_LINE = re.compile(r"^<!-- pipeline-tools:plan-comment (?P<fields>[^\n>]*?) ?-->", re.MULTILINE)
+CHANGES_PREFIX = "<!-- pipeline-tools:plan-changes"
+_CHANGES_LINE = re.compile(r"^<!-- pipeline-tools:plan-changes (?P<fields>[^\n>]*?) ?-->$", re.MULTILINE)
+CHANGE_TOKEN = re.compile(r"^[A-Za-z0-9+/]{30}$")
+GATE_VERDICTS = ("pass", "fail")
 _SAFE = "/:._-+="
 
 
@@ -40,6 +59,10 @@ class CommentMarkers:
     run_key: str | None = None
     fingerprints: dict[str, str | None] = field(default_factory=dict)
     version: int = MARKER_VERSION
+    gates: dict[str, str] = field(default_factory=dict)  # environment -> "pass" | "fail"
+    failed: frozenset[str] = frozenset()  # environments whose plan failed
+    # environment -> its per-resource change tokens; None when too many to record
+    changes: dict[str, frozenset[str] | None] = field(default_factory=dict)
 
     @property
     def environments(self) -> list[str]:
@@ -62,31 +85,62 @@ def format_marker(markers: CommentMarkers) -> str:
         if not valid_env_name(name):
             raise ValueError(f"invalid environment name {name!r}")
         fields.append(f"env:{name}={_encode(fingerprint)}")
+    for name, verdict in markers.gates.items():
+        if not valid_env_name(name) or verdict not in GATE_VERDICTS:
+            raise ValueError(f"invalid gate verdict {name}={verdict!r}")
+        fields.append(f"gate:{name}={verdict}")
+    for name in sorted(markers.failed):
+        if not valid_env_name(name):
+            raise ValueError(f"invalid environment name {name!r}")
+        fields.append(f"failed:{name}=1")
     return f"{MARKER_PREFIX} {' '.join(fields)} -->"
 
 
-def parse_comment_markers(body: str | None) -> CommentMarkers | None:
+def format_changes_block(env: str, tokens: frozenset[str] | set[str] | None, omitted: int = 0) -> str:
+    """The hidden line recording ``env``'s per-resource change tokens (or how many were omitted)."""
+    if not valid_env_name(env):
+        raise ValueError(f"invalid environment name {env!r}")
+    if tokens is None:
+        return f"{CHANGES_PREFIX} env={env} v={MARKER_VERSION} omitted={omitted} -->"
+    bad = [t for t in tokens if not CHANGE_TOKEN.match(t)]
+    if bad:
+        raise ValueError(f"invalid change token {bad[0]!r}")
+    listed = " ".join(sorted(tokens))
+    return f"{CHANGES_PREFIX} env={env} v={MARKER_VERSION} n={len(tokens)}{' ' if listed else ''}{listed} -->"
+
+
+def parse_comment_markers(body: str | None, *, first_line_only: bool = False) -> CommentMarkers | None:
     """The markers of a plan comment's body, or None when it has none (or an unreadable one).
 
-    Only a marker at the start of a line counts (a reply quoting the comment does not).
+    Only a marker at the start of a line counts (a reply quoting the comment does not); with
+    ``first_line_only`` only one on the body's first line (how the tool writes it: anything that
+    is to be *trusted*, as by ``plan verify``, must be read this way).
     Unknown fields are ignored, so later versions may add some.
     """
     if not body:
         return None
-    match = _MARKER_LINE.search(body.replace("\r\n", "\n"))
+    text = body.replace("\r\n", "\n")
+    match = _MARKER_LINE.match(text) if first_line_only else _MARKER_LINE.search(text)
     if match is None:
         return None
     values: dict[str, str] = {}
     fingerprints: dict[str, str | None] = {}
+    gates: dict[str, str] = {}
+    failed: set[str] = set()
     for token in match.group("fields").split():
         key, sep, value = token.partition("=")
         if not sep:
             continue
-        if key.startswith("env:"):
-            name = key[4:]
-            if valid_env_name(name):
-                fingerprints[name] = _decode(value)
-        else:
+        kind, colon, name = key.partition(":")
+        if colon and not valid_env_name(name):
+            continue
+        if kind == "env" and colon:
+            fingerprints[name] = _decode(value)
+        elif kind == "gate" and colon and value in GATE_VERDICTS:
+            gates[name] = value
+        elif kind == "failed" and colon and value == "1":
+            failed.add(name)
+        elif not colon:
             values[key] = value
     sha = _decode(values.get("sha", NONE))
     try:
@@ -94,7 +148,27 @@ def parse_comment_markers(body: str | None) -> CommentMarkers | None:
     except ValueError:
         return None
     return CommentMarkers(sha=sha or "", run_key=_decode(values.get("run", NONE)), fingerprints=fingerprints,
-                          version=version)
+                          version=version, gates=gates, failed=frozenset(failed),
+                          changes=_parse_changes(text))
+
+
+def _parse_changes(text: str) -> dict[str, frozenset[str] | None]:
+    """Each environment's per-resource change tokens from the hidden ``plan-changes`` lines."""
+    found: dict[str, frozenset[str] | None] = {}
+    for match in _CHANGES_LINE.finditer(text):
+        fields = match.group("fields").split()
+        values = dict(f.partition("=")[::2] for f in fields if "=" in f)
+        env = values.get("env", "")
+        if not valid_env_name(env) or env in found:
+            continue
+        if "omitted" in values:
+            found[env] = None
+            continue
+        tokens = [f for f in fields if "=" not in f]
+        if values.get("n") != str(len(tokens)) or not all(CHANGE_TOKEN.match(t) for t in tokens):
+            continue  # damaged: as if nothing was recorded
+        found[env] = frozenset(tokens)
+    return found
 
 
 def supersedes(new: CommentMarkers, existing: CommentMarkers | None, head_sha: str | None) -> bool:

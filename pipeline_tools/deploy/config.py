@@ -7,7 +7,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 DEFAULT_TIMEOUT_SECONDS = 600.0
 

@@ -6,7 +6,9 @@ Order of checks for one service (each makes a redelivered or late event harmless
 2. take the per-service lock; if another deploy holds it -> busy (the Lambda raises so
    EventBridge/Lambda retry later; the CLI exits 13);
 3. the service already runs this digest -> skip;
-4. (events only) the image was pushed before the one running -> skip, never roll back;
+4. (events only) the image was pushed before the one running -> skip, never roll back; pushed
+   at the same time (``imagePushedAt`` may have whole-second resolution) -> version tags decide,
+   else skip (docs/deployer.md, "Ordering");
    (1 and 4 apply to events only: a direct request for an exact image is done as asked)
 5. register a copy of the running task definition with only the container's image changed
    (nothing is ever deregistered), ``update_service``, follow the returned deployment.
@@ -15,21 +17,24 @@ Order of checks for one service (each makes a redelivered or late event harmless
 from __future__ import annotations
 
 import logging
+import re
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from pipeline_tools.core.errors import ExternalError, InputError
 from pipeline_tools.deploy import images, rollout, taskdef
 from pipeline_tools.deploy.events import repository_name, split_image
 from pipeline_tools.deploy.lock import DeployLock
 from pipeline_tools.deploy.outcome import DeployResult, Outcome
-from pipeline_tools.errors import ExternalError
 
 log = logging.getLogger("pipeline_tools.deploy")
 
 DEFAULT_TIMEOUT_SECONDS = 600.0
+# Release tags such as v1.2.3: the only order left when two pushes share a push time.
+_VERSION_TAG = re.compile(r"v?([0-9]+(?:\.[0-9]+)*)")
 # The lock outlives the longest deploy a little, so a crashed holder frees it soon after.
 LOCK_MARGIN_SECONDS = 120.0
 
@@ -169,7 +174,15 @@ class Deployer:
         try:
             updated = ecs.update_service(cluster=request.cluster, service=request.service,
                                          taskDefinition=new_arn, **scale)["service"]
-        except (BotoCoreError, ClientError) as exc:
+        except ClientError as exc:
+            code = exc.response.get("Error", {}).get("Code", "")
+            if code in ("ClusterNotFoundException", "ServiceNotFoundException", "ServiceNotActiveException"):
+                raise InputError(f"ECS service {request.service} in cluster {request.cluster} cannot be "
+                                 f"updated: {code}") from exc
+            raise ExternalError(
+                f"ECS update_service {request.cluster}/{request.service} failed: {exc}"
+            ) from exc
+        except BotoCoreError as exc:
             raise ExternalError(
                 f"ECS update_service {request.cluster}/{request.service} failed: {exc}"
             ) from exc
@@ -245,7 +258,38 @@ class Deployer:
         if new.pushed_at < running.pushed_at:
             return (f"{request.image} was pushed at {new.pushed_at.isoformat()}, before the running "
                     f"{running_image} ({running.pushed_at.isoformat()}): not rolling back")
+        if new.pushed_at == running.pushed_at and new.digest != running.digest:
+            return _same_push_time(request, new, running, running_image)
         return ""
+
+
+def _version(tag: str) -> tuple[int, ...] | None:
+    """``v1.2.10`` / ``1.2.10`` -> (1, 2, 10); anything else (git SHAs, ``latest``) -> None."""
+    match = _VERSION_TAG.fullmatch(tag)
+    return tuple(int(part) for part in match.group(1).split(".")) if match else None
+
+
+def _same_push_time(request: DeployRequest, new: images.ImageInfo, running: images.ImageInfo,
+                    running_image: str) -> str:
+    """Two images pushed within the same tick of ``imagePushedAt`` (ECR does not promise more than
+    whole seconds; moto gives whole seconds): push times cannot say which is newer, so a late event
+    for the older one must not be allowed to win. Version tags decide when both sides have one
+    (the same answer whichever event arrives first); otherwise the running image stays, the one
+    order that can never roll back."""
+    new_version = _version(request.tag)
+    running_versions = [v for v in (_version(tag) for tag in running.tags) if v is not None]
+    when = new.pushed_at.isoformat() if new.pushed_at else "?"
+    if new_version is not None and running_versions:
+        if new_version > max(running_versions):
+            return ""
+        return (f"{request.image} ({request.tag}) was pushed in the same second ({when}) as the running "
+                f"{running_image} ({', '.join(running.tags)}), which has the higher version: "
+                "not rolling back")
+    log.warning("%s and the running %s were pushed in the same second (%s) and their tags do not order "
+                "them: keeping the running image; deploy directly to choose", request.image,
+                running_image, when)
+    return (f"{request.image} was pushed in the same second ({when}) as the running {running_image} "
+            "and no version tag orders them: keeping the running image, never rolling back")
 
 
 def _same_image(running: str, wanted: str) -> bool:

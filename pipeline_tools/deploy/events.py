@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
+from pipeline_tools.deploy.images import check_repository_name
 
 DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 
@@ -61,6 +62,9 @@ def parse_event(event: Any) -> PushEvent | Ignored:
         raise InputError("the ECR event has no repository-name")
     if not isinstance(tag, str):
         raise InputError("the ECR event's image-tag is not a string")
+    # The repository name ends up in ECR calls and image references: hold it to ECR's own rule
+    # (no '..', no leading '/', no registry host).
+    check_repository_name(repository, "the ECR event's repository-name")
     digest = detail.get("image-digest") or ""
     if not isinstance(digest, str):
         raise InputError("the ECR event's image-digest is not a string")

@@ -23,10 +23,10 @@ import json
 import logging
 from typing import Any
 
+from pipeline_tools.core.errors import ExternalError, PipelineError
+from pipeline_tools.core.redaction import error_line, redact
 from pipeline_tools.deploy.config import DeployConfig
 from pipeline_tools.deploy.outcome import Outcome
-from pipeline_tools.errors import ExternalError, PipelineError
-from pipeline_tools.redact import redact
 
 log = logging.getLogger("pipeline_tools.deploy")
 
@@ -48,7 +48,7 @@ def lambda_handler(event: Any, context: Any) -> dict[str, Any]:
         report = handle_event(event, config, timeout_seconds=timeout)
     except PipelineError as exc:
         # One line, redacted: CloudWatch keeps it; the raise makes Lambda retry / dead-letter.
-        log.error("deploy failed: %s", redact(str(exc)))
+        log.error("deploy failed: %s", error_line(str(exc)))
         raise
     summary = report.to_dict()
     log.info("%s", redact(json.dumps(summary, default=str)))

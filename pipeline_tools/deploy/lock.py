@@ -19,7 +19,7 @@ import time
 import uuid
 from typing import Any, Protocol
 
-from pipeline_tools.errors import ExternalError
+from pipeline_tools.core.errors import ExternalError
 
 HANDLED_RECORD_DAYS = 90
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from urllib.parse import quote
 
+from pipeline_tools.core.ci import CIEnvironment
 from pipeline_tools.deploy.outcome import DeployResult, Outcome
 from pipeline_tools.notify.model import EventType, Field, Link, Notification, Status
 
@@ -53,11 +53,7 @@ def console_url(result: DeployResult) -> str:
 
 def commit_url(commit: str, env: Mapping[str, str] | None = None) -> str:
     """A link to the commit when we know the repository (GitHub Actions sets these variables)."""
-    env = os.environ if env is None else env
-    server, repository = env.get("GITHUB_SERVER_URL", ""), env.get("GITHUB_REPOSITORY", "")
-    if commit and server and repository:
-        return f"{server}/{repository}/commit/{commit}"
-    return ""
+    return CIEnvironment.from_env(env).commit_url(commit)
 
 
 def deploy_notification(result: DeployResult, env: Mapping[str, str] | None = None) -> Notification:
@@ -79,7 +75,7 @@ def deploy_notification(result: DeployResult, env: Mapping[str, str] | None = No
     if result.task_definition_arn:
         fields.append(Field("Task definition", result.task_definition_arn.rsplit("/", 1)[-1]))
     links = [Link("ECS console", console_url(result))]
-    commit = result.source_commit or (env or os.environ).get("GITHUB_SHA", "")
+    commit = result.source_commit or CIEnvironment.from_env(env).sha
     url = commit_url(commit, env)
     if url:
         links.append(Link(f"commit {commit[:12]}", url))

@@ -10,26 +10,26 @@ Python runtime provides it.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline_tools.errors import ExternalError, InputError
+from pipeline_tools.core.errors import ExternalError, InputError
+from pipeline_tools.core.files import atomic_path
 
-# The handler Terraform configures (docs/architecture.md, module deploy-trigger).
+# The handlers Terraform configures (docs/architecture.md): the deployer (module deploy-trigger)
+# and the alarm notifier (module alarm-chat) run from the same package.
 HANDLER = "pipeline_tools.deploy.handler.lambda_handler"
+ALARM_HANDLER = "pipeline_tools.notify.alarm_handler.lambda_handler"
 
 # What the handler imports, relative to the directory that contains the ``pipeline_tools`` package.
-# Single modules, then whole sub-packages. tests/test_deploy_package.py imports the handler from an
-# extracted build to prove this list is complete.
+# Single modules, then whole sub-packages. tests/unit/deploy/test_deploy_package.py imports the
+# handler from an extracted build to prove this list is complete.
 _MODULES = (
     "pipeline_tools/__init__.py",
-    "pipeline_tools/errors.py",
-    "pipeline_tools/redact.py",
 )
 _PACKAGES = (
+    "pipeline_tools/core",
     "pipeline_tools/deploy",
     "pipeline_tools/notify",
 )
@@ -82,21 +82,13 @@ def build_zip(out: Path, root: Path | None = None) -> PackageResult:
         raise InputError(f"--out {out} is a directory")
     if not out.parent.is_dir():
         raise InputError(f"--out {out}: directory {out.parent} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        with zipfile.ZipFile(tmp, "w") as archive:
-            for name in entries:
-                info = zipfile.ZipInfo(name, date_time=_FIXED_DATE_TIME)
-                info.compress_type = zipfile.ZIP_DEFLATED
-                info.external_attr = (0o100000 | _FILE_MODE) << 16  # regular file, rw-r--r--
-                info.create_system = 3  # unix, so the mode above is honoured everywhere
-                archive.writestr(info, (root / name).read_bytes(), compresslevel=_COMPRESS_LEVEL)
-        tmp.replace(out)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
+    with atomic_path(out) as tmp, zipfile.ZipFile(tmp, "w") as archive:
+        for name in entries:
+            info = zipfile.ZipInfo(name, date_time=_FIXED_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = (0o100000 | _FILE_MODE) << 16  # regular file, rw-r--r--
+            info.create_system = 3  # unix, so the mode above is honoured everywhere
+            archive.writestr(info, (root / name).read_bytes(), compresslevel=_COMPRESS_LEVEL)
     data = out.read_bytes()
     return PackageResult(out, hashlib.sha256(data).hexdigest(), len(data), tuple(entries))
 

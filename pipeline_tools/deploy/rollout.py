@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from pipeline_tools.core.errors import ExternalError
 from pipeline_tools.deploy.outcome import Outcome
-from pipeline_tools.errors import ExternalError
 
 DEFAULT_POLL_SECONDS = 10.0
 MAX_SERVICE_EVENTS = 10
@@ -93,14 +93,19 @@ def _join(*parts: object) -> str:
 def describe_service(ecs_client: Any, cluster: str, service: str) -> dict[str, Any]:
     from botocore.exceptions import BotoCoreError, ClientError
 
+    from pipeline_tools.core.errors import InputError
+
     try:
         response = ecs_client.describe_services(cluster=cluster, services=[service])
-    except (BotoCoreError, ClientError) as exc:
+    except ClientError as exc:
+        # A cluster that does not exist is a wrong name (bad input), not AWS failing.
+        if exc.response.get("Error", {}).get("Code", "") == "ClusterNotFoundException":
+            raise InputError(f"ECS cluster {cluster} does not exist") from exc
+        raise ExternalError(f"ECS describe_services {cluster}/{service} failed: {exc}") from exc
+    except BotoCoreError as exc:
         raise ExternalError(f"ECS describe_services {cluster}/{service} failed: {exc}") from exc
     services = response.get("services") or []
     if not services or services[0].get("status") == "INACTIVE":
-        from pipeline_tools.errors import InputError
-
         raise InputError(f"ECS service {service} does not exist in cluster {cluster}")
     return services[0]
 
@@ -126,7 +131,8 @@ def follow(
         if outcome is Outcome.COMPLETED:
             return RolloutResult(outcome, reason)
         if outcome is None:
-            ours = next((d for d in described.get("deployments") or [] if d.get("id") == deployment_id), {})
+            ours: dict[str, Any] = next(
+                (d for d in described.get("deployments") or [] if d.get("id") == deployment_id), {})
             last_state = str(ours.get("rolloutStateReason") or ours.get("rolloutState") or "")
             if clock() >= deadline:
                 outcome = Outcome.TIMED_OUT

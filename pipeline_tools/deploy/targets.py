@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.errors import ExternalError, InputError
+from pipeline_tools.core.errors import ExternalError, InputError
 
 _REQUIRED = ("repository", "cluster", "service", "container")
 

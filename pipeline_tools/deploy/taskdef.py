@@ -12,7 +12,7 @@ import copy
 from collections.abc import Iterable
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 # Returned by describe_task_definition, rejected (or meaningless) for register_task_definition.
 DESCRIBE_ONLY_FIELDS = frozenset({

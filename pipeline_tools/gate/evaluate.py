@@ -145,15 +145,15 @@ def evaluate(inputs: GateInputs) -> GateResult:
             finding.blocking = finding.severity is not None and finding.severity >= threshold
 
     if inputs.previous_baseline is not None:
-        for entry in added_entries(inputs.baseline, inputs.previous_baseline):
+        for added in added_entries(inputs.baseline, inputs.previous_baseline):
             meta.append(
                 _meta(
                     RULE_BASELINE_GREW,
                     inputs.baseline_file,
-                    f"baseline entry added ({entry.get('rule', '?')} on "
-                    f"{entry.get('resource') or entry.get('file')}): "
+                    f"baseline entry added ({added.get('rule', '?')} on "
+                    f"{added.get('resource') or added.get('file')}): "
                     "the baseline may only shrink; fix the finding or add a justified, expiring exception",
-                    resource=entry["fingerprint"],
+                    resource=added["fingerprint"],
                 )
             )
 

@@ -141,6 +141,7 @@ class GateResult:
     unused_exceptions: list[str] = field(default_factory=list)  # valid entries that matched nothing
     scanned: dict[str, int] = field(default_factory=dict)  # tool/category -> resources scanned
     timings: dict[str, float] = field(default_factory=dict)  # step -> wall seconds (e.g. checkov)
+    policy_source: str = ""  # the policy file judged by, or "built-in default policy"
 
     @property
     def blocking(self) -> list[Finding]:

@@ -258,7 +258,10 @@ def _policy_document_address(
     plain = next((r for r in references if re.match(r"data\.aws_iam_policy_document\.[^.\[]+", r)), None)
     if not plain:
         return None
-    base = prefix + re.match(r"data\.aws_iam_policy_document\.[^.\[]+", plain).group(0)
+    plain_match = re.match(r"data\.aws_iam_policy_document\.[^.\[]+", plain)
+    if plain_match is None:  # cannot happen: `plain` was chosen because it matches
+        return None
+    base = prefix + plain_match.group(0)
     index = re.search(r"(\[[^\]]*\])$", role_address)
     if index and ("each.key" in references or "count.index" in references):
         return base + index.group(1)

@@ -11,8 +11,8 @@ import json
 from functools import lru_cache
 from typing import Any
 
+from pipeline_tools.core.redaction import redact, redact_tree
 from pipeline_tools.gate.model import Finding, GateResult, Severity, Status
-from pipeline_tools.redact import redact
 
 DEFAULT_MAX_CHARS = 20_000
 
@@ -26,6 +26,9 @@ def _environment():
         autoescape=False,  # markdown and plain text, not HTML
         keep_trailing_newline=True,
         undefined=jinja2.StrictUndefined,
+        # Secrets are masked before escaping (docs/security.md): in every value a template
+        # prints, and in _cell before it rewrites "|" and "`".
+        finalize=lambda value: redact(value) if isinstance(value, str) else value,
     )
     env.filters["cell"] = _cell
     return env
@@ -33,7 +36,7 @@ def _environment():
 
 def _cell(value: object) -> str:
     """Make text safe inside a markdown table cell (and inside backticks)."""
-    return " ".join(str(value).split()).replace("|", "\\|").replace("`", "'")
+    return " ".join(redact(str(value)).split()).replace("|", "\\|").replace("`", "'")
 
 
 def _counts(result: GateResult) -> dict[str, int]:
@@ -102,6 +105,7 @@ def result_dict(result: GateResult) -> dict[str, Any]:
         "verdict": result.verdict,
         "environment": result.environment,
         "fail_at": result.threshold.name,
+        "policy": result.policy_source,
         "counts": _counts(result),
         "findings": [finding_dict(f) for f in result.findings],
         "stale_baseline": result.stale_baseline,
@@ -142,18 +146,21 @@ def result_from_dict(data: dict[str, Any]) -> GateResult:
             unused_exceptions=list(data.get("unused_exceptions") or []),
             scanned=dict(data.get("scanned") or {}),
             timings=dict(data.get("timings") or {}),
+            policy_source=str(data.get("policy") or ""),
         )
     except (KeyError, TypeError, ValueError) as exc:
-        from pipeline_tools.errors import InputError
+        from pipeline_tools.core.errors import InputError
 
         raise InputError(f"not a gate JSON report ({type(exc).__name__}: {exc})") from None
 
 
 def render_json(result: GateResult) -> str:
-    return redact(json.dumps(result_dict(result), indent=2, sort_keys=False)) + "\n"
+    document = redact_tree(result_dict(result))  # masked before JSON escapes it, and after
+    return redact(json.dumps(document, indent=2, sort_keys=False)) + "\n"
 
 
 def _escape_data(text: str) -> str:
+    text = redact(text)  # before percent-encoding
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 

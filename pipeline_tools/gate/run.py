@@ -7,16 +7,22 @@ errors, or zero resources scanned while ``.tf`` files exist.
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import time
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
+from pipeline_tools.core.strict_input import (
+    check_depth,
+    decode_utf8,
+    ensure_recursion_headroom,
+    loads_fast,
+    loads_strict,
+)
 from pipeline_tools.gate.baseline import EMPTY, Baseline, parse_baseline
 from pipeline_tools.gate.evaluate import GateInputs, evaluate
 from pipeline_tools.gate.iam_escalation import evaluate_iam_escalation
@@ -36,6 +42,9 @@ from pipeline_tools.gate.suppressions import ExceptionEntry, parse_exceptions
 DEFAULT_POLICY = "security/policy.yml"
 DEFAULT_EXCEPTIONS = "security/exceptions.yml"
 DEFAULT_BASELINE = "security/baseline.json"
+# Policy, exceptions, baseline and scanner reports are a handful of levels deep (SARIF's deepest
+# path, zizmor's logical-location route, is about ten): anything far deeper is not one of them.
+REPORT_MAX_DEPTH = 64
 _SKIPPED_DIRS = {".terraform", ".git", "node_modules", ".venv", ".tools"}
 
 
@@ -54,6 +63,11 @@ class GateRequest:
     previous_baseline: Path | None = None
     baseline_base: str | None = None  # git ref whose baseline the current one may only shrink from
     environment: str | None = None
+    checkov_timeout: float = checkov_run.DEFAULT_TIMEOUT_SECONDS
+    # A PATH holding nothing checkov scans, or lying outside the repository, fails closed unless
+    # allowed: a typo or a wrong working directory would otherwise pass a scan of nothing.
+    allow_empty_paths: bool = False
+    allow_outside_repo: bool = False
 
 
 def find_repo_root(start: Path) -> Path:
@@ -73,13 +87,17 @@ def find_repo_root(start: Path) -> Path:
     return start.resolve()
 
 
-def _read_text(path: Path, what: str) -> str:
+def _read_bytes(path: Path, what: str) -> bytes:
     try:
-        return path.read_text()
+        return path.read_bytes()
     except FileNotFoundError:
         raise InputError(f"{what} {path} does not exist") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"cannot read {what} {path}: {exc}") from None
+    except OSError as exc:
+        raise InputError(f"cannot read {what} {path}: {exc.strerror or exc}") from None
+
+
+def _read_text(path: Path, what: str) -> str:
+    return decode_utf8(_read_bytes(path, what), f"{what} {path}")
 
 
 def _load_yaml(path: Path, what: str) -> Any:
@@ -88,7 +106,7 @@ def _load_yaml(path: Path, what: str) -> Any:
     class StrictLoader(yaml.SafeLoader):
         """SafeLoader that refuses duplicate keys: in a policy, a repeated key silently wins."""
 
-        def construct_mapping(self, node, deep=False):  # type: ignore[no-untyped-def]
+        def construct_mapping(self, node, deep=False):
             seen = set()
             for key_node, _ in node.value:
                 key = self.construct_object(key_node, deep=deep)
@@ -100,21 +118,50 @@ def _load_yaml(path: Path, what: str) -> Any:
             return super().construct_mapping(node, deep=deep)
 
     try:
-        return yaml.load(
+        document = yaml.load(
             _read_text(path, what), Loader=StrictLoader
         )  # a SafeLoader subclass: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f" (line {mark.line + 1})" if mark else ""
         raise InputError(f"{what} {path} is not valid YAML{where}") from None
+    except RecursionError:  # PyYAML composes nodes recursively: the file is absurdly deep
+        raise InputError(f"{what} {path}: YAML nested too deeply") from None
+    check_depth(document, REPORT_MAX_DEPTH, f"{what} {path}")
+    return document
 
 
 def _load_json(path: Path, what: str) -> Any:
-    text = _read_text(path, what)
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{what} {path} is not JSON ({exc.msg} at line {exc.lineno})") from None
+    """A scanner report or baseline: strict JSON (no NaN, UTF-8), at most REPORT_MAX_DEPTH deep."""
+    return loads_strict(_read_bytes(path, what), f"{what} {path}", max_depth=REPORT_MAX_DEPTH)
+
+
+def _load_plan(path: Path) -> dict[str, Any]:
+    """The plan for checkov and the OIDC rules: strict JSON like `plan summarize` reads."""
+    document = loads_fast(_read_bytes(path, "plan"), f"plan {path}")
+    if not isinstance(document, dict) or not isinstance(document.get("format_version"), str):
+        raise InputError(f"plan {path} is not 'terraform show -json' output")
+    ensure_recursion_headroom()
+    return document
+
+
+_WORKFLOW_SUFFIXES = (".yml", ".yaml")
+
+
+def _scannable(path: Path) -> bool:
+    """Whether checkov finds anything under ``path``: a ``.tf`` file, or a GitHub Actions workflow."""
+    def wanted(file: Path) -> bool:
+        return file.suffix == ".tf" or (
+            file.suffix in _WORKFLOW_SUFFIXES and file.parent.name == "workflows"
+            and file.parent.parent.name == ".github")
+
+    if path.is_file():
+        return wanted(path.resolve())
+    for root, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if d not in _SKIPPED_DIRS]
+        if any(wanted(Path(root).resolve() / name) for name in files):
+            return True
+    return False
 
 
 def _has_terraform(paths: list[Path]) -> bool:
@@ -130,6 +177,10 @@ def _has_terraform(paths: list[Path]) -> bool:
     return False
 
 
+@overload
+def _default(path: Path | None, repo_root: Path, relative: str, *, required: Literal[True]) -> Path: ...
+@overload
+def _default(path: Path | None, repo_root: Path, relative: str, *, required: bool) -> Path | None: ...
 def _default(path: Path | None, repo_root: Path, relative: str, *, required: bool) -> Path | None:
     if path is not None:
         return path
@@ -141,6 +192,29 @@ def _default(path: Path | None, repo_root: Path, relative: str, *, required: boo
 
 def load_policy(path: Path) -> Policy:
     return parse_policy(_load_yaml(path, "policy"))
+
+
+BUILTIN_POLICY_SOURCE = "built-in default policy"
+
+
+def builtin_policy_text() -> str:
+    """The default policy shipped in the package (pipeline_tools/data/default_policy.yml)."""
+    from importlib.resources import files
+
+    return files("pipeline_tools").joinpath("data", "default_policy.yml").read_text(encoding="utf-8")
+
+
+def _policy(explicit: Path | None, repo_root: Path) -> tuple[Policy, str]:
+    """The policy to judge by and where it came from: --policy, security/policy.yml, else the
+    built-in default (so adopting the gate needs no file; `gate init` writes it out to own it)."""
+    if explicit is not None:
+        return load_policy(explicit), _relative(explicit, repo_root)
+    repository_policy = repo_root / DEFAULT_POLICY
+    if repository_policy.exists():
+        return load_policy(repository_policy), DEFAULT_POLICY
+    import yaml
+
+    return parse_policy(yaml.safe_load(builtin_policy_text())), BUILTIN_POLICY_SOURCE
 
 
 def load_exceptions(path: Path | None) -> list[ExceptionEntry]:
@@ -169,14 +243,11 @@ def baseline_at_ref(repo_root: Path, ref: str, baseline: Path) -> Baseline:
     if verify.returncode != 0:
         raise InputError(f"--baseline-base: {ref!r} is not a commit in {repo_root}")
     shown = subprocess.run(
-        ["git", "show", f"{ref}:{relative}"], cwd=repo_root, capture_output=True, text=True, check=False
+        ["git", "show", f"{ref}:{relative}"], cwd=repo_root, capture_output=True, check=False
     )
     if shown.returncode != 0:
         return EMPTY
-    try:
-        data = json.loads(shown.stdout)
-    except json.JSONDecodeError:
-        raise InputError(f"the baseline at {ref} ({relative}) is not JSON") from None
+    data = loads_strict(shown.stdout, f"the baseline at {ref} ({relative})", max_depth=REPORT_MAX_DEPTH)
     return parse_baseline(data, source=f"baseline at {ref}")
 
 
@@ -187,10 +258,20 @@ def _relative(path: Path, repo_root: Path) -> str:
         return path.as_posix()
 
 
-def _validate_request(request: GateRequest) -> None:
+def _validate_request(request: GateRequest, repo_root: Path) -> None:
     for path in request.paths:
         if not path.exists():
             raise InputError(f"path {path} does not exist: nothing to scan there")
+        if not request.allow_outside_repo and not path.resolve().is_relative_to(repo_root):
+            raise InputError(
+                f"path {path} is outside the repository {repo_root}; refusing to judge a scan of "
+                "something else (--allow-outside-repo to scan it anyway)"
+            )
+        if not request.allow_empty_paths and not _scannable(path):
+            raise InputError(
+                f"path {path} holds no .tf files and no GitHub Actions workflows: checkov would scan "
+                "nothing there and pass (--allow-empty-paths to accept that)"
+            )
     for extra in [*request.tfsec_json, *request.trivy_json, *request.sarif, *filter(None, [request.plan])]:
         if not extra.is_file():
             raise InputError(f"{extra} does not exist")
@@ -242,7 +323,7 @@ def _checkov_findings(
 
 def run_gate(request: GateRequest) -> GateResult:
     repo_root = request.repo_root.resolve()
-    _validate_request(request)
+    _validate_request(request, repo_root)
     scans: dict[str, list[str]] = {}
     if request.paths:
         checkov_run.refuse_config_files(request.paths)
@@ -253,8 +334,8 @@ def run_gate(request: GateRequest) -> GateResult:
     started = time.perf_counter()
     # checkov starts first and runs in the background while every other input is read: its
     # start-up dominates the gate's wall time. Leaving the block (on any error too) kills it.
-    with checkov_run.CheckovBatch(binary, scans) as batch:
-        policy = load_policy(_default(request.policy, repo_root, DEFAULT_POLICY, required=True))
+    with checkov_run.CheckovBatch(binary, scans, request.checkov_timeout) as batch:
+        policy, policy_source = _policy(request.policy, repo_root)
         environment = request.environment or policy.default_environment
         policy.threshold(environment)  # an unknown environment is bad input
         exceptions_path = _default(request.exceptions, repo_root, DEFAULT_EXCEPTIONS, required=False)
@@ -270,9 +351,7 @@ def run_gate(request: GateRequest) -> GateResult:
             )
         plan_document: dict[str, Any] | None = None
         if request.plan is not None:
-            plan_document = _load_json(request.plan, "plan")
-            if not isinstance(plan_document, dict) or "format_version" not in plan_document:
-                raise InputError(f"plan {request.plan} is not 'terraform show -json' output")
+            plan_document = _load_plan(request.plan)
 
         table = default_table()
         resolve = PathResolver(repo_root, search_dirs=[p.resolve() for p in request.paths])
@@ -317,4 +396,5 @@ def run_gate(request: GateRequest) -> GateResult:
         )
     )
     result.timings = timings
+    result.policy_source = policy_source
     return result

@@ -12,10 +12,10 @@ from __future__ import annotations
 import fnmatch
 import re
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.gate.model import Finding, InlineSkip
 
 MAX_EXCEPTION_DAYS = 90
@@ -52,6 +52,9 @@ class ExceptionEntry:
 def _parse_date(value: Any, where: str) -> date | None:
     if value is None or value == "":
         return None
+    if isinstance(value, datetime):  # a YAML timestamp: an expiry is a day, not a moment
+        raise InputError(f"exceptions: {where}: expires {value.isoformat()} is a date and time; "
+                         "write the day only (YYYY-MM-DD)")
     if isinstance(value, date):
         return value
     try:
@@ -74,6 +77,10 @@ def parse_exceptions(data: Any) -> list[ExceptionEntry]:
         unknown = set(raw) - {"rule", "resource", "path", "justification", "owner", "expires"}
         if unknown:
             raise InputError(f"exceptions: {where}: unknown keys {', '.join(sorted(unknown))}")
+        for key in ("rule", "resource", "path", "justification", "owner"):
+            if isinstance(raw.get(key), dict | list):
+                raise InputError(f"exceptions: {where}: '{key}' must be text, not a "
+                                 f"{'mapping' if isinstance(raw[key], dict) else 'list'}")
         if not raw.get("rule"):
             raise InputError(f"exceptions: {where} names no 'rule'")
         if not raw.get("resource") and not raw.get("path"):

@@ -53,12 +53,11 @@ def parse_policy(document: Mapping[str, Any] | str, source: str = "") -> list[St
     """A policy document (dict or JSON text) as statements."""
     import json
 
-    if isinstance(document, str):
-        document = json.loads(document)
-    statements = document.get("Statement", [])
+    policy: Mapping[str, Any] = json.loads(document) if isinstance(document, str) else document
+    statements = policy.get("Statement", [])
     if isinstance(statements, Mapping):
         statements = [statements]
-    parsed = []
+    parsed: list[Statement] = []
     for raw in statements:
         principals: dict[str, tuple[str, ...]] | None = None
         if "Principal" in raw:

@@ -104,6 +104,14 @@ def _rest_operations(service: str) -> list[tuple[str, re.Pattern[str], tuple[str
         regex = re.sub(r"\\\{[A-Za-z0-9_]+\\\+\\\}", "(.+)", regex)
         regex = re.sub(r"\\\{[A-Za-z0-9_]+\\\}", "([^/]+)", regex)
         tokens = tuple(token for token in query.split("&") if token)
+        # Required query-string members (S3 AbortMultipartUpload's uploadId) tell apart operations
+        # that share a URI (DeleteObject).
+        shape = model.get("shapes", {}).get((operation.get("input") or {}).get("shape", ""), {})
+        tokens += tuple(
+            member.get("locationName", name_)
+            for name_, member in shape.get("members", {}).items()
+            if member.get("location") == "querystring" and name_ in shape.get("required", [])
+        )
         literal = len(re.sub(r"\{[^}]+\}", "", path))
         specificity = literal * 10 + len(tokens)
         operations.append((http.get("method", "POST"), re.compile(regex + "/?"), tokens, name, specificity))

@@ -38,7 +38,7 @@ class ChatReceiver:
     @property
     def base(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        return f"http://{host!s}:{port}"
 
     @property
     def slack_url(self) -> str:

@@ -12,7 +12,7 @@
 6. clean up: destroy dev and bootstrap, stop the emulator.
 
 Each step prints what it does and how long it took; a failing step stops the demo with a one-line
-message (and still cleans up); the total time is printed. tests/test_demo.py runs it end to end.
+message (and still cleans up); the total time is printed. tests/e2e/test_demo.py runs it end to end.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from pipeline_tools.errors import ExternalError, PipelineError
+from pipeline_tools.core.errors import ExternalError, PipelineError
+from pipeline_tools.core.redaction import error_line, redact
 from pipeline_tools.local.local_apply import REGION, LocalRun, StepPrinter
-from pipeline_tools.redact import redact
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENV = "dev"
@@ -284,7 +284,7 @@ def run(out: TextIO = sys.stdout, root: Path = REPO_ROOT) -> int:
                 demo.printer.step(title, action)
     except PipelineError as exc:
         out.flush()
-        sys.stderr.write(f"error: demo step '{current}' failed: {redact(str(exc))}\n")
+        sys.stderr.write(f"error: demo step '{current}' failed: {error_line(str(exc))}\n")
         return int(exc.exit_code) or 1
     except KeyboardInterrupt:
         sys.stderr.write("error: demo interrupted\n")

@@ -20,7 +20,8 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pipeline_tools.errors import ExternalError
+from pipeline_tools.core.errors import ExternalError
+from pipeline_tools.core.files import write_text_atomic
 
 REGION = "us-east-1"
 # moto's default account; the dummy credentials below are moto's documented test values.
@@ -103,6 +104,9 @@ def client_env(endpoint: str) -> dict[str, str]:
 def start(*, port: int | None = None, extra_env: dict[str, str] | None = None,
           log_path: Path | None = None) -> Emulator:
     """Start moto server in a child process and wait until it answers."""
+    from pipeline_tools.local import require_local_extra
+
+    require_local_extra()  # before the child process fails with an ImportError nobody sees
     port = port or free_port()
     env = {**os.environ, **BASE_SERVER_ENV, **(extra_env or {})}
     # The emulator must never reach a real AWS endpoint or pick up a user's profile.
@@ -122,8 +126,8 @@ def start(*, port: int | None = None, extra_env: dict[str, str] | None = None,
         if process.poll() is not None:
             detail = ""
             if process.stderr is not None:
-                detail = process.stderr.read().decode(errors="replace").strip().splitlines()[-1:]
-                detail = f": {detail[0]}" if detail else ""
+                last_lines = process.stderr.read().decode(errors="replace").strip().splitlines()[-1:]
+                detail = f": {last_lines[0]}" if last_lines else ""
             raise ExternalError(f"the local AWS emulator exited during start-up{detail}")
         if emulator.is_alive():
             if process.stderr is not None:
@@ -146,9 +150,7 @@ def state_file(root: Path) -> Path:
 def save(emulator: Emulator, root: Path) -> None:
     path = state_file(root)
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps({"port": emulator.port, "pid": emulator.pid}))
-    tmp.replace(path)
+    write_text_atomic(path, json.dumps({"port": emulator.port, "pid": emulator.pid}))
 
 
 def find_running(root: Path) -> Emulator | None:

@@ -6,7 +6,13 @@ file contents and deployments in memory and behaves like GitHub where our tools 
 
 * ``Link`` header pagination honouring ``per_page`` (default 30, at most 100) and ``page``;
 * 422 for an issue/PR comment or issue body over 65,536 characters;
-* 401 without the expected token, 404 for unknown repositories/numbers;
+* 401 without a known token, 404 for unknown repositories/numbers;
+* identities: each token belongs to an account (:meth:`GitHubStandin.add_token`); what a token
+  writes (comments, issues, reviews, deployments) carries that account's ``user.login``.
+  ``GET /user`` answers a personal access token's user and refuses a GitHub App installation
+  token with 403 as GitHub does; GraphQL ``{ viewer { login } }`` answers both;
+* merged pull requests (:meth:`GitHubStandin.merge_pull`), ``GET /commits/{sha}/pulls``, and
+  pull request reviews (:meth:`GitHubStandin.add_review`);
 * injectable faults: 5xx, 403/429 with ``Retry-After`` (secondary rate limit), and a write that
   succeeds server-side but answers 502 to the client (see :meth:`GitHubStandin.inject_fault`);
 * a log of every request (:attr:`GitHubStandin.requests`) for assertions.
@@ -17,7 +23,7 @@ returns a :class:`StandinResponse` (or raises :class:`ApiError`).
 
 It lives in the package (not only in the tests) because ``make demo`` runs the pipeline's GitHub
 steps against it; the tests use it through the ``github_standin`` fixture in
-``tests/github_standin.py``.
+``tests/support/github_standin.py``.
 """
 
 from __future__ import annotations
@@ -59,6 +65,7 @@ class StandinRequest:
     headers: dict[str, str]
     body: Any
     params: dict[str, str] = field(default_factory=dict)  # named groups of the matched route
+    caller: str = ""  # login of the account the request's token belongs to
 
     @property
     def repo(self) -> str:
@@ -115,6 +122,10 @@ class Repo:
     files: dict[str, dict[str, tuple[bytes, str]]] = field(default_factory=dict)
     deployments: dict[int, dict[str, Any]] = field(default_factory=dict)
     deployment_statuses: dict[int, list[dict[str, Any]]] = field(default_factory=dict)
+    # GitHub environment name -> its settings (``add_environment``); protected branch names.
+    environments: dict[str, dict[str, Any]] = field(default_factory=dict)
+    protected_branches: set[str] = field(default_factory=set)
+    reviews: dict[int, list[dict[str, Any]]] = field(default_factory=dict)  # PR number -> reviews
 
 
 def _now() -> str:
@@ -133,6 +144,9 @@ class GitHubStandin:
         self.prefix = prefix.rstrip("/")
         self.token = token
         self.login = login
+        # Further tokens: token -> (login, "user" for a personal access token or "app" for a GitHub
+        # App installation token). ``token`` itself always belongs to ``login``, a user.
+        self.tokens: dict[str, tuple[str, str]] = {}
         self.repos: dict[str, Repo] = {}
         self.requests: list[RecordedRequest] = []
         self.faults: list[Fault] = []
@@ -150,7 +164,7 @@ class GitHubStandin:
     @property
     def base_url(self) -> str:
         host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{self.prefix}"
+        return f"http://{host!s}:{port}{self.prefix}"
 
     def start(self) -> GitHubStandin:
         self._thread.start()
@@ -181,11 +195,12 @@ class GitHubStandin:
         return repo
 
     def add_pull(self, full_name: str, *, head_sha: str | None = None, head_ref: str = "feature",
-                 base_ref: str | None = None, title: str = "A change", labels: tuple[str, ...] = ()) -> int:
-        """Create an open pull request; returns its number."""
+                 base_ref: str | None = None, title: str = "A change", labels: tuple[str, ...] = (),
+                 author: str = "contributor") -> int:
+        """Create an open pull request by ``author``; returns its number."""
         repo = self.repos[full_name]
         number = self._next_number(repo)
-        issue = self._new_issue(repo, number, title, "", list(labels))
+        issue = self._new_issue(repo, number, title, "", list(labels), author)
         issue["pull_request"] = {"url": f"/repos/{full_name}/pulls/{number}"}
         repo.issues[number] = issue
         repo.pulls[number] = {
@@ -193,6 +208,57 @@ class GitHubStandin:
             "base": {"ref": base_ref or repo.default_branch},
         }
         return number
+
+    def add_environment(self, full_name: str, name: str, *, branches: str | None = None,
+                        branch_patterns: tuple[str, ...] = (), reviewers: int = 0) -> None:
+        """An environment as Settings > Environments makes it. ``branches``: None (any branch),
+        "protected" (protected branches only) or "custom" (``branch_patterns``)."""
+        repo = self.repo_or_404(full_name)
+        policy = None if branches is None else {"protected_branches": branches == "protected",
+                                                 "custom_branch_policies": branches == "custom"}
+        rules = [] if not reviewers else [{
+            "id": self.next_id(), "type": "required_reviewers",
+            "reviewers": [{"type": "User", "reviewer": {"login": f"reviewer{i}", "id": i}}
+                          for i in range(1, reviewers + 1)]}]
+        repo.environments[name] = {
+            "id": self.next_id(), "name": name,
+            "url": self.url(f"/repos/{repo.full_name}/environments/{name}"),
+            "html_url": f"https://github.com/{repo.full_name}/deployments/activity_log?environments_filter={name}",
+            "created_at": _now(), "updated_at": _now(), "protection_rules": rules,
+            "deployment_branch_policy": policy,
+            "_branch_policies": [{"id": self.next_id(), "name": pattern, "type": "branch"}
+                                 for pattern in branch_patterns],
+        }
+
+    def add_token(self, token: str, login: str, *, app: bool = False) -> str:
+        """Accept ``token`` as ``login``'s (an installation token of a GitHub App when ``app``:
+        ``login`` is then the bot account, e.g. ``deployer[bot]``); returns the token."""
+        self.tokens[token] = (login, "app" if app else "user")
+        return token
+
+    def merge_pull(self, full_name: str, number: int, *, merge_commit_sha: str | None = None,
+                   merged_at: str | None = None) -> str:
+        """Merge pull request ``number`` (closed, merged); returns its merge commit sha."""
+        repo = self.repos[full_name]
+        sha = merge_commit_sha or _git_sha("merge", full_name, number)
+        when = merged_at or _now()
+        repo.pulls[number].update(merged=True, merged_at=when, merge_commit_sha=sha)
+        repo.issues[number].update(state="closed", closed_at=when, updated_at=when)
+        repo.refs[f"heads/{repo.pulls[number]['base']['ref']}"] = sha
+        return sha
+
+    def add_review(self, full_name: str, number: int, *, login: str, state: str = "APPROVED",
+                   commit_id: str | None = None) -> int:
+        """A review of pull request ``number`` by ``login`` (APPROVED, CHANGES_REQUESTED, COMMENTED,
+        DISMISSED)."""
+        repo = self.repos[full_name]
+        review_id = self.next_id()
+        repo.reviews.setdefault(number, []).append({
+            "id": review_id, "user": self._user(login), "state": state, "body": "",
+            "commit_id": commit_id or repo.pulls[number]["head"]["sha"], "submitted_at": _now(),
+            "html_url": f"https://github.example/{full_name}/pull/{number}#pullrequestreview-{review_id}",
+        })
+        return review_id
 
     def set_head(self, full_name: str, number: int, sha: str) -> None:
         """Simulate a push to the pull request's branch."""
@@ -265,11 +331,12 @@ class GitHubStandin:
         login = login or self.login
         return {"login": login, "id": abs(hash(login)) % 10**6, "type": "Bot"}
 
-    def _new_issue(self, repo: Repo, number: int, title: str, body: str, labels: list[str]) -> dict[str, Any]:
+    def _new_issue(self, repo: Repo, number: int, title: str, body: str, labels: list[str],
+                   login: str | None = None) -> dict[str, Any]:
         path = f"/repos/{repo.full_name}/issues/{number}"
         return {
             "id": self.next_id(), "number": number, "title": title, "body": body, "state": "open",
-            "labels": [{"name": name} for name in labels], "user": self._user(),
+            "labels": [{"name": name} for name in labels], "user": self._user(login),
             "url": self.url(path), "html_url": f"https://github.example/{repo.full_name}/issues/{number}",
             "comments_url": self.url(f"{path}/comments"), "created_at": _now(), "updated_at": _now(),
         }
@@ -290,14 +357,24 @@ class GitHubStandin:
         fault = self._take_fault(request)
         if fault is not None and not fault.apply:
             return self._fault_response(fault)
-        auth = request.headers.get("authorization", "")
-        if auth not in (f"token {self.token}", f"Bearer {self.token}"):
+        identity = self.identity_of(request.headers.get("authorization", ""))
+        if identity is None:
             response = StandinResponse(401, {"message": "Bad credentials"})
         else:
+            request.caller = identity[0]
             response = self._route(request)
         if fault is not None:
             return self._fault_response(fault)
         return response
+
+    def identity_of(self, authorization: str) -> tuple[str, str] | None:
+        """(login, "user" or "app") of the token in an Authorization header; None if unknown."""
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() not in ("token", "bearer") or not token:
+            return None
+        if token == self.token:
+            return (self.login, "user")
+        return self.tokens.get(token)
 
     def _route(self, request: StandinRequest) -> StandinResponse:
         for method, pattern, handler in self.routes:
@@ -429,7 +506,8 @@ def _pull_json(standin: GitHubStandin, repo: Repo, number: int) -> dict[str, Any
         "html_url": f"https://github.example/{repo.full_name}/pull/{number}",
         "head": {**extra["head"], "repo": {"full_name": repo.full_name}},
         "base": {**extra["base"], "repo": {"full_name": repo.full_name}},
-        "merged": False, "draft": False,
+        "merged": bool(extra.get("merged")), "merged_at": extra.get("merged_at"),
+        "merge_commit_sha": extra.get("merge_commit_sha"), "draft": False,
     }
 
 
@@ -451,7 +529,44 @@ def list_pulls(standin: GitHubStandin, request: StandinRequest) -> StandinRespon
         pulls = [p for p in pulls if p["head"]["ref"] == branch]
     if "base" in request.query:
         pulls = [p for p in pulls if p["base"]["ref"] == request.query["base"]]
+    key = request.query.get("sort", "created")
+    if key in ("created", "updated"):
+        pulls.sort(key=lambda p: (p.get(f"{key}_at") or "", p["number"]),
+                   reverse=request.query.get("direction", "desc" if "sort" in request.query else "asc")
+                   == "desc")
     return standin.paginate(request, pulls)
+
+
+def commit_pulls(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    """Pull requests associated with a commit: merged as it, or with it as their head."""
+    repo = standin.repo_or_404(request.repo)
+    sha = request.params["sha"]
+    numbers = [n for n, extra in sorted(repo.pulls.items())
+               if extra.get("merge_commit_sha") == sha or extra["head"]["sha"] == sha]
+    return standin.paginate(request, [_pull_json(standin, repo, n) for n in numbers])
+
+
+def list_reviews(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    number = int(request.params["number"])
+    if number not in repo.pulls:
+        raise ApiError(404, "Not Found")
+    return standin.paginate(request, list(repo.reviews.get(number, [])))
+
+
+def get_authenticated_user(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    login, kind = standin.identity_of(request.headers.get("authorization", "")) or ("", "")
+    if kind == "app":
+        raise ApiError(403, "Resource not accessible by integration")
+    return StandinResponse(200, {**standin._user(login), "type": "User"})
+
+
+def graphql(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    """Only ``{ viewer { login } }``: an app's bot account is named without ``[bot]`` there."""
+    query = (request.body or {}).get("query", "") if isinstance(request.body, dict) else ""
+    if "viewer" not in query:
+        return StandinResponse(200, {"errors": [{"message": "the stand-in answers only viewer { login }"}]})
+    return StandinResponse(200, {"data": {"viewer": {"login": request.caller.removesuffix("[bot]")}}})
 
 
 def create_pull(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
@@ -467,8 +582,9 @@ def create_pull(standin: GitHubStandin, request: StandinRequest) -> StandinRespo
                 "resource": "PullRequest", "code": "custom",
                 "message": f"A pull request already exists for {repo.full_name.split('/')[0]}:{head}."}])
     _check_body(body)
-    number = standin.add_pull(repo.full_name, head_sha=repo.refs[f"heads/{head}"], head_ref=head,
-                              base_ref=base, title=body.get("title", ""))
+    number = standin.add_pull(repo.full_name, head_sha=repo.refs[f"heads/{head}"], head_ref=str(head),
+                              base_ref=base, title=body.get("title", ""),
+                              author=request.caller or standin.login)
     repo.issues[number]["body"] = body.get("body") or ""
     return StandinResponse(201, _pull_json(standin, repo, number))
 
@@ -497,7 +613,8 @@ def create_issue(standin: GitHubStandin, request: StandinRequest) -> StandinResp
         raise ApiError(422, "Validation Failed", errors=[{"resource": "Issue", "field": "title",
                                                           "code": "missing_field"}])
     number = standin._next_number(repo)
-    issue = standin._new_issue(repo, number, title, text, list((request.body or {}).get("labels") or []))
+    issue = standin._new_issue(repo, number, title, text, list((request.body or {}).get("labels") or []),
+                               request.caller or None)
     repo.issues[number] = issue
     return StandinResponse(201, issue)
 
@@ -526,7 +643,7 @@ def list_comments(standin: GitHubStandin, request: StandinRequest) -> StandinRes
 def create_comment(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
     issue = _issue(standin, request)
     text = _check_body(request.body)
-    comment = standin._new_comment(standin.repos[request.repo], issue["number"], text)
+    comment = standin._new_comment(standin.repos[request.repo], issue["number"], text, request.caller or None)
     return StandinResponse(201, {k: v for k, v in comment.items() if k != "issue_number"})
 
 
@@ -656,7 +773,7 @@ def create_deployment(standin: GitHubStandin, request: StandinRequest) -> Standi
     deployment = {
         "id": deployment_id, "ref": body["ref"], "sha": body["ref"], "task": body.get("task", "deploy"),
         "environment": body.get("environment", "production"), "description": body.get("description"),
-        "payload": body.get("payload") or {}, "creator": standin._user(),
+        "payload": body.get("payload") or {}, "creator": standin._user(request.caller or None),
         "url": standin.url(f"/repos/{repo.full_name}/deployments/{deployment_id}"),
         "statuses_url": standin.url(f"/repos/{repo.full_name}/deployments/{deployment_id}/statuses"),
         "created_at": _now(), "updated_at": _now(),
@@ -699,7 +816,7 @@ def create_deployment_status(standin: GitHubStandin, request: StandinRequest) ->
               "log_url": body.get("log_url") or body.get("target_url"),
               "environment_url": body.get("environment_url"),
               "url": standin.url(f"/repos/{repo.full_name}/deployments/{deployment_id}/statuses/{status_id}"),
-              "created_at": _now(), "updated_at": _now(), "creator": standin._user()}
+              "created_at": _now(), "updated_at": _now(), "creator": standin._user(request.caller or None)}
     repo.deployment_statuses[deployment_id].append(status)
     return StandinResponse(201, status)
 
@@ -712,7 +829,55 @@ def list_deployment_statuses(standin: GitHubStandin, request: StandinRequest) ->
     return standin.paginate(request, list(reversed(statuses)))
 
 
+def _public_environment(environment: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in environment.items() if not k.startswith("_")}
+
+
+def list_environments(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    environments = [_public_environment(e) for _, e in sorted(repo.environments.items())]
+    return StandinResponse(200, {"total_count": len(environments), "environments": environments})
+
+
+def get_environment(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    environment = repo.environments.get(request.params["environment"])
+    if environment is None:
+        raise ApiError(404, "Not Found")
+    return StandinResponse(200, _public_environment(environment))
+
+
+def list_branch_policies(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    environment = repo.environments.get(request.params["environment"])
+    if environment is None:
+        raise ApiError(404, "Not Found")
+    policies = environment["_branch_policies"]
+    return StandinResponse(200, {"total_count": len(policies), "branch_policies": policies})
+
+
+def get_branch(standin: GitHubStandin, request: StandinRequest) -> StandinResponse:
+    repo = standin.repo_or_404(request.repo)
+    branch = request.params["branch"]
+    sha = repo.refs.get(f"heads/{branch}")
+    if sha is None and branch != repo.default_branch:
+        raise ApiError(404, "Branch not found")
+    return StandinResponse(200, {
+        "name": branch, "commit": {"sha": sha or _git_sha(repo.full_name, branch)},
+        "protected": branch in repo.protected_branches,
+        "protection_url": standin.url(f"/repos/{repo.full_name}/branches/{branch}/protection"),
+    })
+
+
 _DEFAULT_ROUTES: list[tuple[str, str, Handler]] = [
+    ("GET", rf"{REPO}/environments", list_environments),
+    ("GET", rf"{REPO}/environments/(?P<environment>[^/]+)", get_environment),
+    ("GET", rf"{REPO}/environments/(?P<environment>[^/]+)/deployment-branch-policies", list_branch_policies),
+    ("GET", rf"{REPO}/branches/(?P<branch>[^/]+)", get_branch),
+    ("GET", "/user", get_authenticated_user),
+    ("POST", "/graphql", graphql),
+    ("GET", rf"{REPO}/commits/(?P<sha>[0-9a-fA-F]+)/pulls", commit_pulls),
+    ("GET", rf"{REPO}/pulls/(?P<number>\d+)/reviews", list_reviews),
     ("GET", REPO, get_repo),
     ("GET", rf"{REPO}/pulls", list_pulls),
     ("POST", rf"{REPO}/pulls", create_pull),

@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import functools
 import sys
 import tempfile
 import time
@@ -41,8 +42,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO, TypeVar
 
-from pipeline_tools.errors import ExternalError, InputError, PipelineError, VerdictError
-from pipeline_tools.redact import redact
+from pipeline_tools.core.errors import ExternalError, InputError, PipelineError, VerdictError
+from pipeline_tools.core.redaction import error_line, redact
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -126,7 +127,7 @@ class LocalRun:
         return path
 
     def terraform(self, name: str) -> Any:
-        from pipeline_tools.adapters.terraform import Terraform, terraform_env
+        from pipeline_tools.integrations.terraform import Terraform, terraform_env
 
         data_dir = self.workdir / name / ".terraform"
         data_dir.mkdir(parents=True, exist_ok=True)
@@ -320,7 +321,7 @@ class LocalRun:
         try:
             for name in reversed(list(self.applied)):
                 try:
-                    step(f"destroy environments/{name}", lambda name=name: self.destroy_root(name))
+                    step(f"destroy environments/{name}", functools.partial(self.destroy_root, name))
                 except PipelineError as exc:
                     failure = failure or exc
             if self.emulator is not None:
@@ -461,13 +462,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return run(args.env, keep=args.keep)
     except PipelineError as exc:
-        sys.stderr.write(f"error: {redact(str(exc))}\n")
+        sys.stderr.write(f"error: {error_line(str(exc))}\n")
         return int(exc.exit_code)
     except KeyboardInterrupt:
         sys.stderr.write("error: interrupted (everything started was torn down unless --keep)\n")
         return 130
     except Exception as exc:  # one line, never a traceback
-        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {redact(str(exc))}\n")
+        sys.stderr.write(f"error: internal error: {type(exc).__name__}: {error_line(str(exc))}\n")
         return 4
 
 

@@ -1,7 +1,7 @@
 """Small fixes applied to moto inside the emulator process, before it serves requests.
 
 Each patch is a function registered with :func:`patch`; it names the moto gap it closes and why,
-and has a test in tests/test_moto_patches.py. Patches never weaken what the Terraform modules
+and has a test in tests/integration/test_moto_patches.py. Patches never weaken what the Terraform modules
 ask for: they make the emulator answer the way AWS does.
 
 A patch is applied only while the installed moto still has its gap: each has a probe in
@@ -362,6 +362,21 @@ def rds_instance_performance_insights() -> None:
 
 
 # --- ElastiCache ------------------------------------------------------------------------------
+
+@patch("elasticache-user-groups")
+def elasticache_user_groups() -> None:
+    """ElastiCache user groups: Create/Describe/Modify/DeleteUserGroup, and tags on their ARNs.
+
+    Gap: moto 5 implements ElastiCache users but no user groups, so the ``cache`` module's
+    ``aws_elasticache_user_group`` (Redis RBAC with IAM authentication, no AUTH token in state)
+    cannot be created. AWS keeps a group of user ids per engine and lets a replication group name
+    it (https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_CreateUserGroup.html).
+    The code lives in :mod:`pipeline_tools.local.moto_elasticache_rbac`.
+    """
+    from pipeline_tools.local import moto_elasticache_rbac
+
+    moto_elasticache_rbac.apply()
+
 
 @patch("elasticache-replication-group-members")
 def elasticache_replication_group_members() -> None:

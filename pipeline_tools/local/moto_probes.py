@@ -11,7 +11,7 @@ is not needed is safe, leaving out one that is needed breaks ``make local-apply`
 cached per moto version and probe source (see :func:`detect`), so only the first emulator start
 after an upgrade pays for them.
 
-tests/test_moto_patches.py proves each probe right: against a stock server, the gap is visible
+tests/integration/test_moto_patches.py proves each probe right: against a stock server, the gap is visible
 exactly when the probe says it is.
 """
 
@@ -249,6 +249,13 @@ def elasticache_replication_group_members(clients: Clients) -> bool:
         return True
     elasticache.delete_replication_group(ReplicationGroupId="probe")
     return not _raises(lambda: elasticache.describe_replication_groups(ReplicationGroupId="probe"))
+
+
+@probe("elasticache-user-groups")
+def elasticache_user_groups(clients: Clients) -> bool:
+    elasticache = clients("elasticache")
+    return _raises(lambda: elasticache.create_user_group(UserGroupId="probe-group", Engine="redis",
+                                                         UserIds=["default"]))
 
 
 @probe("elasticache-delete-subnet-group")

@@ -20,6 +20,7 @@ class EventType(StrEnum):
     APPLY = "apply"
     PROMOTION = "promotion"
     DRIFT = "drift"
+    ALARM = "alarm"
 
 
 STATUS_EMOJI = {

@@ -61,7 +61,7 @@ def _field_sections(notification: Notification) -> list[dict[str, Any]]:
     for item in notification.fields:
         prefix = f"*{slack_fit(item.name, 200)}*\n"
         texts.append(prefix + slack_fit(item.value or "-", FIELD_TEXT_LIMIT - len(prefix)))
-    sections = []
+    sections: list[dict[str, Any]] = []
     for start in range(0, len(texts), FIELDS_PER_SECTION):
         if len(sections) == MAX_FIELD_SECTIONS:
             break

@@ -5,7 +5,7 @@
   value is the URL (or JSON with a ``url`` key), or ``ssm:<parameter name>`` for an SSM
   SecureString (the Lambda).
 
-Every URL is registered with :func:`pipeline_tools.redact.register_secret` as soon as it is read.
+Every URL is registered with :func:`pipeline_tools.core.redaction.register_secret` as soon as it is read.
 A channel whose URL cannot be read is skipped with a warning: chat must never fail a deploy.
 """
 
@@ -16,7 +16,7 @@ import logging
 from collections.abc import Mapping
 from typing import Any
 
-from pipeline_tools.redact import redact, register_secret
+from pipeline_tools.core.redaction import redact, register_secret
 
 log = logging.getLogger("pipeline_tools.notify")
 
@@ -38,8 +38,45 @@ def resolve(env: Mapping[str, str], clients: Any = None) -> dict[str, str]:
             url = _read_secret(channel, secret_id, clients)
         if url:
             register_secret(url)
+            problem = url_problem(url)
+            if problem:
+                # Never the URL itself, nor a part of it: the whole of it is the credential.
+                log.warning("%s webhook: the configured URL %s; not notifying %s", channel, problem, channel)
+                continue
             urls[channel] = url
     return urls
+
+
+def refused_urls(env: Mapping[str, str]) -> dict[str, str]:
+    """``{channel: why}`` for each channel whose URL variable is set but unusable (the reason
+    names the variable, never the URL)."""
+    refused = {}
+    for channel in CHANNELS:
+        url = (env.get(_URL_VARIABLES[channel]) or "").strip()
+        problem = url_problem(url) if url else None
+        if problem:
+            refused[channel] = f"the webhook URL in {_URL_VARIABLES[channel]} {problem}"
+    return refused
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` cannot be a webhook URL (None when it can), in words that do not quote it.
+
+    A URL holding whitespace or control characters would make the HTTP library quote its path in
+    an exception, in pieces that redaction of the whole URL would not recognise.
+    """
+    import re
+    from urllib.parse import urlsplit
+
+    if re.search(r"[\s\x00-\x1f\x7f-\x9f]", url):
+        return "holds whitespace or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return "is not a URL"
+    if parts.scheme not in ("https", "http") or not parts.hostname:
+        return "is not an http(s) URL with a host"
+    return None
 
 
 def _read_secret(channel: str, secret_id: str, clients: Any) -> str:

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline_tools.plan.jsondiff import JsonChange, diff_json_strings
-from pipeline_tools.plan.masking import SENSITIVE, UNKNOWN, display, has_mark, sub_mark
+from pipeline_tools.plan.masking import SENSITIVE, UNKNOWN, display, has_mark, sub_mark, union_marks
 
 _ABSENT = object()
 # Null and these are the same thing to a reviewer (providers flip between them).
-_EMPTY_VALUES = ("", [], {}, None)
+_EMPTY_VALUES: tuple[object, ...] = ("", [], {}, None)
 
 
 @dataclass(slots=True)
@@ -116,9 +116,11 @@ def _is_empty(value: Any) -> bool:
 def _walk(before: Any, after: Any, unknown: Any, before_sens: Any, after_sens: Any,
           path: str, out: list[AttributeChange]) -> None:
     if unknown is True:
+        # Terraform hides both sides of a sensitive attribute: a value marked sensitive only
+        # after the change (it is unknown until apply) must not show its old value either.
         out.append(AttributeChange(
             path or "(value)",
-            None if _is_empty(before) else display(before, before_sens),
+            None if _is_empty(before) else display(before, union_marks(before_sens, after_sens)),
             UNKNOWN,
             sensitive=before_sens is True or after_sens is True,
             unknown=True,
@@ -226,9 +228,11 @@ def _leaf(before: Any, after: Any, before_sens: Any, after_sens: Any, path: str,
     json_changes = None
     if not has_mark(before_sens) and not has_mark(after_sens):
         json_changes = diff_json_strings(old, new)
+    # A part marked on either side is hidden on both (as terraform shows it).
+    marks = union_marks(before_sens, after_sens)
     out.append(AttributeChange(
         path or "(value)",
-        None if old is None else display(old, before_sens),
-        None if new is None else display(new, after_sens),
+        None if old is None else display(old, marks),
+        None if new is None else display(new, marks),
         json_changes=json_changes,
     ))

@@ -7,10 +7,12 @@ The rest is counted in one line.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from pipeline_tools.plan.attributes import AttributeChange, attribute_changes, format_path
+from pipeline_tools.plan.masking import mask_keys_and_strings, mask_mark_keys
 
 
 @dataclass(slots=True)
@@ -41,7 +43,9 @@ def _matches(path: str, relevant: str) -> bool:
             or relevant.startswith((path + ".", path + "[")))
 
 
-def summarize_drift(plan: dict[str, Any]) -> DriftSummary:
+def summarize_drift(plan: dict[str, Any], mask: Callable[[str], str] | None = None) -> DriftSummary:
+    """Drift that affects the plan; ``mask`` masks the plan's declared secrets in every value
+    and address before anything encodes them."""
     summary = DriftSummary()
     relevant_paths: dict[str, list[str]] = {}
     for item in plan.get("relevant_attributes") or ():
@@ -54,9 +58,15 @@ def summarize_drift(plan: dict[str, Any]) -> DriftSummary:
         if actions == ("no-op",):
             continue
         address = str(entry.get("address", "?"))
+        shown_address = mask(address) if mask else address
         if "delete" in actions and "create" not in actions:
-            summary.relevant.append(DriftItem(address, "deleted"))
+            summary.relevant.append(DriftItem(shown_address, "deleted"))
             continue
+        if mask is not None:
+            change = {**change,
+                      **{key: mask_keys_and_strings(change.get(key), mask) for key in ("before", "after")},
+                      **{key: mask_mark_keys(change.get(key), mask)
+                         for key in ("after_unknown", "before_sensitive", "after_sensitive")}}
         changed = attribute_changes(change)
         if not changed:
             # Provider bookkeeping (null became "" or []): terraform does not show it either.
@@ -64,7 +74,7 @@ def summarize_drift(plan: dict[str, Any]) -> DriftSummary:
         paths = relevant_paths.get(address) or ()
         attributes = [attr for attr in changed if any(_matches(attr.path, relevant) for relevant in paths)]
         if attributes:
-            summary.relevant.append(DriftItem(address, "updated", attributes))
+            summary.relevant.append(DriftItem(shown_address, "updated", attributes))
         else:
             summary.other_count += 1
     return summary

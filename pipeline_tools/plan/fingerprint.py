@@ -25,12 +25,14 @@ differ only in which new secret value they write are then not told apart.
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import json
+from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 
 FINGERPRINT_VERSION = 1
 PREFIX = "sha256:"
@@ -69,7 +71,7 @@ def key_from_env(environ: dict[str, str] | None = None) -> bytes | None:
     """The HMAC key for sensitive values from ``PIPELINE_TOOLS_FINGERPRINT_KEY``, registered for redaction."""
     import os
 
-    from pipeline_tools.redact import register_secret
+    from pipeline_tools.core.redaction import register_secret
 
     value = (environ if environ is not None else os.environ).get(KEY_ENV, "")
     if not value:
@@ -137,8 +139,10 @@ def _resource_entry(change: dict[str, Any], hide: _Hider) -> dict[str, Any] | No
         entry["previous_address"] = previous
     if isinstance(importing, dict) and importing.get("id") is not None:
         entry["import_id"] = importing["id"]
-    if body.get("replace_paths"):
-        entry["replace_paths"] = sorted(body["replace_paths"], key=lambda p: json.dumps(p))
+    # Read as the summary reads it (model.py): a list of attribute paths, anything else ignored.
+    replace_paths = body.get("replace_paths")
+    if isinstance(replace_paths, list) and replace_paths:
+        entry["replace_paths"] = sorted(replace_paths, key=lambda p: json.dumps(p))
     if actions == ["delete"]:
         before = body.get("before")
         if isinstance(before, dict) and "id" in before:
@@ -228,3 +232,79 @@ def _any_true(mark: Any) -> bool:
 def _path_key(path: tuple[Any, ...]) -> list[Any]:
     # Mixed str/int paths: sort by type then value, so that ordering never raises.
     return [(0, step, "") if isinstance(step, int) else (1, 0, str(step)) for step in path]
+
+
+# ----- per-resource change fingerprints ----------------------------------------------------------
+# A change token: 8 base64 characters (48 bits) of a hash of the address, so a refusal can say
+# "this resource was reviewed, but with another change", then 22 (128 bits) of the hash of the
+# resource's canonical change (address included), so two different changes never share a token
+# by accident or by design (a collision needs about 2^64 attempts).
+ADDRESS_CHARS = 8
+CHANGE_CHARS = 22
+TOKEN_CHARS = ADDRESS_CHARS + CHANGE_CHARS
+
+
+@dataclass(frozen=True)
+class ResourceChange:
+    """One entry of the change set (a resource or an output) and its token."""
+
+    address: str  # the resource address, or output.NAME
+    token: str
+    entry: dict[str, Any]
+
+    @property
+    def address_hash(self) -> str:
+        return self.token[:ADDRESS_CHARS]
+
+
+def _b64(text: str, chars: int) -> str:
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return base64.b64encode(digest).decode("ascii")[:chars]
+
+
+def address_hash(address: str) -> str:
+    return _b64("address:" + address, ADDRESS_CHARS)
+
+
+def resource_changes(plan: dict[str, Any], sensitive_key: bytes | _FromEnvironment | None = FROM_ENVIRONMENT
+                     ) -> list[ResourceChange]:
+    """Each change of ``plan`` (resources, then outputs as ``output.NAME``) with its token.
+
+    The token hashes exactly the entry the whole-plan fingerprint hashes for that resource, so a
+    change whose token was reviewed is the change that was reviewed, attribute by attribute.
+    """
+    key = key_from_env() if isinstance(sensitive_key, _FromEnvironment) else sensitive_key
+    document = change_set(plan, key)
+    found = []
+    for entry in document["resources"]:
+        address = str(entry["address"]) + (f" (deposed {entry['deposed']})" if entry.get("deposed") else "")
+        token = _token(address, {"version": FINGERPRINT_VERSION, **entry})
+        found.append(ResourceChange(address, token, entry))
+    for entry in document["outputs"]:
+        address = f"output.{entry['name']}"
+        token = _token(address, {"version": FINGERPRINT_VERSION, "output": entry})
+        found.append(ResourceChange(address, token, entry))
+    return found
+
+
+def change_tokens(plan: dict[str, Any],
+                  sensitive_key: bytes | _FromEnvironment | None = FROM_ENVIRONMENT) -> frozenset[str]:
+    """The set of change tokens of ``plan`` (what the plan comment records per environment)."""
+    return frozenset(change.token for change in resource_changes(plan, sensitive_key))
+
+
+def _token(address: str, entry: dict[str, Any]) -> str:
+    return address_hash(address) + _b64(_canonical_json(entry), CHANGE_CHARS)
+
+
+def describe_change(entry: dict[str, Any], limit: int = 3) -> str:
+    """A short, secret-free account of a change-set entry: its actions and the first paths it changes.
+
+    Values come from the change set, where sensitive values are already ``<sensitive>`` or an HMAC.
+    """
+    actions = "/".join(entry.get("actions") or []) or "no-op"
+    paths = [".".join(str(step) for step in item[0]) for item in entry.get("changes") or [] if item[0]]
+    if entry.get("previous_address"):
+        paths.insert(0, f"moved from {entry['previous_address']}")
+    shown = ", ".join(paths[:limit]) + (f" and {len(paths) - limit} more" if len(paths) > limit else "")
+    return f"{actions}" + (f" ({shown})" if shown else "")

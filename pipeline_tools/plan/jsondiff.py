@@ -10,6 +10,7 @@ environment variables) so that inserting a statement does not show every later o
 from __future__ import annotations
 
 import json
+import math
 from dataclasses import dataclass
 from typing import Any
 
@@ -36,9 +37,22 @@ def parse_json_string(value: Any) -> Any:
     if not text or text[0] not in "{[":
         return None
     try:
-        return json.loads(text)
-    except ValueError:
+        # Strict: a string holding NaN or Infinity is not JSON (and would make --format json
+        # output that is not JSON either); one nested past the interpreter's depth is shown as text.
+        return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+    except (ValueError, RecursionError):
         return None
+
+
+def _refuse_constant(constant: str) -> Any:
+    raise ValueError(f"{constant} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"{text} is too large")
+    return value
 
 
 def diff_json_strings(before: Any, after: Any) -> list[JsonChange] | None:

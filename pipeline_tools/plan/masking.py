@@ -11,7 +11,7 @@ defence-in-depth scrub of rendered text.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 SENSITIVE = "(sensitive value)"
@@ -27,6 +27,23 @@ def sub_mark(mark: Any, key: str | int) -> Any:
     if isinstance(mark, list):
         return mark[key] if isinstance(key, int) and 0 <= key < len(mark) else False
     return False
+
+
+def union_marks(first: Any, second: Any) -> Any:
+    """A mark flagging whatever ``first`` or ``second`` flags (the two sides of one change)."""
+    if first is True or second is True:
+        return True
+    if not has_mark(first):
+        return second if has_mark(second) else False
+    if not has_mark(second):
+        return first
+    if isinstance(first, dict) and isinstance(second, dict):
+        return {key: union_marks(first.get(key, False), second.get(key, False))
+                for key in first.keys() | second.keys()}
+    if isinstance(first, list) and isinstance(second, list):
+        return [union_marks(first[i] if i < len(first) else False, second[i] if i < len(second) else False)
+                for i in range(max(len(first), len(second)))]
+    return True  # marks of different shapes: hide the whole value rather than guess
 
 
 def has_mark(mark: Any) -> bool:
@@ -126,15 +143,79 @@ def sensitive_variable_names(plan: dict[str, Any]) -> set[str]:
 SCRUB_MIN_LENGTH = 8
 
 
+def text_masker(secrets: Iterable[str], *, min_length: int = SCRUB_MIN_LENGTH) -> Callable[[str], str]:
+    """A function masking ``secrets`` (those at least ``min_length`` long) in a string, in clear
+    or in any common escaped form (markdown, HTML, JSON, percent-encoding; see
+    :func:`pipeline_tools.core.redaction.secret_pattern`). Identity when there is nothing to mask."""
+    from pipeline_tools.core.redaction import MASK, secret_pattern
+
+    kept = [s for s in secrets if isinstance(s, str) and len(s) >= min_length]
+    if not kept:
+        return _identity
+    pattern = secret_pattern(kept)
+    return lambda text: pattern.sub(text, MASK)
+
+
+def _identity(text: str) -> str:
+    return text
+
+
+NO_MASK = _identity  # what text_masker returns when there is nothing to mask
+
+
+def mask_strings(value: Any, mask: Callable[[str], str]) -> Any:
+    """A copy of ``value`` with ``mask`` applied to every string in it, before anything encodes
+    it (JSON, markdown, HTML). Keys are kept: sensitivity marks are looked up by key."""
+    if mask is _identity:
+        return value
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {key: mask_strings(item, mask) for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_strings(item, mask) for item in value]
+    return value
+
+
+def mask_keys_and_strings(value: Any, mask: Callable[[str], str]) -> Any:
+    """:func:`mask_strings`, and map keys masked too (a ``for_each`` key or a tag name can hold a
+    secret). Use :func:`mask_mark_keys` on the value's marks so that they still line up."""
+    if mask is _identity:
+        return value
+    if isinstance(value, str):
+        return mask(value)
+    if isinstance(value, dict):
+        return {mask(key) if isinstance(key, str) else key: mask_keys_and_strings(item, mask)
+                for key, item in value.items()}
+    if isinstance(value, list):
+        return [mask_keys_and_strings(item, mask) for item in value]
+    return value
+
+
+def mask_mark_keys(mark: Any, mask: Callable[[str], str]) -> Any:
+    """A sensitivity or unknown mark with its keys masked as :func:`mask_keys_and_strings` masks
+    the value's; two keys that mask alike get the union of their marks (never less hidden)."""
+    if mask is _identity:
+        return mark
+    if isinstance(mark, dict):
+        out: dict[Any, Any] = {}
+        for key, item in mark.items():
+            new_key = mask(key) if isinstance(key, str) else key
+            item = mask_mark_keys(item, mask)
+            out[new_key] = union_marks(out[new_key], item) if new_key in out else item
+        return out
+    if isinstance(mark, list):
+        return [mask_mark_keys(item, mask) for item in mark]
+    return mark
+
+
 def scrub(text: str, secrets: Iterable[str], *, min_length: int = SCRUB_MIN_LENGTH) -> str:
     """Defence in depth: replace any clear sensitive value that still made it into ``text``.
 
-    The summary never prints sensitive values in the first place (see :func:`masked`); this
-    catches what the user declared secret (sensitive variables and outputs) should it ever appear
-    elsewhere. Values shorter than ``min_length`` are left alone: masking every short word would
-    garble addresses and names.
+    The summary never prints sensitive values in the first place (see :func:`masked`), and masks
+    the declared secrets (sensitive variables and outputs) in every value before encoding it (see
+    :func:`mask_strings`); this last pass catches what remains, in clear or in any escaped form.
+    Values shorter than ``min_length`` are left alone: masking every short word would garble
+    addresses and names.
     """
-    for secret in sorted((s for s in secrets if len(s) >= min_length), key=len, reverse=True):
-        if secret in text:
-            text = text.replace(secret, "***")
-    return text
+    return text_masker(secrets, min_length=min_length)(text)

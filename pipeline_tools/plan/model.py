@@ -11,6 +11,7 @@ Schema of :meth:`PlanSummary.to_json_dict` is documented in docs/plan-summary.md
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,18 @@ from pipeline_tools.plan.attributes import (
 )
 from pipeline_tools.plan.counts import Counts
 from pipeline_tools.plan.drift import DriftSummary, summarize_drift
-from pipeline_tools.plan.masking import SENSITIVE, UNKNOWN, collect_sensitive_strings, display, has_mark
+from pipeline_tools.plan.masking import (
+    NO_MASK,
+    SENSITIVE,
+    UNKNOWN,
+    collect_sensitive_strings,
+    display,
+    has_mark,
+    mask_keys_and_strings,
+    mask_mark_keys,
+    mask_strings,
+    text_masker,
+)
 from pipeline_tools.plan.risk import RiskFlag, risk_flags_for
 
 JSON_SCHEMA_VERSION = 1
@@ -89,6 +101,8 @@ class ResourceChange:
     replace_paths: list[str]
     _change: dict[str, Any] = field(repr=False)
     _attributes: list[AttributeChange] | None = field(default=None, repr=False)
+    # Masks the plan's declared secrets in a string (see PlanSummary.mask_text).
+    _mask: Callable[[str], str] | None = field(default=None, repr=False)
 
     @property
     def symbol(self) -> str:
@@ -130,7 +144,7 @@ class ResourceChange:
     def attribute_changes(self) -> list[AttributeChange]:
         """Changed attributes, masked (computed once, on demand)."""
         if self._attributes is None:
-            self._attributes = attribute_changes(self._change, self.replace_paths)
+            self._attributes = attribute_changes(_masked_values(self._change, self._mask), self.replace_paths)
         return self._attributes
 
     def changed_keys(self) -> list[str]:
@@ -194,6 +208,7 @@ class PlanSummary:
     applyable: bool | None
     _plan: dict[str, Any] = field(repr=False)
     _secrets: set[str] | None = field(default=None, repr=False)
+    _mask: Callable[[str], str] | None = field(default=None, repr=False)
 
     @property
     def has_changes(self) -> bool:
@@ -215,6 +230,13 @@ class PlanSummary:
         if self._secrets is None:
             self._secrets = collect_sensitive_strings(self._plan, include_resources=False)
         return self._secrets
+
+    def mask_text(self, text: str) -> str:
+        """``text`` with the declared secrets (:meth:`sensitive_values`) masked, in clear or in
+        any escaped form. Renderers call it on every string *before* they escape it."""
+        if self._mask is None:
+            self._mask = text_masker(self.sensitive_values())
+        return self._mask(str(text))
 
     def resources_by_action(self) -> list[tuple[str, list[ResourceChange]]]:
         groups: dict[str, list[ResourceChange]] = {}
@@ -262,30 +284,48 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _resource(entry: dict[str, Any], change: dict[str, Any], actions: tuple[str, ...]) -> ResourceChange:
+def _masked_values(change: dict[str, Any], mask: Callable[[str], str] | None) -> dict[str, Any]:
+    """``change`` with the declared secrets masked in its values, before anything JSON-encodes
+    them (an encoded secret, ``\\"`` for ``"``, would no longer be found)."""
+    if mask is None or not any(change.get(key) for key in ("before", "after")):
+        return change
+    return {**change,
+            **{key: mask_keys_and_strings(change.get(key), mask) for key in ("before", "after")},
+            **{key: mask_mark_keys(change.get(key), mask)
+               for key in ("after_unknown", "before_sensitive", "after_sensitive")}}
+
+
+def _resource(entry: dict[str, Any], change: dict[str, Any], actions: tuple[str, ...],
+              mask: Callable[[str], str] | None = None) -> ResourceChange:
     action, order = _action_of(actions)
     importing = change.get("importing")
     import_id = importing.get("id") if isinstance(importing, dict) else None
+    m = mask or str
+    previous_address = _text(entry.get("previous_address"))
+    action_reason = _text(entry.get("action_reason"))
+    deposed = _text(entry.get("deposed"))
+    module_address = _text(entry.get("module_address"))
     return ResourceChange(
-        address=str(entry.get("address", "?")),
+        address=m(str(entry.get("address", "?"))),
         mode=str(entry.get("mode", "managed")),
         type=str(entry.get("type", "")),
-        name=str(entry.get("name", "")),
-        module_address=_text(entry.get("module_address")),
+        name=m(str(entry.get("name", ""))),
+        module_address=m(module_address) if module_address is not None else None,
         actions=actions,
         action=action,
         replace_order=order,
-        previous_address=_text(entry.get("previous_address")),
-        importing_id=import_id if isinstance(import_id, str) else None,
+        previous_address=m(previous_address) if previous_address is not None else None,
+        importing_id=m(import_id) if isinstance(import_id, str) else None,
         importing=importing is not None,
-        action_reason=_text(entry.get("action_reason")),
-        deposed=_text(entry.get("deposed")),
-        replace_paths=[format_path(p) for p in _list(change.get("replace_paths")) if isinstance(p, list)],
+        action_reason=m(action_reason) if action_reason is not None else None,
+        deposed=m(deposed) if deposed is not None else None,
+        replace_paths=[m(format_path(p)) for p in _list(change.get("replace_paths")) if isinstance(p, list)],
         _change=change,
+        _mask=mask,
     )
 
 
-def _outputs(plan: dict[str, Any]) -> list[OutputChange]:
+def _outputs(plan: dict[str, Any], mask: Callable[[str], str] | None = None) -> list[OutputChange]:
     outputs = []
     planned = ((plan.get("planned_values") or {}).get("outputs")) or {}
     for name, change in (plan.get("output_changes") or {}).items():
@@ -301,13 +341,13 @@ def _outputs(plan: dict[str, Any]) -> list[OutputChange]:
             before_text = SENSITIVE if before is not None else None
             after_text = SENSITIVE if after is not None or change.get("after_unknown") else None
         else:
-            before_text = None if before is None else display(before)
-            after_text = None if after is None else display(after)
+            before_text = None if before is None else display(mask_strings(before, mask) if mask else before)
+            after_text = None if after is None else display(mask_strings(after, mask) if mask else after)
         if change.get("after_unknown") is True:
             after_text = UNKNOWN
         if action == "delete":
             after_text = None
-        outputs.append(OutputChange(name, action, before_text, after_text, sensitive))
+        outputs.append(OutputChange(mask(name) if mask else name, action, before_text, after_text, sensitive))
     return outputs
 
 
@@ -337,6 +377,12 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
     counts = Counts()
     resources: list[ResourceChange] = []
     flags: list[RiskFlag] = []
+    # Declared secrets (sensitive variables and outputs) are masked in every string the summary
+    # takes from the plan, before any renderer encodes it. Providers' sensitive attributes are
+    # masked by their marks instead (see PlanSummary.sensitive_values for why not by value).
+    secrets = collect_sensitive_strings(plan, include_resources=False)
+    text_mask = text_masker(secrets)
+    mask = None if text_mask is NO_MASK else text_mask
     for entry in plan.get("resource_changes") or ():
         change = entry.get("change") or {}
         actions = tuple(change.get("actions") or ("no-op",))
@@ -347,10 +393,13 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
         counts.count(actions, mode=mode, importing=importing, moved=moved)
         if actions == ("no-op",) and not importing and not moved:
             continue
-        resource = _resource(entry, change, actions)
+        resource = _resource(entry, change, actions, mask)
         resources.append(resource)
-        flags += risk_flags_for(resource.address, resource.type, resource.mode, actions, change,
-                                resource.replace_order)
+        resource_flags = risk_flags_for(resource.address, resource.type, resource.mode, actions, change,
+                                        resource.replace_order)
+        if mask is not None:
+            resource_flags = [RiskFlag(f.kind, f.address, mask(f.message)) for f in resource_flags]
+        flags += resource_flags
     order = {action: index for index, action in enumerate(ACTION_ORDER)}
     resources.sort(key=lambda r: order.get(r.action, len(order)))
     kind_order = {"stateful-destroy": 0, "iam-widened": 1, "open-ingress": 2}
@@ -361,11 +410,13 @@ def summarize(plan: dict[str, Any]) -> PlanSummary:
         counts=counts,
         resources=resources,
         risk_flags=flags,
-        outputs=_outputs(plan),
-        drift=summarize_drift(plan),
-        warnings=_warnings(plan),
+        outputs=_outputs(plan, mask),
+        drift=summarize_drift(plan, mask),
+        warnings=[mask(w) for w in _warnings(plan)] if mask else _warnings(plan),
         errored=bool(plan.get("errored")),
         complete=plan.get("complete") is not False,
         applyable=plan.get("applyable"),
         _plan=plan,
+        _secrets=secrets,
+        _mask=text_mask,
     )

@@ -7,7 +7,9 @@
 * security group ingress newly opened to the whole internet (``0.0.0.0/0`` or ``::/0``).
 
 Only non-sensitive facts reach a message: addresses, types, actions, ports and CIDRs.
-Sensitive or unknown policies are not analysed.
+Sensitive or unknown policies are not analysed, nor ingress rules whose CIDRs, ports or protocol
+are sensitive; marks are honoured down to the element (one ``inline_policy`` block, one
+``ingress`` rule), as terraform marks them.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from pipeline_tools.plan.jsondiff import parse_json_string
-from pipeline_tools.plan.masking import sub_mark
+from pipeline_tools.plan.masking import has_mark, sub_mark
 
 # Resource types whose deletion loses data, with a name a reviewer recognises.
 STATEFUL_TYPES: dict[str, str] = {
@@ -102,10 +104,11 @@ def risk_flags_for(address: str, resource_type: str, mode: str, actions: tuple[s
             flags.append(RiskFlag("stateful-destroy", address,
                                   f"{address} ({label}) will be destroyed with the data it holds"))
     if "create" in actions or "update" in actions:
-        before = change.get("before") if isinstance(change.get("before"), dict) else {}
-        after = change.get("after") if isinstance(change.get("after"), dict) else {}
+        before: dict[str, Any] = change["before"] if isinstance(change.get("before"), dict) else {}
+        after: dict[str, Any] = change["after"] if isinstance(change.get("after"), dict) else {}
         flags += _policy_flags(address, resource_type, before, after, change)
-        flags += _ingress_flags(address, resource_type, before, after)
+        flags += _ingress_flags(address, resource_type, before, after,
+                                change.get("before_sensitive"), change.get("after_sensitive"))
     return flags
 
 
@@ -172,16 +175,22 @@ def _policy_documents(values: dict[str, Any], sensitive: Any, unknown: Any) -> l
     """Parsed policy documents of one side, or None when one is sensitive or not yet known."""
     documents: list[Any] = []
     for key in POLICY_ATTRIBUTES:
-        if sub_mark(sensitive, key) or sub_mark(unknown, key):
+        if has_mark(sub_mark(sensitive, key)) or has_mark(sub_mark(unknown, key)):
             return None
         parsed = parse_json_string(values.get(key))
         if parsed is not None:
             documents.append(parsed)
     inline = values.get("inline_policy")
     if isinstance(inline, list):
-        if sub_mark(sensitive, "inline_policy") is True:
-            return None
-        for item in inline:
+        inline_sensitive = sub_mark(sensitive, "inline_policy")
+        inline_unknown = sub_mark(unknown, "inline_policy")
+        for index, item in enumerate(inline):
+            # Terraform marks each block on its own ([{"policy": true}, {}]): one sensitive or
+            # unknown block's policy makes the whole side unreadable, as a top-level mark does.
+            item_sensitive = sub_mark(inline_sensitive, index)
+            item_unknown = sub_mark(inline_unknown, index)
+            if has_mark(sub_mark(item_sensitive, "policy")) or has_mark(sub_mark(item_unknown, "policy")):
+                return None
             if isinstance(item, dict):
                 parsed = parse_json_string(item.get("policy"))
                 if parsed is not None:
@@ -233,15 +242,27 @@ def _policy_flags(address: str, resource_type: str, before: dict[str, Any], afte
 
 # --- security groups -----------------------------------------------------------------------
 
-def _open_rules(resource_type: str, values: dict[str, Any]) -> set[str]:
+_RULE_FACTS = ("protocol", "ip_protocol", "from_port", "to_port")
+
+
+def _readable(rule_mark: Any, keys: tuple[str, ...]) -> bool:
+    """Whether none of the facts a flag would show (CIDRs, ports, protocol) is marked sensitive."""
+    return not any(has_mark(sub_mark(rule_mark, key)) for key in (*keys, *_RULE_FACTS))
+
+
+def _open_rules(resource_type: str, values: dict[str, Any], sensitive: Any = False) -> set[str]:
     rules: set[str] = set()
     if resource_type == "aws_security_group":
-        for rule in _as_list(values.get("ingress")):
-            if isinstance(rule, dict):
-                rules |= _open_cidrs(rule, ("cidr_blocks", "ipv6_cidr_blocks"))
+        ingress_mark = sub_mark(sensitive, "ingress")
+        keys = ("cidr_blocks", "ipv6_cidr_blocks")
+        for index, rule in enumerate(_as_list(values.get("ingress"))):
+            if isinstance(rule, dict) and _readable(sub_mark(ingress_mark, index), keys):
+                rules |= _open_cidrs(rule, keys)
     elif resource_type == "aws_security_group_rule" and values.get("type") == "ingress":
-        rules |= _open_cidrs(values, ("cidr_blocks", "ipv6_cidr_blocks"))
-    elif resource_type == "aws_vpc_security_group_ingress_rule":
+        if _readable(sensitive, ("cidr_blocks", "ipv6_cidr_blocks")):
+            rules |= _open_cidrs(values, ("cidr_blocks", "ipv6_cidr_blocks"))
+    elif resource_type == "aws_vpc_security_group_ingress_rule" and _readable(
+            sensitive, ("cidr_ipv4", "cidr_ipv6")):
         rules |= _open_cidrs(values, ("cidr_ipv4", "cidr_ipv6"))
     return rules
 
@@ -264,11 +285,13 @@ def _open_cidrs(rule: dict[str, Any], keys: tuple[str, ...]) -> set[str]:
 
 
 def _ingress_flags(address: str, resource_type: str, before: dict[str, Any],
-                   after: dict[str, Any]) -> list[RiskFlag]:
+                   after: dict[str, Any], before_sensitive: Any = False,
+                   after_sensitive: Any = False) -> list[RiskFlag]:
     if resource_type not in ("aws_security_group", "aws_security_group_rule",
                              "aws_vpc_security_group_ingress_rule"):
         return []
-    opened = sorted(_open_rules(resource_type, after) - _open_rules(resource_type, before))
+    opened = sorted(_open_rules(resource_type, after, after_sensitive)
+                    - _open_rules(resource_type, before, before_sensitive))
     if not opened:
         return []
     return [RiskFlag("open-ingress", address,

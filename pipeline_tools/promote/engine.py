@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.promote.model import (
     Check,
     Promotion,
@@ -25,7 +25,7 @@ from pipeline_tools.promote.model import (
     check_running_matches_release,
     check_soak,
 )
-from pipeline_tools.release import Release, load_releases, release_file, validate_digest, with_digest
+from pipeline_tools.promote.release import Release, load_releases, release_file, validate_digest, with_digest
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,7 @@ def decide(
     plan_target: Callable[[dict[str, Release]], TargetPlan],
 ) -> tuple[Promotion, dict[str, Release], dict[str, Any] | None]:
     """Evaluate the promotion. Returns it, the target's proposed releases and its plan JSON."""
-    from pipeline_tools.adapters.aws_state import registry_image, service_evidence
+    from pipeline_tools.integrations.aws_state import registry_image, service_evidence
 
     validate_request(request)
     source_path = release_file(request.environments_dir, request.source_env)

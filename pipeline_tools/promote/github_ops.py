@@ -1,4 +1,4 @@
-"""The GitHub side of a promotion, on the shared adapter (:class:`pipeline_tools.adapters.github.GitHub`).
+"""The GitHub side of a promotion, on the shared adapter (:class:`pipeline_tools.integrations.github.GitHub`).
 
 The pull request is opened from a branch named after the target and the digests, so running the
 same promotion again after a partial failure resumes it instead of opening a second one.
@@ -9,8 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from pipeline_tools.adapters.github import GitHub
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
+from pipeline_tools.integrations.github import GitHub
 
 PROMOTION_LABEL = "promotion"
 

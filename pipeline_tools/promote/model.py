@@ -9,35 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from pipeline_tools.release import Release
-
-
-@dataclass(frozen=True)
-class DeploymentEvidence:
-    """What the source environment's ECS service is really running."""
-
-    env: str
-    cluster: str
-    service: str
-    deployment_id: str | None
-    rollout_state: str | None
-    rollout_state_reason: str
-    updated_at: datetime | None
-    # Digests the service's tasks report running; when the emulator or ECS reports no task
-    # digests, the digest pinned in the PRIMARY deployment's task definition.
-    running_digests: tuple[str, ...]
-    digest_source: str
-    task_definition_arn: str
-    # Deployments other than the PRIMARY one that are still present (a rollout in progress).
-    other_deployments: int = 0
-
-
-@dataclass(frozen=True)
-class RegistryImage:
-    repository: str
-    digest: str
-    tags: tuple[str, ...]
-    pushed_at: datetime | None
+# The facts the AWS integration reads live in core, so that it needs nothing from this package.
+from pipeline_tools.core.deployments import DeploymentEvidence, RegistryImage
+from pipeline_tools.promote.release import Release
 
 
 @dataclass(frozen=True)

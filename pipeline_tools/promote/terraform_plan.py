@@ -9,10 +9,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from pathlib import Path
 
-from pipeline_tools.adapters.terraform import Terraform, terraform_env
-from pipeline_tools.errors import ExternalError
+from pipeline_tools.core.errors import ExternalError
+from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.promote.engine import TargetPlan
-from pipeline_tools.release import Release, render_releases
+from pipeline_tools.promote.release import Release, render_releases
 
 
 def target_planner(root: Path, *, workdir: Path, backend_config: Mapping[str, str],

@@ -18,10 +18,10 @@ from pathlib import Path
 import boto3
 import pytest
 
-from pipeline_tools.adapters.terraform import Terraform, terraform_env
-from pipeline_tools.errors import ExternalError
+from pipeline_tools.core.errors import ExternalError
+from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.local.emulator import Emulator
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 pytestmark = pytest.mark.terraform
 

@@ -7,6 +7,10 @@ applied against a moto server of its own, then planned again, so every policy va
 ``pipeline_tools.iam`` evaluates requests under them as AWS would. moto's own IAM enforcement is
 not used: it ignores permissions boundaries, ``iam:PassRole``, most conditions and resource
 policies (docs/least-privilege.md), which are exactly what these tests are about.
+
+The calls a real dev run makes come from ``tests/fixtures/least_privilege/dev-calls.jsonl``,
+recorded from the emulator by ``python -m pipeline_tools.local.record_calls`` (a 15-minute run,
+too slow to repeat here; re-record it when a module's AWS calls change).
 """
 
 from __future__ import annotations
@@ -17,9 +21,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from pipeline_tools.adapters.terraform import Terraform, terraform_env
 from pipeline_tools.iam.evaluate import Principal, Request, evaluate, trust_allows
 from pipeline_tools.iam.from_plan import IamModel, load_plan
+from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.local import emulator as emulator_module
 from tests.conftest import REPO_ROOT
 
@@ -344,3 +348,47 @@ def test_the_gate_finds_no_escalation_in_the_repository_roles(bootstrap_plan: di
 
     findings = evaluate_iam_escalation(bootstrap_plan, "bootstrap.plan.json")
     assert [f"{f.rule_id} {f.message}" for f in findings] == []
+
+
+# --- the calls a real dev run makes (recorded from the emulator) ------------------------------
+
+
+@pytest.fixture(scope="module")
+def recorded_calls() -> list[dict]:
+    from pipeline_tools.local.record_calls import FIXTURE
+
+    return [json.loads(line) for line in FIXTURE.read_text().splitlines() if line.strip()]
+
+
+def test_every_recorded_call_is_allowed_for_the_role_that_makes_it(model: IamModel, recorded_calls):
+    from pipeline_tools.local.record_calls import PHASE_ROLES, calls_by_phase
+
+    phases = calls_by_phase(recorded_calls)
+    assert set(phases) == set(PHASE_ROLES), "the fixture lacks a phase: re-record it"
+    denied = []
+    for phase, calls in phases.items():
+        principal = model.principal(PHASE_ROLES[phase])
+        for call in calls:
+            decision = evaluate(principal, call.request)
+            if not decision:
+                denied.append(
+                    f"{phase} {call.operation}: {call.request.action} {call.request.resource} "
+                    f"{dict(call.request.context)} ({decision.reason})"
+                )
+    assert sorted(set(denied)) == []
+    # The apply really creates roles under the boundary and passes them to services.
+    apply_actions = {call.request.action for call in phases["dev-apply"]}
+    assert {"iam:CreateRole", "iam:PassRole", "iam:PutRolePolicy"} <= apply_actions
+
+
+def test_the_documented_table_is_current(model: IamModel, recorded_calls):
+    import os
+
+    from pipeline_tools.local.record_calls import DOCS, render_docs_section, replace_docs_section, role_usages
+
+    section = render_docs_section(role_usages(model, recorded_calls))
+    text = DOCS.read_text()
+    if os.environ.get("PIPELINE_TOOLS_UPDATE_DOCS") == "1":
+        DOCS.write_text(replace_docs_section(text, section))
+        text = DOCS.read_text()
+    assert section in text, "docs/least-privilege.md's table is stale: run with PIPELINE_TOOLS_UPDATE_DOCS=1"

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_tools.local.local_apply import LocalRun, StepPrinter
-from tests.conftest import REPO_ROOT
+from tests.support.paths import REPO_ROOT
 
 pytestmark = pytest.mark.terraform
 
@@ -60,6 +60,22 @@ def _place(source: Path, target: Path) -> None:
     (target / "release.auto.tfvars.json").write_text(json.dumps(RELEASE, indent=2))
 
 
+def _route_alarms_like_today(flat_tfvars: Path) -> None:
+    """The step before the switch (docs/terraform.md): main's dev routes its alarms nowhere
+    (``alarm_email_addresses = []``), which the platform refuses, so the user sets today's
+    destination on the old layout first (an ordinary change there); the switch itself then only
+    moves."""
+    import hcl2
+
+    with (REPO_ROOT / "environments" / "dev" / "terraform.tfvars").open() as handle:
+        wanted = hcl2.load(handle)["alarm_email_addresses"]
+    assert wanted, "today's dev routes its alarms to an address"
+    text = flat_tfvars.read_text()
+    assert "alarm_email_addresses = []" in text
+    flat_tfvars.write_text(text.replace("alarm_email_addresses = []",
+                                        f"alarm_email_addresses = {json.dumps(wanted)}"))
+
+
 @pytest.fixture(scope="module")
 def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalRun, dict]]:
     """Old layout applied, new layout planned on the same state: (run, plan JSON)."""
@@ -71,6 +87,7 @@ def migrated(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LocalRu
                     ignore=shutil.ignore_patterns(".terraform"))
     _place(FLAT_LAYOUT, repo / "environments" / "dev")
     assert not (repo / "environments" / "dev" / "moved.tf").exists()
+    _route_alarms_like_today(repo / "environments" / "dev" / "terraform.tfvars")
 
     run = LocalRun("dev", root=repo, printer=StepPrinter(io.StringIO()), reuse_recorded_emulator=False)
     try:

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.gate.model import Finding, Severity
 from pipeline_tools.gate.rules import RuleTable
 from pipeline_tools.gate.suppressions import parse_inline_comment

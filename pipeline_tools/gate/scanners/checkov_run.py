@@ -13,14 +13,16 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline_tools.errors import InputError
-from pipeline_tools.redact import redact
+from pipeline_tools.core.errors import InputError
+from pipeline_tools.core.redaction import redact
 
 CHECKOV_ENV = "PIPELINE_TOOLS_CHECKOV"
 CONFIG_NAMES = (".checkov.yaml", ".checkov.yml")
@@ -31,6 +33,11 @@ _SCRUBBED_PREFIXES = ("CKV_", "BC_", "PRISMA_")
 _SCRUBBED_NAMES = {"DOWNLOAD_EXTERNAL_MODULES", "EXTERNAL_MODULES_DIR"}
 DIRECTORY_FRAMEWORKS = ("terraform", "github_actions")
 REPORT_NAME = "results_json.json"
+# How long checkov may run before the gate gives up on it and fails closed (exit 2). A scan of this
+# repository takes well under a minute; a hung one would otherwise hold the job for its whole
+# timeout. Overridden by --checkov-timeout or this environment variable.
+TIMEOUT_ENV = "PIPELINE_TOOLS_CHECKOV_TIMEOUT"
+DEFAULT_TIMEOUT_SECONDS = 300.0
 
 
 def locate_checkov(repo_root: Path, env: dict[str, str] | None = None) -> str:
@@ -100,18 +107,34 @@ def start(binary: str, label: str, scan_args: list[str], work: Path) -> CheckovR
     args = [binary, *scan_args, "-o", "json", "--output-file-path", str(output_dir), "--skip-download"]
     # cwd and HOME are an empty directory: checkov also reads .checkov.yaml from both.
     env = checkov_env(work)
-    process = subprocess.Popen(args, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # Its own session: checkov starts worker processes, and a kill must reach them too (a surviving
+    # child would hold stderr open and keep the gate waiting after the timeout).
+    process = subprocess.Popen(args, cwd=work, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               start_new_session=True)
     return CheckovRun(label=label, args=args, output_dir=output_dir, process=process)
 
 
-def finish(run: CheckovRun, timeout: float = 1800) -> str:
-    """Wait for the run; return its JSON report text or fail closed (exit 2)."""
+def kill(run: CheckovRun) -> None:
+    """Kill checkov and every process it started (its session's process group), then reap it."""
     try:
-        _, stderr = run.process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
+        os.killpg(run.process.pid, signal.SIGKILL)
+    except OSError:  # already gone (or not a group leader): the process alone
         run.process.kill()
-        run.process.communicate()
-        raise InputError(f"checkov ({run.label}) did not finish within {int(timeout)} s") from None
+    run.process.communicate()
+
+
+def finish(run: CheckovRun, timeout: float = DEFAULT_TIMEOUT_SECONDS, *, limit: float | None = None) -> str:
+    """Wait up to ``timeout`` seconds for the run; return its JSON report text or fail closed (exit 2).
+    ``limit`` is the configured bound named in the message (the whole batch shares one deadline)."""
+    try:
+        _, stderr = run.process.communicate(timeout=max(timeout, 0.0))
+    except subprocess.TimeoutExpired:
+        kill(run)
+        bound = timeout if limit is None else limit
+        raise InputError(
+            f"checkov ({run.label}) did not finish within {bound:g} s; failing closed "
+            f"(raise the bound with --checkov-timeout or {TIMEOUT_ENV})"
+        ) from None
     report = run.output_dir / REPORT_NAME
     if not report.is_file():
         tail = " ".join(stderr.decode(errors="replace").split())[-400:] or "no message"
@@ -129,13 +152,16 @@ class CheckovBatch:
     running and removes the report directory.
     """
 
-    def __init__(self, binary: str, scans: dict[str, list[str]]) -> None:
-        self.binary, self.scans = binary, scans
+    def __init__(self, binary: str, scans: dict[str, list[str]],
+                 timeout: float = DEFAULT_TIMEOUT_SECONDS) -> None:
+        self.binary, self.scans, self.timeout = binary, scans, timeout
+        self.deadline = 0.0
         self.runs: list[CheckovRun] = []
         self._tmp: tempfile.TemporaryDirectory[str] | None = None
 
     def __enter__(self) -> CheckovBatch:
         self._tmp = tempfile.TemporaryDirectory(prefix="pipeline-tools-gate-")
+        self.deadline = time.monotonic() + self.timeout  # one bound for every run, from their start
         try:
             for label, scan_args in self.scans.items():
                 self.runs.append(start(self.binary, label, scan_args, Path(self._tmp.name)))
@@ -146,19 +172,38 @@ class CheckovBatch:
 
     def reports(self) -> dict[str, str]:
         """Wait for every run: label -> report text (or fail closed)."""
-        return {run.label: finish(run) for run in self.runs}
+        return {run.label: finish(run, self.deadline - time.monotonic(), limit=self.timeout)
+                for run in self.runs}
 
     def __exit__(self, *exc_info: object) -> None:
         for run in self.runs:
             if run.process.poll() is None:
-                run.process.kill()
-                run.process.wait()
+                kill(run)
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
 
 
-def run_all(binary: str, scans: dict[str, list[str]]) -> dict[str, str]:
+def timeout_from_environment(env: dict[str, str] | None = None) -> float:
+    """The bound set by ``PIPELINE_TOOLS_CHECKOV_TIMEOUT`` (seconds), or the default."""
+    text = (os.environ if env is None else env).get(TIMEOUT_ENV, "").strip()
+    if not text:
+        return DEFAULT_TIMEOUT_SECONDS
+    return parse_timeout(text, TIMEOUT_ENV)
+
+
+def parse_timeout(text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise InputError(f"{what} {text!r} is not a number of seconds") from None
+    if not 0 < value <= 86_400:
+        raise InputError(f"{what} {text!r} must be more than 0 and at most 86400 seconds")
+    return value
+
+
+def run_all(binary: str, scans: dict[str, list[str]],
+            timeout: float = DEFAULT_TIMEOUT_SECONDS) -> dict[str, str]:
     """Run every scan at once (checkov's ~2 s start-up overlaps); label -> report text."""
-    with CheckovBatch(binary, scans) as batch:
+    with CheckovBatch(binary, scans, timeout) as batch:
         return batch.reports()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from pipeline_tools.errors import InputError
+from pipeline_tools.core.errors import InputError
 from pipeline_tools.gate.model import Finding, InlineSkip, Severity
 from pipeline_tools.gate.rules import RuleTable
 from pipeline_tools.gate.suppressions import parse_inline_comment
@@ -84,17 +84,103 @@ def _suppression(result: dict[str, Any], tool: str) -> InlineSkip | None:
     return parse_inline_comment(f"{tool} suppression", str(accepted[0].get("justification") or ""))
 
 
+def _shape_error(source: str, where: str, expected: str) -> InputError:
+    return InputError(f"{source}: {where} is not {expected}")
+
+
+def _optional(container: dict[str, Any], key: str, kind: type | tuple[type, ...], source: str, where: str,
+              expected: str) -> Any:
+    """``container[key]`` when present and of ``kind``; None when absent or null; else bad input."""
+    value = container.get(key)
+    if value is None:
+        return None
+    if not isinstance(value, kind) or (isinstance(value, bool) and kind is int):
+        raise _shape_error(source, f"{where}.{key}", expected)
+    return value
+
+
+def _list_of_objects(container: dict[str, Any], key: str, source: str, where: str) -> list[dict[str, Any]]:
+    value = _optional(container, key, list, source, where, "a list")
+    if value is None:
+        return []
+    for index, item in enumerate(value):
+        if not isinstance(item, dict):
+            raise _shape_error(source, f"{where}.{key}[{index}]", "an object")
+    return value
+
+
+def check_sarif_shape(document: Any, source: str) -> None:
+    """Every part of a SARIF log that :func:`parse_sarif` reads has the type SARIF 2.1.0 gives it,
+    so that a hostile or broken report is bad input (exit 2), never an internal error."""
+    if not isinstance(document, dict) or not isinstance(document.get("runs"), list):
+        raise InputError(f"{source}: not a SARIF log (no 'runs')")
+    for run_index, run in enumerate(document["runs"]):
+        where = f"runs[{run_index}]"
+        if not isinstance(run, dict):
+            raise _shape_error(source, where, "an object")
+        tool = run.get("tool")
+        if not isinstance(tool, dict) or not isinstance(tool.get("driver"), dict):
+            raise InputError(f"{source}: a run without tool.driver")
+        driver = tool["driver"]
+        _optional(driver, "name", str, source, f"{where}.tool.driver", "a string")
+        _list_of_objects(driver, "rules", source, f"{where}.tool.driver")
+        for rule_index, rule in enumerate(driver.get("rules") or []):
+            rule_where = f"{where}.tool.driver.rules[{rule_index}]"
+            _optional(rule, "properties", dict, source, rule_where, "an object")
+            _optional(rule, "defaultConfiguration", dict, source, rule_where, "an object")
+        _list_of_objects(run, "invocations", source, where)
+        for result_index, result in enumerate(_list_of_objects(run, "results", source, where)):
+            _check_result(result, source, f"{where}.results[{result_index}]")
+
+
+def _check_result(result: dict[str, Any], source: str, where: str) -> None:
+    for key in ("kind", "ruleId", "level"):
+        _optional(result, key, str, source, where, "a string")
+    _optional(result, "ruleIndex", int, source, where, "a whole number")
+    _optional(result, "properties", dict, source, where, "an object")
+    message = _optional(result, "message", dict, source, where, "an object")
+    if message is not None:
+        _optional(message, "text", str, source, f"{where}.message", "a string")
+    for index, suppression in enumerate(_list_of_objects(result, "suppressions", source, where)):
+        _optional(suppression, "status", str, source, f"{where}.suppressions[{index}]", "a string")
+    for index, location in enumerate(_list_of_objects(result, "locations", source, where)):
+        location_where = f"{where}.locations[{index}]"
+        physical = _optional(location, "physicalLocation", dict, source, location_where, "an object")
+        if physical is not None:
+            artifact = _optional(physical, "artifactLocation", dict, source,
+                                 f"{location_where}.physicalLocation", "an object")
+            if artifact is not None:
+                _optional(artifact, "uri", str, source, f"{location_where}.physicalLocation.artifactLocation",
+                          "a string")
+            region = _optional(physical, "region", dict, source, f"{location_where}.physicalLocation",
+                               "an object")
+            if region is not None:
+                for key in ("startLine", "endLine"):
+                    _optional(region, key, int, source, f"{location_where}.physicalLocation.region",
+                              "a whole number")
+        for logical_index, logical in enumerate(_list_of_objects(location, "logicalLocations", source,
+                                                                 location_where)):
+            _check_route(logical, source, f"{location_where}.logicalLocations[{logical_index}]")
+
+
+def _check_route(logical: dict[str, Any], source: str, where: str) -> None:
+    """zizmor's ``properties.symbolic.route.route``: a list of {Key: ...} / {Index: ...} steps."""
+    properties = _optional(logical, "properties", dict, source, where, "an object") or {}
+    symbolic = _optional(properties, "symbolic", dict, source, f"{where}.properties", "an object") or {}
+    route = _optional(symbolic, "route", dict, source, f"{where}.properties.symbolic", "an object") or {}
+    steps = _optional(route, "route", list, source, f"{where}.properties.symbolic.route", "a list") or []
+    for index, step in enumerate(steps):
+        if not isinstance(step, dict):
+            raise _shape_error(source, f"{where}.properties.symbolic.route.route[{index}]", "an object")
+
+
 def parse_sarif(
     document: Any, *, resolve: Callable[[str], str], table: RuleTable, source: str = "SARIF"
 ) -> list[Finding]:
-    if not isinstance(document, dict) or not isinstance(document.get("runs"), list):
-        raise InputError(f"{source}: not a SARIF log (no 'runs')")
+    check_sarif_shape(document, source)
     findings: list[Finding] = []
     for run in document["runs"]:
-        try:
-            driver = run["tool"]["driver"]
-        except (KeyError, TypeError):
-            raise InputError(f"{source}: a run without tool.driver") from None
+        driver = run["tool"]["driver"]
         tool = tool_name(str(driver.get("name") or ""))
         for invocation in run.get("invocations") or []:
             if invocation.get("executionSuccessful") is False:

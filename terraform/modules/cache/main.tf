@@ -1,31 +1,22 @@
 # ElastiCache Redis replication group: encryption at rest (customer-managed KMS key) and in transit
-# (TLS required), AUTH token taken from an existing Secrets Manager secret, automatic failover and
-# Multi-AZ with two or more nodes, snapshots, slow and engine logs to CloudWatch.
+# (TLS required), automatic failover and Multi-AZ with two or more nodes, snapshots, slow and
+# engine logs to CloudWatch.
 #
-# The AUTH token: there is no random provider here and a token must never sit in tfvars, so the
-# caller creates a secret container (secrets module) and puts a generated value into it out of
-# band; this module reads it with a data source. Terraform keeps it in state as a sensitive value
-# (ElastiCache takes it as a plain API argument): the state bucket is KMS-encrypted and private.
+# Authentication without any secret: role-based access control with IAM authentication. The
+# application connects as the user `<name>-app` with a short-lived token it signs with its own
+# IAM role (`elasticache:Connect`, see the connect_policy_json output); the group's `default`
+# user is switched off. No password or AUTH token exists, so none can sit in Terraform state,
+# in tfvars, or in front of a plan role.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
-
-data "aws_secretsmanager_secret" "auth_token" {
-  name = startswith(var.auth_token_secret_id, "arn:") ? null : var.auth_token_secret_id
-  arn  = startswith(var.auth_token_secret_id, "arn:") ? var.auth_token_secret_id : null
-}
-
-data "aws_secretsmanager_secret_version" "auth_token" {
-  secret_id = data.aws_secretsmanager_secret.auth_token.arn
-}
 
 locals {
   partition     = data.aws_partition.current.partition
   account_id    = data.aws_caller_identity.current.account_id
   region        = data.aws_region.current.name
   failover      = var.num_cache_clusters > 1
-  auth_token    = data.aws_secretsmanager_secret_version.auth_token.secret_string
   log_types     = ["slow-log", "engine-log"]
   log_group_arn = "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:/aws/elasticache/${var.name}/*"
 }
@@ -84,6 +75,55 @@ resource "aws_cloudwatch_log_group" "this" {
   tags = var.tags
 }
 
+# The group must hold a user named `default`: this one can do nothing and has no password.
+resource "aws_elasticache_user" "default" {
+  user_id       = "${var.name}-default"
+  user_name     = "default"
+  engine        = "redis"
+  access_string = "off -@all"
+
+  authentication_mode {
+    type = "no-password-required"
+  }
+
+  tags = var.tags
+}
+
+# IAM authentication requires the user id and the user name to be equal.
+resource "aws_elasticache_user" "app" {
+  user_id       = "${var.name}-app"
+  user_name     = "${var.name}-app"
+  engine        = "redis"
+  access_string = var.app_access_string
+
+  authentication_mode {
+    type = "iam"
+  }
+
+  tags = var.tags
+}
+
+resource "aws_elasticache_user_group" "this" {
+  user_group_id = var.name
+  engine        = "redis"
+  user_ids      = [aws_elasticache_user.default.user_id, aws_elasticache_user.app.user_id]
+
+  tags = var.tags
+}
+
+# Built from names, not resource attributes, so that it is known at plan time (callers put it
+# into a role policy whose count depends on it).
+data "aws_iam_policy_document" "connect" {
+  statement {
+    sid     = "ConnectAsTheAppUser"
+    actions = ["elasticache:Connect"]
+    resources = [
+      "arn:${local.partition}:elasticache:${local.region}:${local.account_id}:replicationgroup:${var.name}",
+      "arn:${local.partition}:elasticache:${local.region}:${local.account_id}:user:${var.name}-app",
+    ]
+  }
+}
+
 resource "aws_elasticache_replication_group" "this" {
   replication_group_id = var.name
   description          = "Redis for ${var.name}"
@@ -104,8 +144,7 @@ resource "aws_elasticache_replication_group" "this" {
   at_rest_encryption_enabled = true
   kms_key_id                 = aws_kms_key.this.arn
   transit_encryption_enabled = true
-  auth_token                 = local.auth_token
-  auth_token_update_strategy = "ROTATE"
+  user_group_ids             = [aws_elasticache_user_group.this.user_group_id]
 
   snapshot_retention_limit   = var.snapshot_retention_limit
   snapshot_window            = var.snapshot_window
@@ -124,12 +163,4 @@ resource "aws_elasticache_replication_group" "this" {
   }
 
   tags = var.tags
-
-  lifecycle {
-    precondition {
-      # The message never includes the token itself.
-      condition     = length(local.auth_token) >= 16 && length(local.auth_token) <= 128 && can(regex("^[!-~]+$", local.auth_token)) && !can(regex("[@\"/]", local.auth_token))
-      error_message = "The AUTH token secret must hold 16 to 128 printable ASCII characters without '@', '\"', '/' or spaces."
-    }
-  }
 }

@@ -9,7 +9,7 @@ output "replication_group_arn" {
 }
 
 output "primary_endpoint_address" {
-  description = "Address of the primary endpoint (writes). Connect with TLS and the AUTH token."
+  description = "Address of the primary endpoint (writes). Connect with TLS as app_user_id, with an IAM authentication token."
   value       = aws_elasticache_replication_group.this.primary_endpoint_address
 }
 
@@ -23,9 +23,14 @@ output "port" {
   value       = aws_elasticache_replication_group.this.port
 }
 
-output "auth_token_secret_arn" {
-  description = "ARN of the Secrets Manager secret holding the AUTH token (grant clients secretsmanager:GetSecretValue on it)."
-  value       = data.aws_secretsmanager_secret.auth_token.arn
+output "app_user_id" {
+  description = "Redis user the application connects as, with an IAM authentication token (user name = user id)."
+  value       = aws_elasticache_user.app.user_id
+}
+
+output "connect_policy_json" {
+  description = "IAM policy granting elasticache:Connect as the application user: add it to the application's task role."
+  value       = data.aws_iam_policy_document.connect.json
 }
 
 output "kms_key_arn" {

@@ -61,13 +61,14 @@ variable "security_group_ids" {
   }
 }
 
-variable "auth_token_secret_id" {
-  description = "Name or ARN of an existing Secrets Manager secret whose value (a plain string of 16 to 128 printable characters without '@', '\"', '/' or spaces) is the Redis AUTH token. Create the container with the secrets module and put the value out of band; never in tfvars."
+variable "app_access_string" {
+  description = "Redis ACL of the application user `<name>-app` (which authenticates with IAM)."
   type        = string
+  default     = "on ~* +@all -@dangerous"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9/_+=.@:-]+$", var.auth_token_secret_id))
-    error_message = "auth_token_secret_id must be a Secrets Manager secret name or ARN."
+    condition     = startswith(var.app_access_string, "on ")
+    error_message = "app_access_string must start with 'on ' (an ACL rule string for an enabled user)."
   }
 }
 

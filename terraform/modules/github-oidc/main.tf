@@ -108,12 +108,12 @@ resource "aws_iam_openid_connect_provider" "github" {
 # Permissions boundary of every role an environment's apply role creates
 # ---------------------------------------------------------------------------------------------
 data "aws_iam_policy_document" "boundary" {
-  #checkov:skip=CKV_AWS_107:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-06-30
-  #checkov:skip=CKV_AWS_108:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-06-30
-  #checkov:skip=CKV_AWS_109:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-06-30
-  #checkov:skip=CKV_AWS_110:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-06-30
-  #checkov:skip=CKV_AWS_111:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-06-30
-  #checkov:skip=CKV_AWS_356:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-06-30
+  #checkov:skip=CKV_AWS_107:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-02-19
+  #checkov:skip=CKV_AWS_108:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-02-19
+  #checkov:skip=CKV_AWS_109:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-02-19
+  #checkov:skip=CKV_AWS_110:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-02-19
+  #checkov:skip=CKV_AWS_111:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-02-19
+  #checkov:skip=CKV_AWS_356:A permissions boundary is a ceiling, not a grant: it allows nothing by itself, roles get their permissions from their own policies, and this one removes IAM, Organizations and account management from every workload role. exp:2027-02-19
   for_each = local.envs
 
   # Workload roles (ECS tasks, Lambdas, RDS monitoring, flow logs) use AWS services, never IAM

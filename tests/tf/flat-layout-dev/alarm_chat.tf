@@ -13,6 +13,5 @@ module "alarm_chat" {
   discord_webhook_secret_id = var.discord_webhook_secret_id
   pager_https_endpoints     = var.pager_https_endpoints
   log_retention_in_days     = var.log_retention_days
-
-  permissions_boundary_arn = local.permissions_boundary_arn
+  permissions_boundary_arn  = local.permissions_boundary_arn
 }

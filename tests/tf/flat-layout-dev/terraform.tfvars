@@ -41,6 +41,6 @@ deployer_package_s3_key = "deployer/pipeline-tools-deployer.zip"
 
 # Account-level detectors live in one environment only (one GuardDuty detector per account and
 # region; one multi-region trail is enough): prod owns them in the shared account.
-alarm_email_addresses = ["platform-alerts-dev@example.com"]
+alarm_email_addresses = []
 enable_cloudtrail     = false
 enable_guardduty      = false

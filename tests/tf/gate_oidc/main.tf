@@ -1,4 +1,4 @@
-# GitHub OIDC trust-policy variants for the security gate's own rules (tests/test_gate_oidc.py).
+# GitHub OIDC trust-policy variants for the security gate's own rules (tests/unit/gate/test_gate_oidc.py).
 # Every role trusts an OIDC provider created in the same root, so its ARN is unknown at plan time:
 # the trust policies that checkov's CKV_AWS_358 cannot see. Role names ending in "-apply" (or
 # tagged pipeline-tools:role = apply) are apply roles and must be bound to a GitHub environment.

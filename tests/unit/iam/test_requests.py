@@ -100,6 +100,9 @@ def test_rest_operations_are_named_as_iam_authorizes_them():
         ("s3:ListBucket", "arn:aws:s3:::platform-tfstate-123456789012")
     ]
     assert rest_operation("s3", "GET", "/bucket", "versioning=") == "GetBucketVersioning"
+    # Same URI: a required query member tells them apart (the lock file's DELETE is DeleteObject).
+    assert rest_operation("s3", "DELETE", "/bucket/dev/terraform.tfstate.tflock", "") == "DeleteObject"
+    assert rest_operation("s3", "DELETE", "/bucket/key", "uploadId=abc") == "AbortMultipartUpload"
     assert rest_operation("lambda", "GET", "/2015-03-31/functions/platform-dev-deployer", "") == "GetFunction"
 
 

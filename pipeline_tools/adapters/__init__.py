@@ -1,1 +1,0 @@
-"""Adapters to the outside world: terraform CLI, GitHub, AWS, Slack and Discord."""

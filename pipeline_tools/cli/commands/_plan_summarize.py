@@ -1,0 +1,51 @@
+"""``pipeline-tools plan summarize PLAN``: a trustworthy summary of one terraform plan."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+FORMATS = ("markdown", "json", "text")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
+def register(actions: argparse._SubParsersAction) -> None:
+    parser = actions.add_parser(
+        "summarize",
+        help="summarize a plan as markdown, JSON or text",
+        description="Summarize the JSON of a terraform plan (terraform show -json PLANFILE): counts "
+        "exactly as terraform's 'Plan:' line, risk flags first, per-resource actions and reasons, "
+        "changed attributes only, drift that affects the plan, output changes. Sensitive values "
+        "are never shown. See docs/plan-summary.md (including the --format json schema).",
+        epilog="Exit codes: 0 summary printed, 2 unusable input (empty, truncated, a state file, a "
+        "binary plan file, an unknown format_version, a bad template), 4 internal error.",
+    )
+    parser.add_argument("plan", metavar="PLAN", help="plan JSON file, or - for stdin")
+    parser.add_argument("--format", choices=FORMATS, default="markdown",
+                        help="output format (default: markdown)")
+    parser.add_argument("--env", metavar="NAME", help="environment name shown in the markdown header")
+    parser.add_argument("--max-chars", type=_positive_int, default=65536, metavar="N",
+                        help="markdown only: never print more than N characters (default: 65536, "
+                        "GitHub's comment limit); detail is dropped step by step to fit")
+    parser.add_argument("--template-dir", type=Path, metavar="DIR",
+                        help="markdown only: directory overriding the shipped templates "
+                        "(plan/summary.md.j2)")
+    parser.add_argument("--details-url", metavar="URL",
+                        help="markdown only: where the full report is, named when detail is dropped")
+    parser.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from pipeline_tools.plan.run import summarize_plan
+
+    return summarize_plan(args.plan, output_format=args.format, env=args.env, max_chars=args.max_chars,
+                          template_dir=args.template_dir, details_url=args.details_url)

@@ -1,0 +1,90 @@
+"""The ``pipeline-tools`` command line: a thin shell over the packages below it.
+
+Each subcommand lives in its own module in :mod:`pipeline_tools.cli.commands` and exposes
+``register(subparsers)``. Those modules import only ``argparse`` at module level; heavy imports
+(boto3, PyGithub, jinja2, hcl2) happen inside the handler that needs them, so ``--help`` is fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+from collections.abc import Sequence
+from typing import NoReturn
+
+from pipeline_tools import __version__
+from pipeline_tools.core.errors import ExitCode, PipelineError
+from pipeline_tools.core.redaction import error_line
+
+PROG = "pipeline-tools"
+
+
+class ArgumentParser(argparse.ArgumentParser):
+    """argparse with a one-line ``error: ...`` report instead of usage plus message."""
+
+    def error(self, message: str) -> NoReturn:
+        sys.stderr.write(f"error: {error_line(message)} (see '{self.prog} --help')\n")
+        raise SystemExit(ExitCode.BAD_INPUT)
+
+
+def _command_modules() -> list[str]:
+    import pipeline_tools.cli.commands as package
+
+    return sorted(
+        f"{package.__name__}.{info.name}"
+        for info in pkgutil.iter_modules(package.__path__)
+        if not info.name.startswith("_")
+    )
+
+
+def build_parser() -> ArgumentParser:
+    parser = ArgumentParser(
+        prog=PROG,
+        description="GitOps CI/CD toolkit for Terraform on AWS.",
+        epilog="Exit codes: 0 success, 1 negative verdict, 2 bad input, 3 external failure, "
+        "4 internal error. Some commands add their own (see their --help).",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=ArgumentParser)
+    subparsers.required = True
+    for module_name in _command_modules():
+        importlib.import_module(module_name).register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        result = args.func(args)
+    except PipelineError as exc:
+        sys.stderr.write(f"error: {error_line(str(exc))}\n")
+        return int(exc.exit_code)
+    except KeyboardInterrupt:
+        sys.stderr.write("error: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # The reader went away (e.g. `| head`): not an error of ours.
+        _silence_stdout()
+        return ExitCode.OK
+    except Exception as exc:  # a bug: still one line, never a traceback with secrets in locals
+        if os.environ.get("PIPELINE_TOOLS_DEBUG"):
+            raise
+        sys.stderr.write(
+            f"error: internal error ({type(exc).__name__}: {error_line(str(exc))}); "
+            "set PIPELINE_TOOLS_DEBUG=1 for a traceback\n"
+        )
+        return ExitCode.INTERNAL
+    return ExitCode.OK if result is None else int(result)
+
+
+def _silence_stdout() -> None:
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

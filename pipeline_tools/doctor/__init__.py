@@ -1,0 +1,1 @@
+"""``pipeline-tools doctor``: are the GitHub settings the AWS roles' trust relies on in place?"""
