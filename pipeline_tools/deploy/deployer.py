@@ -166,9 +166,10 @@ class Deployer:
         from botocore.exceptions import BotoCoreError, ClientError
 
         scale: dict[str, int] = {}
-        if int(service.get("desiredCount") or 0) == 0:
-            # terraform/platform creates a service that has no release yet with zero tasks; its first
-            # deploy starts one (autoscaling and the next apply take over from there).
+        # terraform/platform creates a service that has no release yet with zero tasks; its first
+        # deploy starts one (autoscaling and the next apply take over from there). Only an explicit
+        # 0 counts: a description without the field says nothing about the service's tasks.
+        if service.get("desiredCount") == 0:
             scale = {"desiredCount": 1}
             log.info("deploy %s/%s: first release, 0 -> 1 task", request.cluster, request.service)
         try:
