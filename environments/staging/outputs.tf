@@ -12,3 +12,4 @@ output "zone_name_servers" { value = module.platform.zone_name_servers }
 output "alerts_topic_arn" { value = module.platform.alerts_topic_arn }
 output "deploy_lock_table_name" { value = module.platform.deploy_lock_table_name }
 output "deploy_targets_parameter_name" { value = module.platform.deploy_targets_parameter_name }
+output "deployer_function_name" { value = module.platform.deployer_function_name }
