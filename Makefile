@@ -86,7 +86,7 @@ demo-platform: install
 
 # Terraform README tables (inputs/outputs/resources) generated from the HCL; `make test` checks them.
 docs: $(VENV)/.installed
-	$(BIN)/python -m pipeline_tools docs terraform terraform/modules environments
+	$(BIN)/python -m pipeline_tools docs terraform terraform/modules terraform/platform environments
 
 # Apply bootstrap + ENV against the local AWS emulator, re-plan (must be clean), destroy.
 # KEEP=1 leaves the emulator and everything applied running (see docs/local-aws.md).

@@ -3,4 +3,4 @@ github_owner      = "example-org"
 github_repository = "platform-infra"
 
 environments     = ["dev", "staging", "prod"]
-ecr_repositories = ["platform/api"]
+ecr_repositories = ["platform/api", "platform/admin"]

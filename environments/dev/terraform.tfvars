@@ -1,7 +1,12 @@
-# dev: small and cheap. One NAT gateway for both AZs, one task, a single-AZ database without
-# deletion protection, one Redis node. The image comes from release.auto.tfvars.json.
+# dev: small and cheap. One NAT gateway for both AZs, one task per service (api and admin), a
+# single-AZ database without deletion protection, one Redis node. Images: release.auto.tfvars.json.
 environment = "dev"
+# The account this environment lives in: a plan or apply that reached another one stops before
+# touching anything. Set it (one account for everything, or one per environment: docs/terraform.md).
+# allowed_account_ids = ["123456789012"]
 domain_name = "dev.platform.example.com"
+# Where its zone comes from (docs/terraform.md, "The first apply"): created here by default; or
+# hosted_zone = { zone_id = "Z..." } / { name = "example.org" } / { parent_zone_id = "Z..." }
 
 network = {
   cidr_block           = "10.10.0.0/16"
@@ -11,13 +16,26 @@ network = {
   single_nat_gateway   = true
 }
 
-service = {
-  cpu                    = 256
-  memory                 = 512
-  desired_count          = 1
-  min_capacity           = 1
-  max_capacity           = 2
-  enable_execute_command = true
+# One entry per ECS service; the image of each comes from release.auto.tfvars.json.
+services = {
+  api = {
+    cpu                    = 256
+    memory                 = 512
+    desired_count          = 1
+    min_capacity           = 1
+    max_capacity           = 2
+    enable_execute_command = true
+  }
+  # A second service on the same cluster and load balancer: requests to api.<domain>/admin/* go to it.
+  admin = {
+    cpu               = 256
+    memory            = 512
+    desired_count     = 1
+    min_capacity      = 1
+    max_capacity      = 2
+    health_check_path = "/admin/health"
+    routing           = { path = "/admin/*", priority = 100 }
+  }
 }
 
 database = {
@@ -41,6 +59,6 @@ deployer_package_s3_key = "deployer/pipeline-tools-deployer.zip"
 
 # Account-level detectors live in one environment only (one GuardDuty detector per account and
 # region; one multi-region trail is enough): prod owns them in the shared account.
-alarm_email_addresses = []
+alarm_email_addresses = ["platform-alerts-dev@example.com"] # set yours: alarms must reach someone
 enable_cloudtrail     = false
 enable_guardduty      = false

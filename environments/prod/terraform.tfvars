@@ -2,7 +2,12 @@
 # protection and final snapshots, three Redis nodes, at least three tasks. Changes to the image
 # only come through release.auto.tfvars.json (pipeline-tools promote --from staging --to prod).
 environment = "prod"
+# The account this environment lives in: a plan or apply that reached another one stops before
+# touching anything. Set it (one account for everything, or one per environment: docs/terraform.md).
+# allowed_account_ids = ["123456789012"]
 domain_name = "platform.example.com"
+# Where its zone comes from (docs/terraform.md, "The first apply"): created here by default; or
+# hosted_zone = { zone_id = "Z..." } / { name = "example.org" } / { parent_zone_id = "Z..." }
 
 network = {
   cidr_block           = "10.30.0.0/16"
@@ -12,12 +17,15 @@ network = {
   single_nat_gateway   = false
 }
 
-service = {
-  cpu           = 1024
-  memory        = 2048
-  desired_count = 3
-  min_capacity  = 3
-  max_capacity  = 12
+# One entry per ECS service; the image of each comes from release.auto.tfvars.json.
+services = {
+  api = {
+    cpu           = 1024
+    memory        = 2048
+    desired_count = 3
+    min_capacity  = 3
+    max_capacity  = 12
+  }
 }
 
 database = {
@@ -40,6 +48,6 @@ log_retention_days = 365
 
 # Account-level detectors live in one environment only (one GuardDuty detector per account and
 # region; one multi-region trail is enough): prod owns them in the shared account.
-alarm_email_addresses = []
+alarm_email_addresses = ["platform-alerts-prod@example.com"] # set yours: alarms must reach someone
 enable_cloudtrail     = true
 enable_guardduty      = true

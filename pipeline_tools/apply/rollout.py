@@ -35,7 +35,9 @@ def rollout_targets(cluster: str, services: Sequence[ServiceStatus],
     targets = []
     for status in sorted(services, key=lambda s: s.service):
         release = releases.get(status.service)
-        if release is None or status.in_sync:
+        # A service with no release yet (the placeholder digest) is never rolled out: there is no
+        # image to run, and rolling out the placeholder would break or roll back what runs.
+        if release is None or not release.released or not status.released or status.in_sync:
             continue
         targets.append(RolloutTarget(cluster=cluster, service=status.service, container=status.service,
                                      image=f"{release.repository}@{release.digest}"))
@@ -50,7 +52,9 @@ def render_plan(env: str, cluster: str, services: Sequence[ServiceStatus],
     wanted = {target.service for target in targets}
     lines = []
     for status in sorted(services, key=lambda s: s.service):
-        if status.service in wanted:
+        if not status.released:
+            lines.append(f"{cluster}/{status.service}: no release yet: nothing to roll out")
+        elif status.service in wanted:
             running = ", ".join(status.running_digests) or "nothing"
             lines.append(f"{cluster}/{status.service}: runs {running}, release file says "
                          f"{status.release_digest}: rolling out")

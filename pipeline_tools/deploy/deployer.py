@@ -165,9 +165,16 @@ class Deployer:
         result.task_definition_arn = new_arn
         from botocore.exceptions import BotoCoreError, ClientError
 
+        scale: dict[str, int] = {}
+        # terraform/platform creates a service that has no release yet with zero tasks; its first
+        # deploy starts one (autoscaling and the next apply take over from there). Only an explicit
+        # 0 counts: a description without the field says nothing about the service's tasks.
+        if service.get("desiredCount") == 0:
+            scale = {"desiredCount": 1}
+            log.info("deploy %s/%s: first release, 0 -> 1 task", request.cluster, request.service)
         try:
             updated = ecs.update_service(cluster=request.cluster, service=request.service,
-                                         taskDefinition=new_arn)["service"]
+                                         taskDefinition=new_arn, **scale)["service"]
         except ClientError as exc:
             code = exc.response.get("Error", {}).get("Code", "")
             if code in ("ClusterNotFoundException", "ServiceNotFoundException", "ServiceNotActiveException"):

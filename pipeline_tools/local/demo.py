@@ -206,10 +206,22 @@ class Demo:
                           "--backend-config", "key=prod/terraform.tfstate",
                           "--backend-config", f"region={REGION}",
                           "--backend-config", "use_path_style=true",
-                          env=env, ok=(0, 1))
-        note = ("" if result.returncode == 0 else
-                "(expected here: the demo deploys only dev, so staging has no verified deployment and "
-                "prod is not applied; promotion fails closed instead of guessing)")
+                          env=env, ok=(0, 1, 2))
+        # The committed release files of staging and prod hold no release yet (placeholder digests:
+        # a new platform's services start scaled to zero), so there is nothing to promote; any
+        # other bad-input refusal is a real failure of the demo.
+        nothing_released = result.returncode == 2 and "with a release" in result.stderr
+        if result.returncode == 2 and not nothing_released:
+            detail = result.stderr.strip().splitlines()[-1:] or ["no output"]
+            raise ExternalError(f"pipeline-tools promote exited 2: {detail[0]}")
+        if result.returncode == 0:
+            note = ""
+        elif nothing_released:
+            note = (result.stderr.strip() + "\n(expected here: staging has no release yet, so "
+                    "promotion refuses instead of promoting a placeholder)")
+        else:
+            note = ("(expected here: the demo deploys only dev, so staging has no verified deployment "
+                    "and prod is not applied; promotion fails closed instead of guessing)")
         return result.stdout + note
 
     def cleanup(self) -> str:

@@ -87,14 +87,22 @@ def decide(
     source_releases = load_releases(source_path)
     target_releases = load_releases(target_path)
 
-    names = request.services or tuple(sorted(source_releases))
-    if not names:
+    if not request.services and not source_releases:
         raise InputError(f"{source_path} lists no services")
+    # Without --service: every service both environments run that has a release in the source (an
+    # environment may run services the next one does not have yet, and a placeholder digest is
+    # no release to promote).
+    names = request.services or tuple(sorted(
+        name for name, release in source_releases.items() if name in target_releases and release.released))
+    if not names:
+        raise InputError(f"no service of {source_path} with a release is also in {target_path}")
     for name in names:
         if name not in target_releases:
             raise InputError(f"service {name!r} is not in {target_path}")
         if request.digest is None and name not in source_releases:
             raise InputError(f"service {name!r} is not in {source_path}")
+        if request.digest is None and not source_releases[name].released:
+            raise InputError(f"service {name!r} has no release in {source_path} (placeholder digest)")
 
     rollback = request.digest is not None
     proposed = dict(target_releases)

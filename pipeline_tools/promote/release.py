@@ -20,6 +20,9 @@ from pipeline_tools.core.strict_input import loads_strict
 RELEASE_FILE_NAME = "release.auto.tfvars.json"
 DIGEST_PATTERN = re.compile(r"^sha256:[0-9a-f]{64}$")
 SERVICE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,62}$")
+# The digest of a release entry written before the service's first release: terraform/platform
+# creates that service with zero tasks, and `status` reports "no release".
+PLACEHOLDER_DIGEST = "sha256:" + "0" * 64
 # {"releases": {SERVICE: {FIELD: "text"}}} is three levels; a little room for additions.
 RELEASE_FILE_MAX_DEPTH = 8
 
@@ -31,6 +34,10 @@ class Release:
     digest: str
     tag: str = ""
     source_commit: str = ""
+
+    @property
+    def released(self) -> bool:
+        return self.digest != PLACEHOLDER_DIGEST
 
     def image(self, repository_url: str) -> str:
         return f"{repository_url}@{self.digest}"

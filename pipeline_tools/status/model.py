@@ -21,10 +21,13 @@ class ServiceStatus:
     rollout_state: str | None
     rollout_state_reason: str
     updated_at: str | None
+    # False when the release file has no entry for the service or only the all-zero placeholder:
+    # the platform creates such a service with zero tasks, so there is nothing to be in sync with.
+    released: bool = True
 
     @property
     def in_sync(self) -> bool:
-        return self.running_digests == [self.release_digest]
+        return self.released and self.running_digests == [self.release_digest]
 
 
 @dataclass
@@ -45,7 +48,7 @@ class EnvironmentStatus:
 
     @property
     def healthy(self) -> bool:
-        return (all(s.in_sync and s.rollout_state == "COMPLETED" for s in self.services)
+        return (all(s.in_sync and s.rollout_state == "COMPLETED" for s in self.services if s.released)
                 and self.drift in ("none", "not checked"))
 
     def to_json(self) -> dict[str, Any]:
@@ -54,6 +57,14 @@ class EnvironmentStatus:
             item["in_sync"] = service.in_sync
         data["healthy"] = self.healthy
         return data
+
+
+def unreleased_status(service: str, release_digest: str) -> ServiceStatus:
+    """A service the environment declares that has no release yet (``release_digest`` is the
+    placeholder, or empty when the release file has no entry)."""
+    return ServiceStatus(service=service, release_digest=release_digest, release_tag="", running_digests=[],
+                         digest_source="", deployment_id=None, rollout_state=None, rollout_state_reason="",
+                         updated_at=None, released=False)
 
 
 def service_status(evidence: DeploymentEvidence, release_digest: str, release_tag: str) -> ServiceStatus:

@@ -9,6 +9,11 @@ from pipeline_tools.status.model import EnvironmentStatus
 def render_text(status: EnvironmentStatus) -> str:
     lines = [f"environment {status.env}: {'healthy' if status.healthy else 'ATTENTION NEEDED'}"]
     for service in status.services:
+        if not service.released:
+            lines.append(f"  service {service.service}: no release (release file "
+                         f"{'has the placeholder digest' if service.release_digest else 'has no entry'}; "
+                         "created with zero tasks until its first promotion)")
+            continue
         running = ", ".join(short(d) for d in service.running_digests) or "unknown"
         sync = "in sync" if service.in_sync else "OUT OF SYNC with the release file"
         lines.append(f"  service {service.service}: runs {running} ({service.digest_source}); "

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 from pipeline_tools.core.errors import ExternalError, InputError
 from pipeline_tools.promote.release import load_releases, release_file
-from pipeline_tools.status.model import EnvironmentStatus, LastApply, service_status
+from pipeline_tools.status.model import EnvironmentStatus, LastApply, service_status, unreleased_status
 from pipeline_tools.status.render import render_text
 
 
@@ -34,6 +34,22 @@ def backend_settings(root: Path, overrides: Mapping[str, str]) -> dict[str, str]
                 settings.update({k: str(v) for k, v in s3_settings.items() if isinstance(v, str | int)})
     settings.update(overrides)
     return settings
+
+
+def declared_services(root: Path) -> list[str]:
+    """The services ``terraform.tfvars`` declares (``services = { name = {...} }``), if it does."""
+    path = root / "terraform.tfvars"
+    if not path.is_file():
+        return []
+    import hcl2
+
+    try:
+        with path.open() as handle:
+            parsed = hcl2.load(handle)
+    except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+        raise InputError(f"cannot parse {path}: {type(exc).__name__}") from None
+    services = parsed.get("services")
+    return sorted(services) if isinstance(services, dict) else []
 
 
 def last_apply(s3: Any, bucket: str, key: str) -> LastApply:
@@ -65,7 +81,11 @@ def gather(env: str, *, environments_dir: Path, project: str, ecs: Any, s3: Any 
     releases = load_releases(release_file(environments_dir, env))
     status = EnvironmentStatus(env=env, drift=drift)
     cluster = cluster or f"{project}-{env}"
-    for name, release in sorted(releases.items()):
+    for name in sorted(set(releases) | set(declared_services(root))):
+        release = releases.get(name)
+        if release is None or not release.released:
+            status.services.append(unreleased_status(name, release.digest if release else ""))
+            continue
         evidence = service_evidence(ecs, env=env, cluster=cluster, service=name, container=name)
         status.services.append(service_status(evidence, release.digest, release.tag))
     if s3 is not None and backend.get("bucket") and backend.get("key"):

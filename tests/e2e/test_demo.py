@@ -16,7 +16,7 @@ from tests.support.paths import REPO_ROOT
 
 
 @pytest.mark.terraform
-def test_make_demo_runs_the_pipeline_end_to_end():
+def test_make_demo_platform_runs_the_platform_end_to_end():
     completed = subprocess.run([sys.executable, "-m", "pipeline_tools.local.demo"], cwd=REPO_ROOT,
                                capture_output=True, text=True, timeout=1800, check=False)
     out = completed.stdout
@@ -35,6 +35,9 @@ def test_make_demo_runs_the_pipeline_end_to_end():
     pushed = re.search(r"pushed platform/api:\S+ \((sha256:[0-9a-f]{64})\)", out)
     assert pushed and "now runs " in out and pushed.group(1) in out.split("now runs", 1)[1]
     assert "slack message received:" in out
-    # The promotion dry run reported its preconditions and changed nothing.
-    assert "preconditions:" in out and "dry run: nothing was changed" in out
+    # The promotion dry run refuses: the committed release files of staging and prod hold no
+    # release yet (placeholder digests), and a placeholder is never promoted. Nothing changed.
+    assert "staging has no release yet, so promotion refuses instead of promoting a placeholder" in out
+    assert subprocess.run(["git", "status", "--porcelain", "--", "environments"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, check=True).stdout == ""
     assert "everything destroyed" in out or "bootstrap destroyed" in out

@@ -507,3 +507,26 @@ def test_lambda_reports_a_timeout_before_its_own_deadline(emulator: Emulator, re
     assert "not finished after 2 s" in summary["results"][0]["reason"]
     assert len(receivers.slack.accepted) == 1 and len(receivers.discord.accepted) == 1
     assert lambda_handler(world.event("v1.1.0", digest), None)["results"][0]["outcome"] == "skipped"
+
+
+def test_first_release_of_a_service_created_at_zero_tasks_starts_one(world: World) -> None:
+    # terraform/platform creates a service without a release with zero tasks (docs/terraform.md).
+    world.ecs.update_service(cluster=world.cluster, service=SERVICE, desiredCount=0)
+    assert world.service()["desiredCount"] == 0
+    digest = world.push("v1.1.0")
+    image = f"{world.uri}@{digest}"
+    env = {**world.env, "DEPLOY_LOCK_TABLE": "", "SLACK_WEBHOOK_SECRET_ID": "",
+           "DISCORD_WEBHOOK_SECRET_ID": ""}
+    result = run_cli("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
+                     "--image", image, "--no-wait", "--no-notify", env=env)
+    assert result.returncode == 0, result.stderr
+    assert world.service()["desiredCount"] == 1
+    assert world.running_image() == image
+
+    # A service that already runs tasks keeps its count: autoscaling owns it.
+    world.ecs.update_service(cluster=world.cluster, service=SERVICE, desiredCount=3)
+    newer = world.push("v1.2.0")
+    result = run_cli("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
+                     "--image", f"{world.uri}@{newer}", "--no-wait", "--no-notify", env=env)
+    assert result.returncode == 0, result.stderr
+    assert world.service()["desiredCount"] == 3

@@ -60,14 +60,45 @@ def test_dev_applies_and_runs_the_released_image(dev_run: LocalRun):
 
     # The deploy targets the deployer Lambda reads (docs/architecture.md).
     parameter = aws(dev_run, "ssm").get_parameter(Name=outputs["deploy_targets_parameter_name"])
-    assert json.loads(parameter["Parameter"]["Value"]) == [{
-        "repository": "platform/api", "tag_pattern": "*", "environment": "dev",
-        "cluster": "platform-dev", "service": "api", "container": "api"}]
+    assert json.loads(parameter["Parameter"]["Value"]) == [
+        {"repository": f"platform/{name}", "tag_pattern": "*", "environment": "dev",
+         "cluster": "platform-dev", "service": name, "container": name} for name in ("admin", "api")]
 
     # Dev's state lives in the bucket bootstrap created, under its own key.
     s3 = aws(dev_run, "s3")
     keys = [o["Key"] for o in s3.list_objects_v2(Bucket=dev_run.state_bucket).get("Contents", [])]
     assert "dev/terraform.tfstate" in keys
+
+
+def test_dev_runs_two_services_on_one_cluster_and_load_balancer(dev_run: LocalRun):
+    outputs = {name: item["value"] for name, item in dev_run.env_outputs.items()}
+    assert sorted(outputs["services"]) == ["admin", "api"]
+    ecs = aws(dev_run, "ecs")
+    services = ecs.describe_services(cluster="platform-dev", services=["api", "admin"])["services"]
+    assert [s["status"] for s in services] == ["ACTIVE", "ACTIVE"]
+    # The committed release files hold the placeholder digest: no release yet, so no task is
+    # started for an image that does not exist (docs/terraform.md, "First apply").
+    assert [s["desiredCount"] for s in services] == [0, 0]
+    assert not any(service["released"] for service in outputs["services"].values())
+    # admin is reached through the api's HTTPS listener, by path.
+    elbv2 = aws(dev_run, "elbv2")
+    [balancer] = elbv2.describe_load_balancers(Names=["platform-dev-api"])["LoadBalancers"]
+    https = next(listener for listener in elbv2.describe_listeners(
+        LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"] if listener["Port"] == 443)
+    rules = [rule for rule in elbv2.describe_rules(ListenerArn=https["ListenerArn"])["Rules"]
+             if not rule["IsDefault"]]
+    routes = [(rule["Priority"], rule["Conditions"][0]["PathPatternConfig"]["Values"]) for rule in rules]
+    assert routes == [("100", ["/admin/*"])]
+    [admin] = [s for s in services if s["serviceName"] == "admin"]
+    assert admin["loadBalancers"][0]["targetGroupArn"] == rules[0]["Actions"][0]["TargetGroupArn"]
+
+    # status says so, instead of calling a service that runs nothing "in sync".
+    result = run_cli("status", "--env", "dev", "--no-drift",
+                     "--backend-config", f"bucket={dev_run.state_bucket}",
+                     env={**dev_run.emulator.env()}, cwd=REPO_ROOT)
+    assert result.returncode == 0, result.stderr
+    assert "service admin: no release" in result.stdout and "service api: no release" in result.stdout
+    assert "in sync" not in result.stdout
 
 
 def test_replan_shows_no_changes(dev_run: LocalRun):

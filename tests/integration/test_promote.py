@@ -218,3 +218,34 @@ def test_an_environment_never_deployed_fails_the_evidence_check(world: World, re
     evidence = service_evidence(world.ecs(), env="qa", cluster="platform-qa", service="api", container="api")
     check = check_deployment_completed(evidence)
     assert not check.ok and "cluster platform-qa not found" in check.detail
+
+
+def test_promoting_all_takes_the_released_services_both_environments_run(world: World,
+                                                                        real_target_plan: TargetPlan):
+    """staging runs api, a new `admin` prod does not have yet, and a `worker` with no release."""
+    from pipeline_tools.core.errors import InputError
+    from pipeline_tools.promote.release import PLACEHOLDER_DIGEST
+
+    env_dir = world.repo_dir / "variant-all"
+    for env in ("staging", "prod"):
+        (env_dir / env).mkdir(parents=True, exist_ok=True)
+    staging = {**releases(world.digests["v3"], "v3"),
+               "admin": Release("admin", "platform/admin", world.digests["v3"], "v3"),
+               "worker": Release("worker", "platform/worker", PLACEHOLDER_DIGEST)}
+    prod = {**releases(world.digests["v2"], "v2"),
+            "worker": Release("worker", "platform/worker", PLACEHOLDER_DIGEST)}
+    (env_dir / "staging" / "release.auto.tfvars.json").write_text(render_releases(staging))
+    (env_dir / "prod" / "release.auto.tfvars.json").write_text(render_releases(prod))
+
+    def decide_for(services: tuple[str, ...]):
+        request = PromotionRequest("staging", "prod", services, None, None, "", timedelta(0), env_dir)
+        return decide(request, ecs=world.ecs(), ecr=world.ecr(), now=datetime.now(UTC),
+                      open_promotions=lambda env: [], plan_target=lambda _: real_target_plan)
+
+    promotion, proposed, _ = decide_for(())
+    assert [service.service for service in promotion.services] == ["api"]
+    # The services it leaves alone stay as they are in prod's proposed release file.
+    assert proposed["worker"].digest == PLACEHOLDER_DIGEST and "admin" not in proposed
+    # Asked for by name, a service without a release is refused rather than promoted as zeros.
+    with pytest.raises(InputError, match="'worker' has no release"):
+        decide_for(("worker",))

@@ -30,6 +30,18 @@ resource "aws_route53_zone" "this" {
   tags = merge(var.tags, { Name = var.zone_name })
 }
 
+# With parent_zone_id, the created zone is delegated from its parent (a Route53 zone this account
+# holds) in the same apply, so certificate validation never waits on a hand step.
+resource "aws_route53_record" "delegation" {
+  count = local.create_zone && var.parent_zone_id != null ? 1 : 0
+
+  zone_id = var.parent_zone_id
+  name    = var.zone_name
+  type    = "NS"
+  ttl     = 300
+  records = aws_route53_zone.this[0].name_servers
+}
+
 resource "aws_acm_certificate" "this" {
   for_each = var.certificates
 
@@ -62,6 +74,10 @@ resource "aws_route53_record" "validation" {
 
 resource "aws_acm_certificate_validation" "this" {
   for_each = aws_acm_certificate.this
+
+  # ACM resolves the validation records through public DNS: a zone created here answers only once
+  # its parent delegates to it.
+  depends_on = [aws_route53_record.delegation]
 
   certificate_arn = each.value.arn
   validation_record_fqdns = [

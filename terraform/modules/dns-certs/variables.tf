@@ -19,6 +19,17 @@ variable "zone_id" {
   }
 }
 
+variable "parent_zone_id" {
+  description = "ID of the Route53 zone of the parent domain, in this account, when the module creates zone_name (zone_id null): the NS delegation is written there in the same apply, before any certificate validation waits on it. Null: delegate at the registrar or parent yourself (output name_servers)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.parent_zone_id == null || can(regex("^Z[A-Z0-9]{1,31}$", var.parent_zone_id))
+    error_message = "parent_zone_id must be a Route53 hosted zone ID (Z...) or null."
+  }
+}
+
 variable "force_destroy_zone" {
   description = "Let `terraform destroy` delete the created zone even if it still holds records managed elsewhere."
   type        = bool

@@ -9,11 +9,18 @@ locals {
   container_name = coalesce(var.container_name, var.service_name)
   family         = "${var.cluster_name}-${var.service_name}"
 
-  create_kms_key = var.log_kms_key_arn == null
+  # A service joining another instance's cluster uses that instance's key (its ARN is unknown until
+  # created, so the count must not depend on it).
+  create_kms_key = var.create_cluster ? var.log_kms_key_arn == null : false
   log_kms_arn    = local.create_kms_key ? aws_kms_key.logs[0].arn : var.log_kms_key_arn
 
   app_log_group  = "/ecs/${var.cluster_name}/${var.service_name}"
   exec_log_group = "/ecs/${var.cluster_name}/exec"
+
+  # With create_cluster = false the service joins a cluster another instance of this module
+  # created (same name, same exec log group); the ARNs follow from the names.
+  cluster_arn        = var.create_cluster ? aws_ecs_cluster.this[0].arn : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:cluster/${var.cluster_name}"
+  exec_log_group_arn = var.create_cluster ? aws_cloudwatch_log_group.exec[0].arn : "arn:${local.partition}:logs:${local.region}:${local.account_id}:log-group:${local.exec_log_group}"
 
   # ECR repository ARN derived from an ECR image reference (<account>.dkr.ecr.<region>.amazonaws.com/<name>@sha256:...),
   # so the execution role can pull from exactly that repository. Null for images outside ECR.
@@ -72,6 +79,9 @@ locals {
 # ---------------------------------------------------------------------------------------------
 
 data "aws_iam_policy_document" "kms" {
+  #checkov:skip=CKV_AWS_109:This is a KMS key policy: "*" as resource means this key only, and the administering principal is the account itself. exp:2027-02-19
+  #checkov:skip=CKV_AWS_111:This is a KMS key policy: "*" as resource means this key only, and the administering principal is the account itself. exp:2027-02-19
+  #checkov:skip=CKV_AWS_356:This is a KMS key policy: "*" as resource means this key only (key policies cannot name the key they are attached to). exp:2027-02-19
   count = local.create_kms_key ? 1 : 0
 
   statement {
@@ -130,6 +140,8 @@ resource "aws_cloudwatch_log_group" "app" {
 }
 
 resource "aws_cloudwatch_log_group" "exec" {
+  count = var.create_cluster ? 1 : 0
+
   name              = local.exec_log_group
   retention_in_days = var.log_retention_days
   kms_key_id        = local.log_kms_arn
@@ -142,6 +154,8 @@ resource "aws_cloudwatch_log_group" "exec" {
 # ---------------------------------------------------------------------------------------------
 
 resource "aws_ecs_cluster" "this" {
+  count = var.create_cluster ? 1 : 0
+
   name = var.cluster_name
 
   setting {
@@ -156,7 +170,7 @@ resource "aws_ecs_cluster" "this" {
 
       log_configuration {
         cloud_watch_encryption_enabled = true
-        cloud_watch_log_group_name     = aws_cloudwatch_log_group.exec.name
+        cloud_watch_log_group_name     = aws_cloudwatch_log_group.exec[0].name
       }
     }
   }
@@ -165,7 +179,9 @@ resource "aws_ecs_cluster" "this" {
 }
 
 resource "aws_ecs_cluster_capacity_providers" "this" {
-  cluster_name       = aws_ecs_cluster.this.name
+  count = var.create_cluster ? 1 : 0
+
+  cluster_name       = aws_ecs_cluster.this[0].name
   capacity_providers = ["FARGATE", "FARGATE_SPOT"]
 
   default_capacity_provider_strategy {
@@ -306,7 +322,7 @@ data "aws_iam_policy_document" "task_exec" {
   statement {
     sid       = "EcsExecSessionLogs"
     actions   = ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"]
-    resources = [aws_cloudwatch_log_group.exec.arn, "${aws_cloudwatch_log_group.exec.arn}:*"]
+    resources = [local.exec_log_group_arn, "${local.exec_log_group_arn}:*"]
   }
 
   statement {
@@ -362,7 +378,7 @@ resource "aws_ecs_task_definition" "this" {
 
 resource "aws_ecs_service" "this" {
   name                               = var.service_name
-  cluster                            = aws_ecs_cluster.this.arn
+  cluster                            = local.cluster_arn
   task_definition                    = aws_ecs_task_definition.this.arn
   desired_count                      = var.desired_count
   launch_type                        = "FARGATE"
@@ -422,7 +438,7 @@ resource "aws_appautoscaling_target" "this" {
   count = var.enable_autoscaling ? 1 : 0
 
   service_namespace  = "ecs"
-  resource_id        = "service/${aws_ecs_cluster.this.name}/${aws_ecs_service.this.name}"
+  resource_id        = "service/${var.cluster_name}/${aws_ecs_service.this.name}"
   scalable_dimension = "ecs:service:DesiredCount"
   min_capacity       = var.min_capacity
   max_capacity       = var.max_capacity
@@ -491,4 +507,20 @@ resource "aws_appautoscaling_scheduled_action" "this" {
     min_capacity = each.value.min_capacity
     max_capacity = each.value.max_capacity
   }
+}
+
+# The cluster became optional (create_cluster); existing state keeps its objects.
+moved {
+  from = aws_ecs_cluster.this
+  to   = aws_ecs_cluster.this[0]
+}
+
+moved {
+  from = aws_ecs_cluster_capacity_providers.this
+  to   = aws_ecs_cluster_capacity_providers.this[0]
+}
+
+moved {
+  from = aws_cloudwatch_log_group.exec
+  to   = aws_cloudwatch_log_group.exec[0]
 }

@@ -1,11 +1,11 @@
 output "cluster_name" {
   description = "Name of the ECS cluster."
-  value       = aws_ecs_cluster.this.name
+  value       = var.create_cluster ? aws_ecs_cluster.this[0].name : var.cluster_name
 }
 
 output "cluster_arn" {
   description = "ARN of the ECS cluster."
-  value       = aws_ecs_cluster.this.arn
+  value       = local.cluster_arn
 }
 
 output "service_name" {
@@ -50,7 +50,7 @@ output "log_group_arn" {
 
 output "exec_log_group_name" {
   description = "Name of the log group receiving ECS Exec session logs."
-  value       = aws_cloudwatch_log_group.exec.name
+  value       = local.exec_log_group
 }
 
 output "log_kms_key_arn" {

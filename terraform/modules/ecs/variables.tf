@@ -8,6 +8,12 @@ variable "cluster_name" {
   }
 }
 
+variable "create_cluster" {
+  description = "Create the cluster `cluster_name` (with its capacity providers and ECS Exec log group). False joins a cluster of that name created elsewhere, typically by another instance of this module; pass its `log_kms_key_arn` too."
+  type        = bool
+  default     = true
+}
+
 variable "service_name" {
   description = "Name of the ECS service and task definition family suffix (for example `api`)."
   type        = string
@@ -268,7 +274,7 @@ variable "log_retention_days" {
 }
 
 variable "log_kms_key_arn" {
-  description = "ARN of an existing KMS key for the log groups and exec sessions. When null the module creates one (with rotation)."
+  description = "ARN of an existing KMS key for the log groups and exec sessions. When null the module creates one (with rotation) if it creates the cluster; a service joining a cluster passes that cluster's key."
   type        = string
   default     = null
 

@@ -320,3 +320,43 @@ def test_base_fallback_compares_with_the_parent_when_the_push_has_no_usable_base
     # Without the option an unknown base is an error, as before.
     refused = run_cli("affected", "--base", "1234567" * 5 + "12345", "--head", head, cwd=repo)
     assert refused.returncode != 0 and refused.stderr.startswith("error: ")
+
+
+def test_the_repository_layout_plans_every_environment_through_the_platform(tmp_path: Path):
+    """This repository's own roots and modules: environments -> terraform/platform -> modules."""
+    import shutil
+
+    from tests.support.paths import REPO_ROOT
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    git(repo, "init", "-q", "-b", "main")
+    for directory in ("terraform", "environments"):
+        shutil.copytree(REPO_ROOT / directory, repo / directory, ignore=shutil.ignore_patterns(".terraform"))
+    base = commit(repo, "the platform as committed")
+
+    ecs = repo / "terraform/modules/ecs/main.tf"
+    ecs.write_text(ecs.read_text() + "\n# tweak\n")
+    commit(repo)
+    roots = affected(repo, base)
+    assert sorted(roots) == ["environments/dev", "environments/prod", "environments/staging"]
+    vias = {reason["via"] for reason in roots["environments/prod"]["reasons"]}
+    assert "module.platform.module.ecs" in vias
+    text = [reason["text"] for reason in roots["environments/dev"]["reasons"]]
+    assert "terraform/modules/ecs changed, used via module.platform.module.ecs" in text
+
+    base = git(repo, "rev-parse", "HEAD")
+    platform = repo / "terraform/platform/main.tf"
+    platform.write_text(platform.read_text() + "\n# tweak\n")
+    commit(repo)
+    roots = affected(repo, base)
+    assert sorted(roots) == ["environments/dev", "environments/prod", "environments/staging"]
+    assert roots["environments/staging"]["reasons"][0]["text"] == (
+        "terraform/platform changed, used via module.platform")
+
+    # An environment's own sizing plans that environment only.
+    base = git(repo, "rev-parse", "HEAD")
+    tfvars = repo / "environments/staging/terraform.tfvars"
+    tfvars.write_text(tfvars.read_text() + "\n# tweak\n")
+    commit(repo)
+    assert sorted(affected(repo, base)) == ["environments/staging"]

@@ -13,8 +13,8 @@ from pipeline_tools.apply.report import (
     verdict,
 )
 from pipeline_tools.apply.rollout import render_plan, rollout_targets
-from pipeline_tools.promote.release import Release
-from pipeline_tools.status.model import ServiceStatus
+from pipeline_tools.promote.release import PLACEHOLDER_DIGEST, Release
+from pipeline_tools.status.model import ServiceStatus, unreleased_status
 
 OLD = "sha256:" + "1" * 64
 NEW = "sha256:" + "2" * 64
@@ -47,6 +47,16 @@ def test_a_service_not_running_at_all_is_rolled_out_and_an_empty_release_does_no
     assert [t.service for t in rollout_targets("c", [running("api")], RELEASES)] == ["api"]
     assert rollout_targets("c", [], RELEASES) == []
     assert "nothing to roll out" in render_plan("qa", "c", [], [])
+
+
+def test_a_service_with_no_release_yet_is_never_rolled_out_to_the_placeholder():
+    # Issue 18: the apply's rollout never rolls a service back to a placeholder digest.
+    releases = {**RELEASES, "admin": Release("admin", "platform/admin", PLACEHOLDER_DIGEST, "")}
+    services = [unreleased_status("admin", PLACEHOLDER_DIGEST), running("api", OLD)]
+    targets = rollout_targets("acme-dev", services, releases)
+    assert [t.service for t in targets] == ["api"]
+    plan = render_plan("dev", "acme-dev", services, targets)
+    assert "acme-dev/admin: no release yet: nothing to roll out" in plan
 
 
 @pytest.mark.parametrize(("steps", "status", "result", "delivered"), [

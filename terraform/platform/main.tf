@@ -1,0 +1,499 @@
+# The whole platform of one environment: network, the services on ECS Fargate behind an ALB with
+# HTTPS and WAF, the frontend on S3 + CloudFront, PostgreSQL, Redis, DNS and certificates, secrets,
+# sign-in, integrations, observability and (where the deployer package is published) the deploy
+# trigger. environments/<env> call it with their sizing; nothing here differs per environment.
+
+data "aws_caller_identity" "current" {}
+data "aws_partition" "current" {}
+
+locals {
+  name       = "${var.project}-${var.environment}"
+  account_id = data.aws_caller_identity.current.account_id
+  # Bootstrap's boundary for this environment (github-oidc module): its apply role creates no
+  # IAM role without it.
+  permissions_boundary_arn = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:policy/${var.project}-boundaries/${var.project}-${var.environment}-permissions-boundary"
+  artifacts_bucket         = "${var.project}-artifacts-${local.account_id}"
+
+  api_domain      = "api.${var.domain_name}"
+  frontend_domain = "app.${var.domain_name}"
+
+  # Records are named relative to the zone: a reused parent zone (example.org for
+  # dev.example.org) gets api.dev and app.dev.
+  zone_name        = coalesce(var.hosted_zone.name, var.domain_name)
+  existing_zone_id = var.hosted_zone.zone_id != null ? var.hosted_zone.zone_id : one(data.aws_route53_zone.existing[*].zone_id)
+  record_suffix    = local.zone_name == var.domain_name ? "" : ".${trimsuffix(var.domain_name, ".${local.zone_name}")}"
+
+  # A service "has no release" when release.auto.tfvars.json has no entry for it or only the
+  # all-zero placeholder digest: it is created scaled to zero until its first release.
+  zero_digest = "sha256:${join("", [for _ in range(64) : "0"])}"
+  released = {
+    for service in keys(var.services) :
+    service => contains(keys(var.releases), service) && try(var.releases[service].digest, local.zero_digest) != local.zero_digest
+  }
+  repositories = {
+    for service, settings in var.services :
+    service => try(var.releases[service].repository, coalesce(settings.repository, "${var.project}/${service}"))
+  }
+  images = {
+    for service in keys(var.services) :
+    service => "${data.aws_ecr_repository.service[service].repository_url}@${try(var.releases[service].digest, local.zero_digest)}"
+  }
+
+  # The primary service holds the cluster and the load balancer's default action; the others join
+  # the cluster and, with `routing`, get a listener rule of their own.
+  other_services  = { for service, settings in var.services : service => settings if service != var.primary_service }
+  routed_services = { for service, settings in local.other_services : service => settings if settings.routing != null }
+
+  service_environment = {
+    APP_ENV       = var.environment
+    DATABASE_HOST = module.database.address
+    DATABASE_PORT = tostring(module.database.port)
+    DATABASE_NAME = module.database.db_name
+    REDIS_HOST    = module.cache.primary_endpoint_address
+    REDIS_PORT    = tostring(module.cache.port)
+    REDIS_USER    = module.cache.app_user_id
+  }
+  service_secrets = {
+    DATABASE_USERNAME = "${module.database.master_user_secret_arn}:username::"
+    DATABASE_PASSWORD = "${module.database.master_user_secret_arn}:password::"
+  }
+
+  all_services = merge({ (var.primary_service) = module.ecs }, module.services)
+}
+
+# --- network ---------------------------------------------------------------------------------
+
+module "network" {
+  source = "../modules/network"
+
+  name                    = local.name
+  cidr_block              = var.network.cidr_block
+  azs                     = var.network.azs
+  public_subnet_cidrs     = var.network.public_subnet_cidrs
+  private_subnet_cidrs    = var.network.private_subnet_cidrs
+  single_nat_gateway      = var.network.single_nat_gateway
+  flow_log_retention_days = var.log_retention_days
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+module "security_groups" {
+  source = "../modules/security-groups"
+
+  name           = local.name
+  vpc_id         = module.network.vpc_id
+  vpc_cidr_block = module.network.vpc_cidr_block
+}
+
+module "endpoints" {
+  source = "../modules/endpoints"
+
+  name               = local.name
+  vpc_id             = module.network.vpc_id
+  subnet_ids         = module.network.private_subnet_ids
+  security_group_ids = [module.security_groups.endpoints_security_group_id]
+  route_table_ids    = module.network.private_route_table_ids
+}
+
+# --- DNS and certificates --------------------------------------------------------------------
+
+# The zone: reused by id or by name (an existing, delegated zone: nothing to wait for), or created
+# here for domain_name, delegated from a parent zone in this account when parent_zone_id is given.
+data "aws_route53_zone" "existing" {
+  count = var.hosted_zone.name != null ? 1 : 0
+
+  name         = var.hosted_zone.name
+  private_zone = false
+}
+
+module "dns" {
+  source = "../modules/dns-certs"
+
+  zone_name          = local.zone_name
+  zone_id            = local.existing_zone_id
+  parent_zone_id     = var.hosted_zone.parent_zone_id
+  force_destroy_zone = var.allow_destroy
+  certificates = {
+    api = { domain_name = local.api_domain }
+  }
+  records = {
+    api = {
+      name  = "api${local.record_suffix}"
+      type  = "A"
+      alias = { name = module.alb.dns_name, zone_id = module.alb.zone_id }
+    }
+    app = {
+      name  = "app${local.record_suffix}"
+      type  = "A"
+      alias = { name = module.frontend.distribution_domain_name, zone_id = module.frontend.distribution_hosted_zone_id, evaluate_target_health = false }
+    }
+  }
+}
+
+# The frontend's certificate must live in us-east-1 (CloudFront), validated in the same zone.
+# (A second dns-certs instance cannot take the zone id: its count would depend on a value
+# unknown until the zone exists.)
+resource "aws_acm_certificate" "frontend" {
+  provider = aws.us_east_1
+
+  domain_name       = local.frontend_domain
+  validation_method = "DNS"
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_route53_record" "frontend_certificate_validation" {
+  for_each = {
+    for option in aws_acm_certificate.frontend.domain_validation_options : option.domain_name => option
+  }
+
+  zone_id         = module.dns.zone_id
+  name            = each.value.resource_record_name
+  type            = each.value.resource_record_type
+  records         = [each.value.resource_record_value]
+  ttl             = 300
+  allow_overwrite = true
+}
+
+resource "aws_acm_certificate_validation" "frontend" {
+  provider = aws.us_east_1
+
+  certificate_arn         = aws_acm_certificate.frontend.arn
+  validation_record_fqdns = [for record in aws_route53_record.frontend_certificate_validation : record.fqdn]
+}
+
+# --- load balancer ---------------------------------------------------------------------------
+
+module "alb" {
+  source = "../modules/alb"
+
+  name                = "${local.name}-api"
+  vpc_id              = module.network.vpc_id
+  subnet_ids          = module.network.public_subnet_ids
+  security_group_ids  = [module.security_groups.alb_security_group_id]
+  certificate_arn     = module.dns.certificate_arns["api"]
+  deletion_protection = var.allow_destroy ? false : true
+  target_port         = var.services[var.primary_service].port
+  health_check        = { path = var.services[var.primary_service].health_check_path }
+}
+
+module "waf_alb" {
+  source = "../modules/waf"
+
+  name                      = "${local.name}-alb"
+  scope                     = "REGIONAL"
+  association_resource_arns = [module.alb.arn]
+  log_retention_days        = var.log_retention_days
+}
+
+# A target group and a listener rule (by host or path) per further service with `routing`.
+resource "aws_lb_target_group" "service" {
+  #checkov:skip=CKV_AWS_378:TLS terminates at the load balancer; targets are Fargate tasks in private subnets reachable only from the ALB security group, so the hop inside the VPC is plain HTTP by design. exp:2027-02-19
+  for_each = local.routed_services
+
+  name                 = substr("${local.name}-${each.key}", 0, 32)
+  vpc_id               = module.network.vpc_id
+  target_type          = "ip"
+  protocol             = "HTTP"
+  port                 = each.value.port
+  deregistration_delay = 30
+
+  health_check {
+    enabled             = true
+    protocol            = "HTTP"
+    port                = "traffic-port"
+    path                = each.value.health_check_path
+    matcher             = "200-399"
+    interval            = 15
+    timeout             = 5
+    healthy_threshold   = 2
+    unhealthy_threshold = 3
+  }
+
+  lifecycle {
+    create_before_destroy = true
+  }
+}
+
+resource "aws_lb_listener_rule" "service" {
+  for_each = local.routed_services
+
+  listener_arn = module.alb.https_listener_arn
+  priority     = each.value.routing.priority
+
+  action {
+    type             = "forward"
+    target_group_arn = aws_lb_target_group.service[each.key].arn
+  }
+
+  dynamic "condition" {
+    for_each = each.value.routing.host == null ? [] : [each.value.routing.host]
+
+    content {
+      host_header {
+        values = [condition.value]
+      }
+    }
+  }
+
+  dynamic "condition" {
+    for_each = each.value.routing.path == null ? [] : [each.value.routing.path]
+
+    content {
+      path_pattern {
+        values = [condition.value]
+      }
+    }
+  }
+}
+
+# --- services --------------------------------------------------------------------------------
+
+data "aws_ecr_repository" "service" {
+  for_each = var.services
+
+  name = local.repositories[each.key]
+}
+
+# The primary service, which also creates the cluster (and the KMS key of its log groups).
+module "ecs" {
+  source = "../modules/ecs"
+
+  cluster_name           = local.name
+  service_name           = var.primary_service
+  image                  = local.images[var.primary_service]
+  container_port         = var.services[var.primary_service].port
+  cpu                    = var.services[var.primary_service].cpu
+  memory                 = var.services[var.primary_service].memory
+  desired_count          = local.released[var.primary_service] ? var.services[var.primary_service].desired_count : 0
+  min_capacity           = local.released[var.primary_service] ? var.services[var.primary_service].min_capacity : 0
+  max_capacity           = var.services[var.primary_service].max_capacity
+  enable_execute_command = var.services[var.primary_service].enable_execute_command
+  subnet_ids             = module.network.private_subnet_ids
+  security_group_ids     = [module.security_groups.tasks_security_group_id]
+  target_group_arn       = module.alb.target_group_arn
+  log_retention_days     = var.log_retention_days
+  environment            = merge(local.service_environment, var.services[var.primary_service].environment)
+  secrets                = local.service_secrets
+  secrets_kms_key_arns   = [module.database.kms_key_arn, module.secrets.kms_key_arn]
+  # Redis authenticates the task role itself (IAM authentication): no token to hand out.
+  task_role_policy_json = module.cache.connect_policy_json
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Every further service joins the primary's cluster.
+module "services" {
+  source   = "../modules/ecs"
+  for_each = local.other_services
+
+  create_cluster         = false
+  cluster_name           = module.ecs.cluster_name
+  log_kms_key_arn        = module.ecs.log_kms_key_arn
+  service_name           = each.key
+  image                  = local.images[each.key]
+  container_port         = each.value.port
+  cpu                    = each.value.cpu
+  memory                 = each.value.memory
+  desired_count          = local.released[each.key] ? each.value.desired_count : 0
+  min_capacity           = local.released[each.key] ? each.value.min_capacity : 0
+  max_capacity           = each.value.max_capacity
+  enable_execute_command = each.value.enable_execute_command
+  subnet_ids             = module.network.private_subnet_ids
+  security_group_ids     = [module.security_groups.tasks_security_group_id]
+  target_group_arn       = each.value.routing == null ? null : aws_lb_target_group.service[each.key].arn
+  log_retention_days     = var.log_retention_days
+  environment            = merge(local.service_environment, each.value.environment)
+  secrets                = local.service_secrets
+  secrets_kms_key_arns   = [module.database.kms_key_arn, module.secrets.kms_key_arn]
+  # Redis authenticates the task role itself (IAM authentication): no token to hand out.
+  task_role_policy_json = module.cache.connect_policy_json
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# --- data ------------------------------------------------------------------------------------
+
+module "database" {
+  source = "../modules/database"
+
+  identifier              = local.name
+  subnet_ids              = module.network.private_subnet_ids
+  vpc_security_group_ids  = [module.security_groups.rds_security_group_id]
+  instance_class          = var.database.instance_class
+  allocated_storage       = var.database.allocated_storage
+  max_allocated_storage   = var.database.max_allocated_storage
+  multi_az                = var.database.multi_az
+  deletion_protection     = var.allow_destroy ? false : var.database.deletion_protection
+  skip_final_snapshot     = var.database.skip_final_snapshot || var.allow_destroy
+  backup_retention_period = var.database.backup_retention_period
+  create_proxy            = var.database.create_proxy
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+module "secrets" {
+  source = "../modules/secrets"
+
+  name_prefix = "${var.project}/${var.environment}"
+  secrets = var.google_client_id == null ? {} : {
+    google-client-secret = {
+      description             = "Google OAuth client secret of ${local.name}'s sign-in (put out of band)."
+      recovery_window_in_days = var.allow_destroy ? 0 : 30
+    }
+  }
+}
+
+# Redis: no AUTH token at all; every service's task connects as the cache's IAM-authenticated user.
+module "cache" {
+  source = "../modules/cache"
+
+  name                  = local.name
+  node_type             = var.cache.node_type
+  num_cache_clusters    = var.cache.num_cache_clusters
+  subnet_ids            = module.network.private_subnet_ids
+  security_group_ids    = [module.security_groups.redis_security_group_id]
+  log_retention_in_days = var.log_retention_days
+}
+
+# --- frontend --------------------------------------------------------------------------------
+
+module "waf_cloudfront" {
+  source = "../modules/waf"
+  providers = {
+    aws = aws.us_east_1
+  }
+
+  name               = "${local.name}-cloudfront"
+  scope              = "CLOUDFRONT"
+  log_retention_days = var.log_retention_days
+}
+
+module "frontend" {
+  source = "../modules/frontend"
+
+  name                = "${local.name}-web"
+  bucket_name         = "${local.name}-web-${local.account_id}"
+  force_destroy       = var.allow_destroy
+  aliases             = [local.frontend_domain]
+  acm_certificate_arn = aws_acm_certificate_validation.frontend.certificate_arn
+  web_acl_arn         = module.waf_cloudfront.web_acl_arn
+}
+
+# --- sign-in ---------------------------------------------------------------------------------
+
+module "auth" {
+  source = "../modules/auth"
+
+  name                = local.name
+  domain              = "${local.name}-${local.account_id}"
+  callback_urls       = ["https://${local.frontend_domain}/auth/callback"]
+  logout_urls         = ["https://${local.frontend_domain}/"]
+  deletion_protection = var.allow_destroy ? false : true
+  # Google sign-in: set google_client_id and put the client secret into the Secrets Manager
+  # secret `<project>/<environment>/google-client-secret` (never into tfvars).
+  google_client_id          = var.google_client_id
+  google_client_secret_name = var.google_client_id == null ? null : module.secrets.secret_names["google-client-secret"]
+}
+
+# --- integrations ----------------------------------------------------------------------------
+
+# SQS queue + dead-letter queue + Lambda consumer per entry. The consumer's package is built by the
+# application that owns it and uploaded to the artifacts bucket.
+module "integrations" {
+  source   = "../modules/integrations"
+  for_each = var.integrations
+
+  name                  = "${local.name}-${each.key}"
+  s3_bucket             = local.artifacts_bucket
+  s3_key                = each.value.s3_key
+  handler               = each.value.handler
+  runtime               = each.value.runtime
+  batch_size            = each.value.batch_size
+  sender_role_arns      = [for service in local.all_services : service.task_role_arn]
+  log_retention_in_days = var.log_retention_days
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# --- observability ---------------------------------------------------------------------------
+
+module "observability" {
+  source = "../modules/observability"
+
+  name                  = local.name
+  alarm_email_addresses = var.alarm_email_addresses
+  ecs_cluster_name      = module.ecs.cluster_name
+  ecs_service_names     = [for service in local.all_services : service.service_name]
+  # format() marks the ARN suffix, unknown until the ALB exists, as not null: the module counts
+  # its 5xx alarms on `alb_arn_suffix != null`, which must be decidable at plan time.
+  alb_arn_suffix          = format("%s", module.alb.arn_suffix)
+  rds_instance_identifier = module.database.db_instance_identifier
+  enable_cloudtrail       = var.enable_cloudtrail
+  enable_guardduty        = var.enable_guardduty
+  log_retention_in_days   = var.log_retention_days
+  force_destroy           = var.allow_destroy
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Alarms reach people: the alerts topic -> the alarm notifier Lambda -> Slack / Discord, and a
+# pager's HTTPS endpoints. The notifier runs from the deployer package, so it exists where that
+# package is published (deployer_package_s3_key set: dev today).
+module "alarm_chat" {
+  source = "../modules/alarm-chat"
+  count  = var.deployer_package_s3_key == null ? 0 : 1
+
+  name                      = "${local.name}-alarm-chat"
+  topic_arn                 = module.observability.alerts_topic_arn
+  s3_bucket                 = local.artifacts_bucket
+  s3_key                    = var.deployer_package_s3_key
+  slack_webhook_secret_id   = var.slack_webhook_secret_id
+  discord_webhook_secret_id = var.discord_webhook_secret_id
+  pager_https_endpoints     = var.pager_https_endpoints
+  log_retention_in_days     = var.log_retention_days
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Without the notifier, a pager that takes SNS over HTTPS subscribes to the topic directly.
+resource "aws_sns_topic_subscription" "pager" {
+  for_each = var.deployer_package_s3_key == null ? toset(var.pager_https_endpoints) : toset([])
+
+  topic_arn              = module.observability.alerts_topic_arn
+  protocol               = "https"
+  endpoint               = each.value
+  endpoint_auto_confirms = false
+}
+
+# --- deploy trigger --------------------------------------------------------------------------
+
+# Every push to ECR deploys to this environment (EventBridge -> deployer Lambda), where the
+# deployer package is published (deployer_package_s3_key set: dev today). The package is built
+# by `pipeline-tools deploy package` and uploaded to bootstrap's artifacts bucket.
+module "deploy_trigger" {
+  source = "../modules/deploy-trigger"
+  count  = var.deployer_package_s3_key == null ? 0 : 1
+
+  name        = "${local.name}-deployer"
+  environment = var.environment
+  s3_bucket   = local.artifacts_bucket
+  s3_key      = var.deployer_package_s3_key
+  deploy_targets = [for name, service in local.all_services : {
+    repository  = local.repositories[name]
+    tag_pattern = "*"
+    environment = var.environment
+    cluster     = service.cluster_name
+    service     = service.service_name
+    container   = service.container_name
+  }]
+  pass_role_arns                 = flatten([for service in local.all_services : [service.task_role_arn, service.execution_role_arn]])
+  lock_table_deletion_protection = !var.allow_destroy
+  log_retention_in_days          = var.log_retention_days
+  slack_webhook_secret_id        = var.slack_webhook_secret_id
+  discord_webhook_secret_id      = var.discord_webhook_secret_id
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}

@@ -1,0 +1,93 @@
+"""Both account layouts plan, and ``allowed_account_ids`` refuses the wrong account.
+
+dev is planned against the emulator (account 123456789012) with the settings of each layout in
+docs/terraform.md, through its real S3 backend in the emulator: one account for every environment
+(account-level detectors owned by prod, so dev's are off) and one account per environment (dev owns
+its CloudTrail trail and GuardDuty detector). No bootstrap apply is needed for a plan: the ECR
+repositories the plan looks up, the deployer package it reads and the state bucket are created
+directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import boto3
+import pytest
+
+from pipeline_tools.core.errors import ExternalError
+from pipeline_tools.integrations.terraform import Terraform, terraform_env
+from pipeline_tools.local.emulator import Emulator
+from tests.support.paths import REPO_ROOT
+
+pytestmark = pytest.mark.terraform
+
+EMULATOR_ACCOUNT = "123456789012"  # moto's
+STATE_BUCKET = "layouts-tfstate"
+LAYOUTS = {
+    "one-account": {"allowed_account_ids": [EMULATOR_ACCOUNT], "enable_cloudtrail": False,
+                    "enable_guardduty": False},
+    "account-per-environment": {"allowed_account_ids": [EMULATOR_ACCOUNT], "enable_cloudtrail": True,
+                                "enable_guardduty": True},
+}
+
+
+def _var_args(settings: dict, directory: Path) -> list[str]:
+    # A var file, not -var: the root's pass-through variables are untyped, and terraform takes an
+    # untyped -var value as a string. JSON values are valid HCL expressions.
+    var_file = directory / "layout.tfvars"
+    var_file.write_text("".join(f"{name} = {json.dumps(value)}\n" for name, value in settings.items()))
+    return [f"-var-file={var_file}", "-var=allow_destroy=true"]
+
+
+@pytest.fixture(scope="module")
+def dev_root(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Terraform]:
+    env = emulator.env()
+    clients = {"endpoint_url": env["AWS_ENDPOINT_URL"], "region_name": "us-east-1",
+               "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+               "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
+    ecr = boto3.client("ecr", **clients)
+    for repository in ("platform/api", "platform/admin"):
+        with contextlib.suppress(ecr.exceptions.RepositoryAlreadyExistsException):
+            ecr.create_repository(repositoryName=repository)
+    s3 = boto3.client("s3", **clients)
+    s3.create_bucket(Bucket=STATE_BUCKET)
+    # dev reads the deployer package (deploy trigger, alarm notifier) from bootstrap's artifacts
+    # bucket; a plan only needs the object to exist.
+    s3.create_bucket(Bucket=f"platform-artifacts-{EMULATOR_ACCOUNT}")
+    s3.put_object(Bucket=f"platform-artifacts-{EMULATOR_ACCOUNT}", Key="deployer/pipeline-tools-deployer.zip",
+                  Body=b"PK\x05\x06" + b"\x00" * 18)
+    data_dir = tmp_path_factory.mktemp("layouts") / ".terraform"
+    tf = Terraform(REPO_ROOT / "environments" / "dev",
+                   env=terraform_env({**env, "TF_DATA_DIR": str(data_dir)}))
+    tf.init(backend_config={"bucket": STATE_BUCKET, "key": "dev/terraform.tfstate", "region": "us-east-1",
+                            "use_path_style": "true"})
+    yield tf
+
+
+@pytest.mark.parametrize("layout", sorted(LAYOUTS))
+def test_dev_plans_in_each_account_layout(dev_root: Terraform, layout: str, tmp_path: Path):
+    planfile = tmp_path / "dev.tfplan"
+    dev_root.plan(planfile, *_var_args(LAYOUTS[layout], tmp_path))
+    plan = dev_root.show_json(planfile)
+    created = {change["address"] for change in plan["resource_changes"]
+               if change["change"]["actions"] == ["create"]}
+    detectors = {"module.platform.module.observability.aws_guardduty_detector.this[0]",
+                 "module.platform.module.observability.aws_cloudtrail.this[0]"}
+    owns_detectors = LAYOUTS[layout]["enable_guardduty"]
+    assert (detectors <= created) is owns_detectors, sorted(a for a in created if "observability" in a)
+    # The same platform either way: both services, the cluster, the database.
+    for address in ("module.platform.module.ecs.aws_ecs_service.this",
+                    'module.platform.module.services["admin"].aws_ecs_service.this',
+                    "module.platform.module.database.aws_db_instance.this"):
+        assert address in created
+
+
+def test_a_root_pinned_to_another_account_is_refused(dev_root: Terraform, tmp_path: Path):
+    other = {**LAYOUTS["account-per-environment"], "allowed_account_ids": ["210987654321"]}
+    with pytest.raises(ExternalError) as refused:
+        dev_root.plan(tmp_path / "dev.tfplan", *_var_args(other, tmp_path))
+    assert "123456789012" in str(refused.value) and "not allowed" in str(refused.value).lower()

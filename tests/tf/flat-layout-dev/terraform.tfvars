@@ -1,0 +1,46 @@
+# dev: small and cheap. One NAT gateway for both AZs, one task, a single-AZ database without
+# deletion protection, one Redis node. The image comes from release.auto.tfvars.json.
+environment = "dev"
+domain_name = "dev.platform.example.com"
+
+network = {
+  cidr_block           = "10.10.0.0/16"
+  azs                  = ["us-east-1a", "us-east-1b"]
+  public_subnet_cidrs  = ["10.10.0.0/24", "10.10.1.0/24"]
+  private_subnet_cidrs = ["10.10.10.0/24", "10.10.11.0/24"]
+  single_nat_gateway   = true
+}
+
+service = {
+  cpu                    = 256
+  memory                 = 512
+  desired_count          = 1
+  min_capacity           = 1
+  max_capacity           = 2
+  enable_execute_command = true
+}
+
+database = {
+  instance_class          = "db.t4g.micro"
+  allocated_storage       = 20
+  max_allocated_storage   = 50
+  multi_az                = false
+  deletion_protection     = false
+  skip_final_snapshot     = true
+  backup_retention_period = 1
+  create_proxy            = false
+}
+
+cache = {
+  node_type          = "cache.t4g.micro"
+  num_cache_clusters = 1
+}
+
+log_retention_days      = 30
+deployer_package_s3_key = "deployer/pipeline-tools-deployer.zip"
+
+# Account-level detectors live in one environment only (one GuardDuty detector per account and
+# region; one multi-region trail is enough): prod owns them in the shared account.
+alarm_email_addresses = []
+enable_cloudtrail     = false
+enable_guardduty      = false
