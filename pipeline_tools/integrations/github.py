@@ -249,6 +249,11 @@ class GitHub:
                                             self._resolve_identity)
         return self._identity
 
+    def token_account(self) -> str:
+        """The account the token itself belongs to (never ``trusted_author``): a user's login, or an
+        app's bot account ``<slug>[bot]`` (the workflow's own token is ``github-actions[bot]``)."""
+        return self._retrying("finding the account the token belongs to", self._resolve_identity)
+
     def is_own(self, item: Any) -> bool:
         """Whether a comment or issue (PyGithub object) was written by :meth:`identity`."""
         user = getattr(item, "user", None)

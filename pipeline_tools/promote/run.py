@@ -95,6 +95,8 @@ def promote(
     parsed_backend_config = parse_backend_config(list(backend_config))
     github_client = github()
     repo = parse_repo_name(repo)
+    if not dry_run:
+        refuse_untriggering_token(github_client)
     from pipeline_tools.promote.github_ops import open_promotions
     from pipeline_tools.promote.terraform_plan import target_planner
 
@@ -184,3 +186,17 @@ def _notify_recorded(recorded: dict[str, Any], *, status: str, url: str) -> None
     from pipeline_tools.promote.notify import notify_promotion
 
     notify_promotion(recorded, status=status, url=url)
+
+
+# The account behind the workflow's own GITHUB_TOKEN. A pull request it opens starts no workflow
+# (GitHub's rule against recursive runs), so a promotion opened with it is never planned and its
+# apply is refused: fail before anything is decided or written.
+WORKFLOW_TOKEN_ACCOUNT = "github-actions[bot]"
+
+
+def refuse_untriggering_token(github_client: GitHub) -> None:
+    if github_client.token_account().lower() == WORKFLOW_TOKEN_ACCOUNT:
+        raise InputError(
+            "the token is the workflow's own GITHUB_TOKEN (github-actions[bot]): a pull request it opens "
+            "triggers no workflow, so the promotion would never be planned and its apply would be refused; "
+            "set the secret PROMOTION_TOKEN to a GitHub App installation token (docs/promotion.md)")

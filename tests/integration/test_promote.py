@@ -87,6 +87,28 @@ def test_promotion_opens_a_pull_request_that_changes_only_the_release_file(fresh
     assert [s["state"] for s in repo.deployment_statuses[deployment_id]] == ["pending", "success"]
 
 
+def test_the_workflows_own_token_is_refused_before_anything_is_opened(fresh: World):
+    # Issue 18 item 7: a pull request opened with GITHUB_TOKEN starts no workflow, so nothing would
+    # ever plan the promotion; the command says so instead of opening it.
+    workflow_token = fresh.standin.add_token("ghs_workflow_token", "github-actions[bot]", app=True)
+    result = fresh.promote("--from", "staging", "--to", "prod", "--service", "api", "--soak-minutes", "0",
+                           env={"GITHUB_TOKEN": workflow_token})
+    assert_one_line_error(result, code=2)
+    assert "workflow's own GITHUB_TOKEN" in result.stderr and "PROMOTION_TOKEN" in result.stderr
+    assert workflow_token not in result.stderr
+    # Only the identity question was asked (GraphQL is a POST); nothing was written.
+    assert [(w.method, w.path) for w in fresh.standin.writes()] == [("POST", "/graphql")]
+    # A GitHub App's installation token (another bot) opens it; so does a dry run with any token.
+    dry = fresh.promote("--from", "staging", "--to", "prod", "--service", "api", "--soak-minutes", "0",
+                        "--dry-run", env={"GITHUB_TOKEN": workflow_token})
+    assert dry.returncode == 0, dry.stderr
+    app_token = fresh.standin.add_token("ghs_app_token", "promoter[bot]", app=True)
+    opened = fresh.promote("--from", "staging", "--to", "prod", "--service", "api", "--soak-minutes", "0",
+                           env={"GITHUB_TOKEN": app_token})
+    assert opened.returncode == 0, opened.stderr
+    assert len(fresh.standin.repos[REPO_NAME].pulls) == 1
+
+
 def test_rollback_is_the_same_command_with_an_earlier_digest(fresh: World):
     result = fresh.promote("--from", "staging", "--to", "prod", "--service", "api",
                            "--digest", fresh.digests["v1"], "--reason", "v2 leaks memory")
