@@ -193,8 +193,9 @@ def rollout(*, env: str, sha: str = "", config: RepoConfig, repo_root: Path, loc
         _check_sha(sha)
     if timeout_seconds <= 0:
         raise InputError("--timeout must be positive")
-    stage = _stage_of(env, config)
-    cluster = config.resolved()["stages"][config.stage_index(stage.name)]["cluster"]
+    from pipeline_tools.config.model import stage_outputs
+
+    cluster = stage_outputs(config, _stage_of(env, config).name)["cluster"]
     environments_dir = repo_root / config.roots_dir
     root = environments_dir / env
     if not release_file(environments_dir, env).is_file():
