@@ -37,7 +37,7 @@ def rollout_targets(cluster: str, services: Sequence[ServiceStatus],
         release = releases.get(status.service)
         # A service with no release yet (the placeholder digest) is never rolled out: there is no
         # image to run, and rolling out the placeholder would break or roll back what runs.
-        if release is None or not release.released or not status.released or status.in_sync:
+        if release is None or not release.released or status.in_sync:
             continue
         targets.append(RolloutTarget(cluster=cluster, service=status.service, container=status.service,
                                      image=f"{release.repository}@{release.digest}"))
