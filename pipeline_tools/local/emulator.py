@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -103,41 +104,49 @@ def client_env(endpoint: str) -> dict[str, str]:
 
 def start(*, port: int | None = None, extra_env: dict[str, str] | None = None,
           log_path: Path | None = None) -> Emulator:
-    """Start moto server in a child process and wait until it answers."""
+    """Start moto server in a child process and wait until it answers.
+
+    Without ``port`` the child binds a port the kernel chooses and reports it (see
+    :mod:`pipeline_tools.local.moto_runner`), so two emulators started at once never share one.
+    """
     from pipeline_tools.local import require_local_extra
 
     require_local_extra()  # before the child process fails with an ImportError nobody sees
-    port = port or free_port()
     env = {**os.environ, **BASE_SERVER_ENV, **(extra_env or {})}
     # The emulator must never reach a real AWS endpoint or pick up a user's profile.
-    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL"):
+    for name in ("AWS_PROFILE", "AWS_ENDPOINT_URL", "MOTO_PORT"):
         env.pop(name, None)
-    log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - child keeps it
-    process = subprocess.Popen(
-        [sys.executable, "-m", "pipeline_tools.local.moto_runner", str(port)],
-        stdout=log,
-        stderr=log if log_path else subprocess.PIPE,
-        env=env,
-        start_new_session=True,
-    )
-    emulator = Emulator(port=port, pid=process.pid, process=process)
-    deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            detail = ""
-            if process.stderr is not None:
-                last_lines = process.stderr.read().decode(errors="replace").strip().splitlines()[-1:]
-                detail = f": {last_lines[0]}" if last_lines else ""
-            raise ExternalError(f"the local AWS emulator exited during start-up{detail}")
-        if emulator.is_alive():
-            if process.stderr is not None:
-                # Nobody reads it from here on; don't let a full pipe block the server.
-                process.stderr.close()
-                process.stderr = None
-            return emulator
-        time.sleep(0.1)
+    with tempfile.TemporaryDirectory(prefix="pipeline-tools-emulator-") as scratch:
+        port_file = Path(scratch) / "port"
+        log = open(log_path, "ab") if log_path else subprocess.DEVNULL  # noqa: SIM115 - child keeps it
+        process = subprocess.Popen(
+            [sys.executable, "-m", "pipeline_tools.local.moto_runner", str(port or 0), str(port_file)],
+            stdout=log,
+            stderr=log if log_path else subprocess.PIPE,
+            env=env,
+            start_new_session=True,
+        )
+        emulator = Emulator(port=port or 0, pid=process.pid, process=process)
+        deadline = time.monotonic() + STARTUP_TIMEOUT_SECONDS
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                detail = ""
+                if process.stderr is not None:
+                    last_lines = process.stderr.read().decode(errors="replace").strip().splitlines()[-1:]
+                    detail = f": {last_lines[0]}" if last_lines else ""
+                raise ExternalError(f"the local AWS emulator exited during start-up{detail}")
+            if not emulator.port and port_file.exists():
+                emulator.port = int(port_file.read_text())
+            if emulator.port and emulator.is_alive():
+                if process.stderr is not None:
+                    # Nobody reads it from here on; don't let a full pipe block the server.
+                    process.stderr.close()
+                    process.stderr = None
+                return emulator
+            time.sleep(0.1)
     emulator.stop()
-    raise ExternalError(f"the local AWS emulator did not answer on port {port} within "
+    where = f"port {emulator.port}" if emulator.port else "any port"
+    raise ExternalError(f"the local AWS emulator did not answer on {where} within "
                         f"{STARTUP_TIMEOUT_SECONDS:.0f} s")
 
 
