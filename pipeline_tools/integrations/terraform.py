@@ -42,7 +42,8 @@ def cli_config_for_mirror(mirror: str) -> Path:
     )
     config = root / "terraformrc"
     if not config.exists() or config.read_text() != text:
-        tmp = config.with_suffix(".tmp")
+        # A name of this process's own: two processes writing at once must not rename one file twice.
+        tmp = config.with_name(f"{config.name}.{os.getpid()}.tmp")
         tmp.write_text(text)
         tmp.replace(config)
     return config
