@@ -230,8 +230,14 @@ def _with_cost(env: EnvironmentPlan, budget: int, render_rest: Callable[[Environ
 
 def _changes_blocks(environments: Sequence[EnvironmentPlan], budget: int = CHANGES_BUDGET) -> list[str]:
     """One hidden line per environment with recorded change tokens; the smallest sets first get
-    room within ``budget``, the others record how many were omitted."""
-    recorded = [env for env in environments if env.changes is not None]
+    room within ``budget``, the others record how many were omitted.
+
+    A plan without changes gets no line when its fingerprint is recorded: an empty token set
+    lets through exactly what that fingerprint lets through (plan/reviewed.py: only an equal
+    plan, or one without changes), and a thousand quiet roots would otherwise spend 55,000
+    characters saying nothing (docs/scale.md)."""
+    recorded = [env for env in environments
+                if env.changes is not None and (env.changes or env.fingerprint is None)]
     lines: dict[str, str] = {}
     for env in sorted(recorded, key=lambda e: len(e.changes or ())):
         line = format_changes_block(env.name, env.changes)

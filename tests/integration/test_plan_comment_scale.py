@@ -106,10 +106,32 @@ def test_the_command_names_every_environment_in_the_comment_or_the_job_summary(t
         assert secret not in body and secret not in summary
 
 
-def test_too_many_environments_for_one_comment_is_one_line_exit_2(tmp_path):
+def test_a_thousand_roots_without_changes_fit_one_comment(tmp_path):
+    # Their plans share one fingerprint, which the marker writes once (docs/scale.md).
     args = ["plan", "comment", "--repo", "octo/infra", "--pr", "15", "--sha", SHA, "--dry-run"]
-    for i in range(800):
+    for i in range(1000):
         args += ["--env", f"root-{i:04d}", str(PLANS / "actions__plan.json")]
+    result = run_cli(*args)
+    assert result.returncode == 0, result.stderr
+    body = result.stdout.rstrip("\n")
+    assert len(body) <= 65_536
+    assert "**1000 environments with no changes**" in body
+    markers = parse_comment_markers(body, first_line_only=True)
+    assert markers is not None and len(markers.fingerprints) == 1000
+    assert len(set(markers.fingerprints.values())) == 1 and None not in markers.fingerprints.values()
+
+
+def test_too_many_environments_for_one_comment_is_one_line_exit_2(tmp_path):
+    # 1,000 roots each with its own change: 1,000 different fingerprints (about 86 characters
+    # each in the marker) cannot fit, and the comment is refused rather than cut.
+    plan = json.loads((PLANS / "basic__plan.json").read_text())
+    args = ["plan", "comment", "--repo", "octo/infra", "--pr", "15", "--sha", SHA, "--dry-run"]
+    for i in range(1000):
+        own = {**plan, "resource_changes": [{**change, "address": f"module.root{i}.{change['address']}"}
+                                            for change in plan["resource_changes"]]}
+        path = tmp_path / f"root-{i:04d}.json"
+        path.write_text(json.dumps(own))
+        args += ["--env", f"root-{i:04d}", str(path)]
     result = run_cli(*args)
     assert result.returncode == 2, result.stderr
     assert result.stderr.startswith("error: ") and result.stderr.count("\n") == 1
