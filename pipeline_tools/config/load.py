@@ -26,6 +26,8 @@ CONFIG_FILE_NAME = "pipeline-tools.yml"
 SUPPORTED_VERSION = 1
 # Largest file read: a configuration is a few kilobytes; anything this big is a mistake.
 MAX_CONFIG_BYTES = 1_000_000
+# pipeline-tools.yml is four levels deep; anything far deeper is a mistake or an attack.
+CONFIG_MAX_DEPTH = 32
 
 _PROJECT = re.compile(r"^[a-z0-9][a-z0-9-]{0,31}$")
 _REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$")
@@ -115,28 +117,9 @@ def parse_config(text: str, *, source: str = CONFIG_FILE_NAME) -> RepoConfig:
 
 
 def _load_yaml(text: str, source: str) -> Any:
-    import yaml
+    from pipeline_tools.core.strict_input import load_yaml_strict
 
-    class StrictLoader(yaml.SafeLoader):
-        """SafeLoader that refuses a key given twice (PyYAML silently keeps the last one)."""
-
-    def construct_mapping(loader: StrictLoader, node: yaml.MappingNode) -> dict[Any, Any]:
-        keys: set[Any] = set()
-        for key_node, _ in node.value:
-            key = loader.construct_object(key_node)
-            if key in keys:
-                raise InputError(f"{source}: line {key_node.start_mark.line + 1}: key {key!r} given twice")
-            keys.add(key)
-        return loader.construct_mapping(node)
-
-    StrictLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, construct_mapping)
-    try:
-        return yaml.load(text, Loader=StrictLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or "malformed"
-        at = f"line {mark.line + 1}: " if mark is not None else ""
-        raise InputError(f"{source}: not valid YAML ({at}{problem})") from None
+    return load_yaml_strict(text, source, max_depth=CONFIG_MAX_DEPTH)
 
 
 def _check_keys(mapping: dict[Any, Any], allowed: tuple[str, ...], where: str) -> None:

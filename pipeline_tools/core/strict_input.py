@@ -1,5 +1,5 @@
-"""Reading untrusted JSON strictly: one place where every way a document can be wrong becomes
-one :class:`InputError` line (exit 2), before any code walks the decoded structure.
+"""Reading untrusted JSON and YAML strictly: one place where every way a document can be wrong
+becomes one :class:`InputError` line (exit 2), before any code walks the decoded structure.
 
 What is refused, and why:
 
@@ -10,7 +10,8 @@ What is refused, and why:
 * nesting deeper than a limit (:data:`MAX_JSON_DEPTH` at most, the bound of orjson, which reads
   plans): the tools walk documents recursively and the limit keeps every walk finite;
 * duplicate keys, where asked (release files: the last one silently winning would deploy an image
-  nobody reviewed).
+  nobody reviewed), and always in YAML (policies, exceptions, ``pipeline-tools.yml``: a repeated key
+  silently wins in PyYAML).
 """
 
 from __future__ import annotations
@@ -231,6 +232,50 @@ def loads_strict(data: bytes | str, name: str, *, max_depth: int, unique_keys: b
     except json.JSONDecodeError as exc:
         raise InputError(f"{name}: is not JSON ({exc.msg} at line {exc.lineno} column {exc.colno})") \
             from None
+    check_depth(document, max_depth, name)
+    return document
+
+
+def load_yaml_strict(text: str, name: str, *, max_depth: int) -> Any:
+    """YAML read with PyYAML's SafeLoader (no arbitrary objects), refusing a key given twice in
+    one mapping and nesting deeper than ``max_depth``, each as one :class:`InputError` line."""
+    import yaml
+
+    class StrictLoader(yaml.SafeLoader):
+        nesting = 0
+
+        def compose_node(self, parent: Any, index: Any) -> Any:
+            # Bounded while composing, not by catching RecursionError: how deep that lets PyYAML go
+            # depends on the interpreter's recursion limit (which reading a plan raises), and its
+            # scanner is quadratic in the nesting, so a deep file would take tens of seconds to
+            # refuse. A node this deep sits in a collection deeper than check_depth allows.
+            self.nesting += 1
+            try:
+                if self.nesting > max_depth + 1:
+                    raise InputError(f"{name}: nested too deeply (more than {max_depth} levels)")
+                return super().compose_node(parent, index)
+            finally:
+                self.nesting -= 1
+
+        def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+            seen: set[Any] = set()
+            for key_node, _ in node.value:
+                key = self.construct_object(key_node, deep=deep)
+                if key in seen:
+                    raise InputError(
+                        f"{name}: line {key_node.start_mark.line + 1}: key {key!r} appears twice")
+                seen.add(key)
+            return super().construct_mapping(node, deep=deep)
+
+    try:
+        document = yaml.load(text, Loader=StrictLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        problem = getattr(exc, "problem", None) or "malformed"
+        at = f"line {mark.line + 1}: " if mark is not None else ""
+        raise InputError(f"{name}: not valid YAML ({at}{problem})") from None
+    except RecursionError:  # PyYAML's own recursion (constructing): the file is absurdly deep
+        raise InputError(f"{name}: nested too deeply (more than {max_depth} levels)") from None
     check_depth(document, max_depth, name)
     return document
 

@@ -17,9 +17,9 @@ from typing import Any, Literal, overload
 
 from pipeline_tools.core.errors import InputError
 from pipeline_tools.core.strict_input import (
-    check_depth,
     decode_utf8,
     ensure_recursion_headroom,
+    load_yaml_strict,
     loads_fast,
     loads_strict,
 )
@@ -101,51 +101,8 @@ def _read_text(path: Path, what: str) -> str:
 
 
 def _load_yaml(path: Path, what: str) -> Any:
-    import yaml
-
-    class StrictLoader(yaml.SafeLoader):
-        """SafeLoader that refuses duplicate keys (in a policy, a repeated key silently wins) and
-        documents nested deeper than REPORT_MAX_DEPTH, while composing them."""
-
-        nesting = 0
-
-        def compose_node(self, parent, index):
-            # Bounded here, not by catching RecursionError: how deep that lets PyYAML go depends on
-            # the interpreter's recursion limit (which reading a plan raises), and its scanner is
-            # quadratic in the nesting, so a deep file would take tens of seconds to refuse. A node
-            # this deep sits in a collection deeper than check_depth below allows: same verdict.
-            self.nesting += 1
-            try:
-                if self.nesting > REPORT_MAX_DEPTH + 1:
-                    raise InputError(
-                        f"{what} {path}: nested too deeply (more than {REPORT_MAX_DEPTH} levels)")
-                return super().compose_node(parent, index)
-            finally:
-                self.nesting -= 1
-
-        def construct_mapping(self, node, deep=False):
-            seen = set()
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                if key in seen:
-                    raise InputError(
-                        f"{what} {path}: key {key!r} appears twice (line {key_node.start_mark.line + 1})"
-                    )
-                seen.add(key)
-            return super().construct_mapping(node, deep=deep)
-
-    try:
-        document = yaml.load(
-            _read_text(path, what), Loader=StrictLoader
-        )  # a SafeLoader subclass: no arbitrary objects
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f" (line {mark.line + 1})" if mark else ""
-        raise InputError(f"{what} {path} is not valid YAML{where}") from None
-    except RecursionError:  # PyYAML composes nodes recursively: the file is absurdly deep
-        raise InputError(f"{what} {path}: YAML nested too deeply") from None
-    check_depth(document, REPORT_MAX_DEPTH, f"{what} {path}")
-    return document
+    """A policy or exceptions file: strict YAML (no key twice), at most REPORT_MAX_DEPTH deep."""
+    return load_yaml_strict(_read_text(path, what), f"{what} {path}", max_depth=REPORT_MAX_DEPTH)
 
 
 def _load_json(path: Path, what: str) -> Any:

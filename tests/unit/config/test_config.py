@@ -70,6 +70,15 @@ def test_names_fill_in_project_region_and_stage():
     assert config.resolved()["stages"][0]["plan_role"] == "acme-dev-terraform-plan"  # no account: a name
 
 
+def test_a_deeply_nested_configuration_is_refused_while_it_is_read():
+    # The same strict reader as the gate's policy (core/strict_input.py): nesting is bounded while
+    # PyYAML composes the document, not after.
+    text = "version: 1\nmatrix: " + "[" * 3000 + "]" * 3000 + "\n"
+    with pytest.raises(InputError) as caught:
+        parse_config(text, source="pipeline-tools.yml")
+    assert str(caught.value) == "pipeline-tools.yml: nested too deeply (more than 32 levels)"
+
+
 @pytest.mark.parametrize(("text", "message"), [
     ("stages: []\nversion: 1\n", "stages: expected a non-empty list"),
     ("version: 2\n" + MINIMAL.split("\n", 1)[1], "version: expected 1"),
@@ -88,7 +97,7 @@ def test_names_fill_in_project_region_and_stage():
      "must be a path inside the repository"),
     ("version: 1\nstages:\n  - name: dev\n", "roots: expected a non-empty list"),
     ("version: 1\nstages:\n  - name: dev/x\n    roots: [a]\n", "name: 'dev/x' must be"),
-    ("version: 1\nversion: 1\n", "line 2: key 'version' given twice"),
+    ("version: 1\nversion: 1\n", "line 2: key 'version' appears twice"),
     ("version: 1\nstages: [\n", "not valid YAML (line"),
     ("- just\n- a list\n", "expected a mapping of settings"),
 ])

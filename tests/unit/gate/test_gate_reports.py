@@ -402,7 +402,7 @@ def test_cli_policy_with_a_duplicate_key_is_refused(cli, tmp_path):
         "gate", "--tfsec-json", "tfsec_v1.28.14_aws_results.json", "--repo-root", str(repo), cwd=repo
     )
     assert_one_line_error(result, code=2)
-    assert "key 'CKV_AWS_24' appears twice (line 5)" in result.stderr
+    assert "line 5: key 'CKV_AWS_24' appears twice" in result.stderr
 
 
 def test_json_report_round_trips_for_rerendering_in_a_comment(cli, tmp_path):
