@@ -20,10 +20,11 @@ import pytest
 from pipeline_tools.cost.model import cents, estimate
 from pipeline_tools.cost.prices import shipped_snapshot
 from pipeline_tools.integrations.terraform import Terraform, terraform_env
+from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.emulator import Emulator
 from tests.conftest import REPO_ROOT, assert_one_line_error, run_cli
 
-pytestmark = pytest.mark.terraform
+pytestmark = [pytest.mark.terraform, pytest.mark.emulator]
 
 ROOT = REPO_ROOT / "tests" / "tf" / "cost"
 P = shipped_snapshot("us-east-1").prices
@@ -80,19 +81,25 @@ class CostPlans:
 
 
 @pytest.fixture(scope="module")
-def plans(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    emulator.reset()
-    world = CostPlans(emulator, tmp_path_factory.mktemp("cost"))
-    created = world.plan("create")
-    world.terraform.apply(world.workdir / "create.tfplan")
-    yield {
-        "create": created,
-        "class": world.plan("class", "-var=db_instance_class=db.t3.small"),
-        "tasks": world.plan("tasks", "-var=min_tasks=2"),
-        "nat": world.plan("nat", "-var=single_nat_gateway=false"),
-        "destroy": world.plan("destroy", "-destroy"),
-    }
-    shutil.rmtree(world.workdir, ignore_errors=True)
+def plans(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
+    # An emulator of its own, not the session's after a reset: in a parallel run, applying this
+    # root on a reset session emulator once failed in moto (RevokeSecurityGroupEgress on the
+    # default security group: InvalidPermission.NotFound), depending on what ran before it.
+    server = emulator_module.start()
+    try:
+        world = CostPlans(server, tmp_path_factory.mktemp("cost"))
+        created = world.plan("create")
+        world.terraform.apply(world.workdir / "create.tfplan")
+        yield {
+            "create": created,
+            "class": world.plan("class", "-var=db_instance_class=db.t3.small"),
+            "tasks": world.plan("tasks", "-var=min_tasks=2"),
+            "nat": world.plan("nat", "-var=single_nat_gateway=false"),
+            "destroy": world.plan("destroy", "-destroy"),
+        }
+        shutil.rmtree(world.workdir, ignore_errors=True)
+    finally:
+        server.stop()
 
 
 def cost_json(path: Path, *extra: str) -> dict[str, Any]:
