@@ -56,6 +56,9 @@ cache = {
 
 log_retention_days      = 30
 deployer_package_s3_key = "deployer/pipeline-tools-deployer.zip"
+# Built here by `pipeline-tools deploy package --root environments/dev` before terraform runs (the
+# pipeline's jobs and make local-apply do it); terraform publishes it to the key above.
+deployer_package_path = ".build/pipeline-tools-deployer.zip"
 
 # Account-level detectors live in one environment only (one GuardDuty detector per account and
 # region; one multi-region trail is enough): prod owns them in the shared account.

@@ -23,6 +23,7 @@ module "platform" {
   enable_cloudtrail         = var.enable_cloudtrail
   enable_guardduty          = var.enable_guardduty
   deployer_package_s3_key   = var.deployer_package_s3_key
+  deployer_package_path     = var.deployer_package_path
   slack_webhook_secret_id   = var.slack_webhook_secret_id
   discord_webhook_secret_id = var.discord_webhook_secret_id
 }

@@ -20,5 +20,6 @@ variable "pager_https_endpoints" { default = null }
 variable "enable_cloudtrail" { default = null }
 variable "enable_guardduty" { default = null }
 variable "deployer_package_s3_key" { default = null }
+variable "deployer_package_path" { default = null } # built by `pipeline-tools deploy package --root`
 variable "slack_webhook_secret_id" { default = null }
 variable "discord_webhook_secret_id" { default = null }

@@ -5,6 +5,12 @@ The archive provider is not available to Terraform here, so the project builds t
 timestamps and permissions, fixed compression level; so the same sources always hash the same
 and re-uploading an unchanged build does not churn the function. boto3 is not included: the Lambda
 Python runtime provides it.
+
+``pipeline-tools deploy package --root DIR`` builds it where a Terraform root publishes it from:
+the path its tfvars give as ``deployer_package_path`` (relative to the root). The platform
+composition uploads that file with ``aws_s3_object`` when the root is applied, so the package is
+planned, reviewed and published like any other change; a root without the setting needs nothing.
+Plan and apply jobs run this before terraform (docs/deployer.md, "The package").
 """
 
 from __future__ import annotations
@@ -91,6 +97,54 @@ def build_zip(out: Path, root: Path | None = None) -> PackageResult:
             archive.writestr(info, (root / name).read_bytes(), compresslevel=_COMPRESS_LEVEL)
     data = out.read_bytes()
     return PackageResult(out, hashlib.sha256(data).hexdigest(), len(data), tuple(entries))
+
+
+# The root variable naming where the package is built, relative to the root (terraform's working
+# directory when it plans and applies).
+ROOT_PATH_VARIABLE = "deployer_package_path"
+
+
+def path_for_root(root: Path) -> Path | None:
+    """Where ``root`` publishes the package from (its tfvars' ``deployer_package_path``), or None.
+
+    Read from ``terraform.tfvars`` and ``*.auto.tfvars`` as terraform does (later files win). The
+    path must stay inside the root and end in ``.zip``: the build writes there.
+    """
+    import hcl2
+    from lark.exceptions import LarkError
+
+    if not root.is_dir():
+        raise InputError(f"--root {root}: not a directory")
+    value: object = None
+    files = [root / "terraform.tfvars", *sorted(root.glob("*.auto.tfvars"))]
+    for tfvars in files:
+        if not tfvars.is_file():
+            continue
+        try:
+            with tfvars.open(encoding="utf-8") as handle:
+                values = hcl2.load(handle)
+        except (LarkError, OSError, UnicodeDecodeError, ValueError) as exc:
+            raise InputError(f"{tfvars}: cannot read it as tfvars ({type(exc).__name__})") from None
+        if ROOT_PATH_VARIABLE in values:
+            value = values[ROOT_PATH_VARIABLE]
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value.endswith(".zip"):
+        raise InputError(
+            f"{root}: {ROOT_PATH_VARIABLE} must be a relative path ending in .zip, got {value!r}")
+    relative = Path(value)
+    if relative.is_absolute() or ".." in relative.parts:
+        raise InputError(f"{root}: {ROOT_PATH_VARIABLE} {value!r} must stay inside the root")
+    return root / relative
+
+
+def build_for_root(root: Path) -> PackageResult | None:
+    """Build the package where ``root`` publishes it from; None when it publishes none."""
+    out = path_for_root(root)
+    if out is None:
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    return build_zip(out)
 
 
 def parse_s3_url(url: str) -> tuple[str, str]:

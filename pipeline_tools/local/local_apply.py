@@ -6,8 +6,9 @@ Steps (each printed with its duration):
 2. create the *seed* bucket that holds bootstrap's own state (see "bootstrap's state" below);
 3. apply ``environments/bootstrap`` (state bucket, lock table, KMS key, artifacts bucket, GitHub
    OIDC roles, ECR repositories) with its state in the seed bucket;
-4. build the deployer Lambda package and upload it to the artifacts bucket, if the environment
-   deploys it (it declares ``deployer_package_s3_key``);
+4. build the deployer Lambda package where the environment publishes it from (its tfvars'
+   ``deployer_package_path``: terraform uploads it), or, for a root that only reads it from S3
+   (``deployer_package_s3_key`` alone), upload it to the artifacts bucket by hand;
 5. apply ``environments/<ENV>`` with its state in the bucket bootstrap created;
 6. ``terraform plan -detailed-exitcode``: any change is a failure (a perpetual diff means the
    configuration or the emulator is wrong, and in real AWS would show up on every pull request);
@@ -229,6 +230,15 @@ class LocalRun:
         return key
 
     def upload_deployer_package(self) -> str:
+        """Build the deployer package where the root publishes it from (terraform uploads it), or,
+        for a root that reads it from S3 without publishing it, build and upload it by hand."""
+        from pipeline_tools.deploy.package import build_for_root
+
+        root = self.root_dir(self.env)
+        published = build_for_root(root)
+        if published is not None:
+            return (f"built {published.path.relative_to(root)} ({published.size} bytes, sha256 "
+                    f"{published.sha256[:12]}); terraform publishes it")
         key = self.deployer_package_key()
         if key is None:
             return f"{self.env} deploys no Lambda package; nothing to upload"

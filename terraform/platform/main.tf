@@ -13,6 +13,8 @@ locals {
   # IAM role without it.
   permissions_boundary_arn = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:policy/${var.project}-boundaries/${var.project}-${var.environment}-permissions-boundary"
   artifacts_bucket         = "${var.project}-artifacts-${local.account_id}"
+  # The deployer package is published by this composition (see aws_s3_object.deployer_package).
+  publish_deployer_package = var.deployer_package_s3_key != null && var.deployer_package_path != null
 
   api_domain      = "api.${var.domain_name}"
   frontend_domain = "app.${var.domain_name}"
@@ -439,6 +441,21 @@ module "observability" {
   permissions_boundary_arn = local.permissions_boundary_arn
 }
 
+# The deployer package (the deployer's and the alarm notifier's code), built by `pipeline-tools
+# deploy package --root <root>` in the same job before terraform runs and published here: a new
+# package is a planned, reviewed change (the object's hash, then both functions' versions), and
+# the first apply in a fresh account needs no upload by hand (docs/deployer.md, "The package").
+resource "aws_s3_object" "deployer_package" {
+  #checkov:skip=CKV_AWS_186:The artifacts bucket's default encryption (bootstrap's state-backend module) is SSE-KMS with the customer-managed key and an S3 Bucket Key; an object written without a key of its own gets exactly that. exp:2027-02-19
+  count = local.publish_deployer_package ? 1 : 0
+
+  bucket       = local.artifacts_bucket
+  key          = var.deployer_package_s3_key
+  source       = var.deployer_package_path
+  source_hash  = filemd5(var.deployer_package_path)
+  content_type = "application/zip"
+}
+
 # Alarms reach people: the alerts topic -> the alarm notifier Lambda -> Slack / Discord, and a
 # pager's HTTPS endpoints. The notifier runs from the deployer package, so it exists where that
 # package is published (deployer_package_s3_key set: dev today).
@@ -450,6 +467,8 @@ module "alarm_chat" {
   topic_arn                 = module.observability.alerts_topic_arn
   s3_bucket                 = local.artifacts_bucket
   s3_key                    = var.deployer_package_s3_key
+  read_package_version      = !local.publish_deployer_package
+  s3_object_version         = local.publish_deployer_package ? aws_s3_object.deployer_package[0].version_id : null
   slack_webhook_secret_id   = var.slack_webhook_secret_id
   discord_webhook_secret_id = var.discord_webhook_secret_id
   pager_https_endpoints     = var.pager_https_endpoints
@@ -471,8 +490,7 @@ resource "aws_sns_topic_subscription" "pager" {
 # --- deploy trigger --------------------------------------------------------------------------
 
 # Every push to ECR deploys to this environment (EventBridge -> deployer Lambda), where the
-# deployer package is published (deployer_package_s3_key set: dev today). The package is built
-# by `pipeline-tools deploy package` and uploaded to bootstrap's artifacts bucket.
+# deployer package is published (deployer_package_s3_key set: dev today).
 module "deploy_trigger" {
   source = "../modules/deploy-trigger"
   count  = var.deployer_package_s3_key == null ? 0 : 1
@@ -481,6 +499,9 @@ module "deploy_trigger" {
   environment = var.environment
   s3_bucket   = local.artifacts_bucket
   s3_key      = var.deployer_package_s3_key
+  # Published above: its version, known once uploaded (no object needs to exist before the plan).
+  read_package_version = !local.publish_deployer_package
+  s3_object_version    = local.publish_deployer_package ? aws_s3_object.deployer_package[0].version_id : null
   deploy_targets = [for name, service in local.all_services : {
     repository  = local.repositories[name]
     tag_pattern = "*"

@@ -309,13 +309,29 @@ variable "enable_guardduty" {
 }
 
 variable "deployer_package_s3_key" {
-  description = "Key of the deployer Lambda package in bootstrap's artifacts bucket (`pipeline-tools deploy package --out deployer.zip --upload s3://<project>-artifacts-<account id>/<key>`); set where ECR pushes deploy automatically (dev). Null: no deploy trigger."
+  description = "Key of the deployer Lambda package in bootstrap's artifacts bucket; set where ECR pushes deploy automatically (dev). With `deployer_package_path` Terraform publishes the package there; without it, upload it first (`pipeline-tools deploy package --out deployer.zip --upload s3://<project>-artifacts-<account id>/<key>`). Null: no deploy trigger."
   type        = string
   default     = null
 
   validation {
     condition     = var.deployer_package_s3_key == null || can(regex("^[A-Za-z0-9!_.*'()/-]+\\.zip$", coalesce(var.deployer_package_s3_key, "x.zip")))
     error_message = "deployer_package_s3_key must be an S3 key ending in .zip."
+  }
+}
+
+variable "deployer_package_path" {
+  description = "The deployer package this root publishes: a zip built by `pipeline-tools deploy package --root <root>` in the same job before terraform runs (the pipeline's plan, apply and drift jobs do; so does `make local-apply`), relative to the root. Terraform uploads it to `deployer_package_s3_key` in bootstrap's artifacts bucket, so a new package is a planned and reviewed change and nothing is uploaded by hand. Null: the object at `deployer_package_s3_key` is uploaded outside Terraform (`pipeline-tools deploy package --out deployer.zip --upload s3://...`)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.deployer_package_path == null || endswith(coalesce(var.deployer_package_path, "x.zip"), ".zip")
+    error_message = "deployer_package_path must name a .zip file."
+  }
+
+  validation {
+    condition     = var.deployer_package_path == null || fileexists(coalesce(var.deployer_package_path, "/"))
+    error_message = "deployer_package_path: no file there yet; build it first with `pipeline-tools deploy package --root <this root>`."
   }
 }
 

@@ -19,6 +19,7 @@ import boto3
 import pytest
 
 from pipeline_tools.core.errors import ExternalError
+from pipeline_tools.deploy.package import build_for_root
 from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.local.emulator import Emulator
 from tests.support.paths import REPO_ROOT
@@ -55,11 +56,10 @@ def dev_root(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> It
             ecr.create_repository(repositoryName=repository)
     s3 = boto3.client("s3", **clients)
     s3.create_bucket(Bucket=STATE_BUCKET)
-    # dev reads the deployer package (deploy trigger, alarm notifier) from bootstrap's artifacts
-    # bucket; a plan only needs the object to exist.
+    # dev publishes the deployer package to bootstrap's artifacts bucket: built in the root first,
+    # as every plan job does (nothing is uploaded by hand).
     s3.create_bucket(Bucket=f"platform-artifacts-{EMULATOR_ACCOUNT}")
-    s3.put_object(Bucket=f"platform-artifacts-{EMULATOR_ACCOUNT}", Key="deployer/pipeline-tools-deployer.zip",
-                  Body=b"PK\x05\x06" + b"\x00" * 18)
+    assert build_for_root(REPO_ROOT / "environments" / "dev") is not None
     data_dir = tmp_path_factory.mktemp("layouts") / ".terraform"
     tf = Terraform(REPO_ROOT / "environments" / "dev",
                    env=terraform_env({**env, "TF_DATA_DIR": str(data_dir)}))
@@ -80,6 +80,8 @@ def test_dev_plans_in_each_account_layout(dev_root: Terraform, layout: str, tmp_
     owns_detectors = LAYOUTS[layout]["enable_guardduty"]
     assert (detectors <= created) is owns_detectors, sorted(a for a in created if "observability" in a)
     # The same platform either way: both services, the cluster, the database.
+    # The deployer package is published by the apply itself (the first apply needs no upload).
+    assert "module.platform.aws_s3_object.deployer_package[0]" in created
     for address in ("module.platform.module.ecs.aws_ecs_service.this",
                     'module.platform.module.services["admin"].aws_ecs_service.this',
                     "module.platform.module.database.aws_db_instance.this"):

@@ -40,12 +40,16 @@ ROOT_FILES = ("*.tf", "terraform.tfvars", ".terraform.lock.hcl")
 # the new way); adding services is an ordinary change after it.
 # (A var file, not -var: the root's pass-through variables are untyped, and terraform takes an
 # untyped -var value as a string.)
+# Also: the package stays uploaded by hand, as the old layout had it. Letting terraform publish it
+# (deployer_package_path) is a change of its own after the switch: the object is created and both
+# functions take its version (docs/terraform.md).
 OLD_SERVICES = """services = {
   api = {
     cpu = 256, memory = 512, desired_count = 1, min_capacity = 1, max_capacity = 2
     enable_execute_command = true
   }
 }
+deployer_package_path = null
 """
 
 

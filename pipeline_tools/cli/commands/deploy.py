@@ -5,7 +5,9 @@ Forms (see docs/deployer.md):
 - ``pipeline-tools deploy --event FILE|-``: an EventBridge "ECR Image Action" event, handled exactly
   as the deployer Lambda handles it;
 - ``pipeline-tools deploy --cluster C --service S --container NAME --image REPO@sha256:DIGEST``;
-- ``pipeline-tools deploy package --out FILE [--upload s3://bucket/key]``: build the Lambda zip.
+- ``pipeline-tools deploy package --out FILE [--upload s3://bucket/key]``: build the Lambda zip;
+- ``pipeline-tools deploy package --root DIR``: build it where the Terraform root DIR publishes it
+  from (its tfvars' ``deployer_package_path``), or say that DIR publishes none.
 
 Only argparse is imported here; the deployer and boto3 load inside the handler.
 """
@@ -47,7 +49,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     parser.add_argument(
         "action", nargs="?", choices=["package"], default=None,
-        help="'package': build the deployer Lambda zip (with --out, optional --upload)",
+        help="'package': build the deployer Lambda zip (with --out, optional --upload; or --root DIR)",
     )
     source = parser.add_argument_group("deploy from an event")
     source.add_argument("--event", metavar="FILE|-",
@@ -77,6 +79,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     package = parser.add_argument_group("deploy package")
     package.add_argument("--out", metavar="FILE", help="where to write the zip")
     package.add_argument("--upload", metavar="s3://BUCKET/KEY", help="also upload the zip to S3")
+    package.add_argument("--root", metavar="DIR",
+                         help="build it where the Terraform root DIR publishes it from (its tfvars' "
+                         "deployer_package_path, relative to DIR); nothing when DIR sets none")
     parser.set_defaults(func=run)
 
 
@@ -91,11 +96,13 @@ def run(args: argparse.Namespace) -> int:
         given = [flag for flag, value in deploy_flags.items() if value is not None]
         if given:
             raise InputError(f"'deploy package' does not take {', '.join(given)}")
-        if not args.out:
-            raise InputError("'deploy package' needs --out FILE")
+        if args.root and (args.out or args.upload):
+            raise InputError("'deploy package --root' takes neither --out nor --upload")
+        if not args.out and not args.root:
+            raise InputError("'deploy package' needs --out FILE or --root DIR")
         return _package(args)
-    if args.out or args.upload:
-        raise InputError("--out/--upload belong to 'deploy package'")
+    if args.out or args.upload or args.root:
+        raise InputError("--out/--upload/--root belong to 'deploy package'")
     if args.event is not None:
         direct = [flag for flag, value in deploy_flags.items() if value is not None and flag != "--event"]
         if direct:
@@ -114,6 +121,14 @@ def _package(args: argparse.Namespace) -> int:
 
     from pipeline_tools.deploy import package
 
+    if args.root:
+        built = package.build_for_root(Path(args.root))
+        if built is None:
+            print(f"{args.root} publishes no deployer package "
+                  f"(no {package.ROOT_PATH_VARIABLE} in its tfvars)")
+            return 0
+        print(f"wrote {built.path} ({built.size} bytes, {len(built.entries)} files) sha256 {built.sha256}")
+        return 0
     if args.upload:
         package.parse_s3_url(args.upload)  # bad input must fail before anything is written
     result = package.build_zip(Path(args.out))

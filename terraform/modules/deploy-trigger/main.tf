@@ -7,9 +7,12 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
-# The package is uploaded by `pipeline-tools deploy package`; reading the object's current
+# The package is uploaded by `pipeline-tools deploy package`, or published by the caller (the
+# platform composition's aws_s3_object, which passes its version). Reading the object's current
 # version makes a new upload change `s3_object_version` and so update the function.
 data "aws_s3_object" "package" {
+  count = var.read_package_version ? 1 : 0
+
   bucket = var.s3_bucket
   key    = var.s3_key
 }
@@ -26,7 +29,8 @@ locals {
   repositories           = sort(distinct([for t in var.deploy_targets : t.repository]))
   clusters               = sort(distinct([for t in var.deploy_targets : t.cluster]))
   cluster_services       = sort(distinct([for t in var.deploy_targets : "${t.cluster}/${t.service}"]))
-  package_version        = data.aws_s3_object.package.version_id == "" ? null : data.aws_s3_object.package.version_id
+  package_version        = local.package_object_version == null || local.package_object_version == "" ? null : local.package_object_version
+  package_object_version = var.read_package_version ? data.aws_s3_object.package[0].version_id : var.s3_object_version
 
   webhook_secret_ids = compact([var.slack_webhook_secret_id, var.discord_webhook_secret_id])
   # A secret given by name matches its ARN with the 6-character suffix Secrets Manager appends.

@@ -93,3 +93,42 @@ def test_bad_package_arguments_are_one_line_errors(cli, tmp_path: Path) -> None:
     assert_one_line_error(cli("deploy", "package", "--out", str(tmp_path / "z.zip"), *bad_upload))
     assert not (tmp_path / "z.zip").exists()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_root_gets_the_package_where_its_tfvars_say_and_identical_to_out(cli, tmp_path: Path) -> None:
+    # What plan and apply jobs run before terraform: the composition uploads that very file.
+    root = tmp_path / "environments" / "dev"
+    root.mkdir(parents=True)
+    (root / "terraform.tfvars").write_text('deployer_package_path = ".build/deployer.zip"\nname = "x"\n')
+    built = cli("deploy", "package", "--root", str(root))
+    assert built.returncode == 0, built.stderr
+    assert f"wrote {root / '.build' / 'deployer.zip'}" in built.stdout
+    reference = cli("deploy", "package", "--out", str(tmp_path / "reference.zip"))
+    assert reference.returncode == 0, reference.stderr
+    assert (root / ".build" / "deployer.zip").read_bytes() == (tmp_path / "reference.zip").read_bytes()
+
+
+def test_a_root_without_the_setting_gets_nothing(cli, tmp_path: Path) -> None:
+    (tmp_path / "terraform.tfvars").write_text('name = "staging"\n')
+    result = cli("deploy", "package", "--root", str(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "publishes no deployer package" in result.stdout
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["terraform.tfvars"]
+
+
+def test_an_auto_tfvars_file_wins_over_terraform_tfvars(tmp_path: Path) -> None:
+    (tmp_path / "terraform.tfvars").write_text('deployer_package_path = "a/first.zip"\n')
+    (tmp_path / "z.auto.tfvars").write_text('deployer_package_path = "b/second.zip"\n')
+    assert package.path_for_root(tmp_path) == tmp_path / "b" / "second.zip"
+
+
+def test_bad_root_settings_are_one_line_errors_and_write_nothing(cli, tmp_path: Path) -> None:
+    for value in ('"../outside.zip"', '"/tmp/absolute.zip"', '"no-zip.tar"', "42"):
+        (tmp_path / "terraform.tfvars").write_text(f"deployer_package_path = {value}\n")
+        assert_one_line_error(cli("deploy", "package", "--root", str(tmp_path)))
+    (tmp_path / "terraform.tfvars").write_text("deployer_package_path = [\n")
+    assert_one_line_error(cli("deploy", "package", "--root", str(tmp_path)))
+    assert_one_line_error(cli("deploy", "package", "--root", str(tmp_path / "missing")))
+    assert_one_line_error(cli("deploy", "package", "--root", str(tmp_path), "--out", str(tmp_path / "x.zip")))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["terraform.tfvars"]
+    assert not (tmp_path.parent / "outside.zip").exists()
