@@ -287,6 +287,21 @@ def test_apply_role_reads_and_writes_its_own_state_only(model: IamModel, dev_app
         assert not _allowed(model, dev_apply, state_request("s3:PutObject", state, other))
 
 
+def test_the_apply_role_publishes_the_deployer_package_and_no_plan_role_can(
+        model: IamModel, dev_apply: Principal, bootstrap_plan: dict, state):
+    """dev's apply uploads the package (aws_s3_object.deployer_package); the artifacts bucket
+    encrypts with the state key and an S3 Bucket Key, so S3 asks KMS under the bucket's ARN."""
+    bucket = bootstrap_plan["planned_values"]["outputs"]["artifacts_bucket_name"]["value"]
+    package = f"arn:aws:s3:::{bucket}/deployer/pipeline-tools-deployer.zip"
+    context = {"kms:EncryptionContext:aws:s3:arn": f"arn:aws:s3:::{bucket}"}
+    upload = (Request("s3:PutObject", package), Request("kms:GenerateDataKey", state["key"], context))
+    assert _allowed(model, dev_apply, upload)
+    for env in ("dev", "staging", "prod"):
+        plan = model.principal(f"platform-{env}-terraform-plan")
+        assert not evaluate(plan, Request("s3:PutObject", package)), env
+        assert evaluate(plan, Request("s3:GetObject", package)), env  # the plan's refresh reads it
+
+
 def test_plan_roles_read_their_state_and_nothing_secret(model: IamModel, state):
     for env in ("dev", "staging", "prod"):
         plan = model.principal(f"platform-{env}-terraform-plan")

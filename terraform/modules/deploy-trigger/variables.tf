@@ -51,8 +51,8 @@ variable "s3_object_version" {
   default     = null
 
   validation {
-    condition     = var.s3_object_version == null || can(regex("^[A-Za-z0-9._-]{0,1024}$", var.s3_object_version))
-    error_message = "s3_object_version must be an S3 object version id."
+    condition     = var.s3_object_version == null || can(regex("^[^\\s]{0,1000}$", coalesce(var.s3_object_version, "x")))
+    error_message = "s3_object_version must be an S3 object version id (no spaces, at most 1,000 characters)."
   }
 }
 
