@@ -396,6 +396,24 @@ def test_every_recorded_call_is_allowed_for_the_role_that_makes_it(model: IamMod
     assert {"iam:CreateRole", "iam:PassRole", "iam:PutRolePolicy"} <= apply_actions
 
 
+def test_drift_checks_make_the_recorded_plan_calls_under_the_plan_role(model: IamModel):
+    """drift.yml (and apply-dispatch.yml's re-plan) run `terraform plan` with each stage's
+    drift_role: in this repository's pipeline-tools.yml that is the plan role, whose recorded
+    `terraform plan` calls (the dev-plan phase) are evaluated above, so drift's calls are proven by
+    the same evaluation. The drift report itself only talks to GitHub."""
+    from pipeline_tools.config.load import load_config
+    from pipeline_tools.local.record_calls import PHASE_ROLES
+
+    config = load_config(repo_root=REPO_ROOT).resolved()
+    for stage in config["stages"]:
+        assert stage["drift_role"] == stage["plan_role"] == f"platform-{stage['name']}-terraform-plan"
+        assert stage["drift_role"] in model.roles
+    assert PHASE_ROLES["dev-plan"] == "platform-dev-terraform-plan"
+    drift = (REPO_ROOT / ".github" / "workflows" / "drift.yml").read_text()
+    assert "role-to-assume: ${{ steps.config.outputs.drift_role }}" in drift
+    assert "terraform -chdir=\"$ROOT\" plan" in drift
+
+
 def test_the_documented_table_is_current(model: IamModel, recorded_calls):
     import os
 
