@@ -454,6 +454,15 @@ resource "aws_s3_object" "deployer_package" {
   source       = var.deployer_package_path
   source_hash  = filemd5(var.deployer_package_path)
   content_type = "application/zip"
+
+  lifecycle {
+    # Checked before the arguments above are evaluated, and not when only destroying. (Not a
+    # variable validation: terraform evaluates both sides of `||`, so a null path failed there.)
+    precondition {
+      condition     = fileexists(var.deployer_package_path)
+      error_message = "deployer_package_path: no file there yet; build it first with `pipeline-tools deploy package --root <this root>`."
+    }
+  }
 }
 
 # Alarms reach people: the alerts topic -> the alarm notifier Lambda -> Slack / Discord, and a

@@ -328,11 +328,6 @@ variable "deployer_package_path" {
     condition     = var.deployer_package_path == null || endswith(coalesce(var.deployer_package_path, "x.zip"), ".zip")
     error_message = "deployer_package_path must name a .zip file."
   }
-
-  validation {
-    condition     = var.deployer_package_path == null || fileexists(coalesce(var.deployer_package_path, "/"))
-    error_message = "deployer_package_path: no file there yet; build it first with `pipeline-tools deploy package --root <this root>`."
-  }
 }
 
 variable "slack_webhook_secret_id" {

@@ -93,3 +93,28 @@ def test_a_root_pinned_to_another_account_is_refused(dev_root: Terraform, tmp_pa
     with pytest.raises(ExternalError) as refused:
         dev_root.plan(tmp_path / "dev.tfplan", *_var_args(other, tmp_path))
     assert "123456789012" in str(refused.value) and "not allowed" in str(refused.value).lower()
+
+
+def test_a_package_that_was_not_built_is_refused_with_the_command_that_builds_it(
+        dev_root: Terraform, tmp_path: Path):
+    settings = {**LAYOUTS["one-account"], "deployer_package_path": ".build/never-built.zip"}
+    with pytest.raises(ExternalError) as refused:
+        dev_root.plan(tmp_path / "dev.tfplan", *_var_args(settings, tmp_path))
+    assert "pipeline-tools deploy package --root" in str(refused.value)
+
+
+def test_without_a_package_path_the_uploaded_object_is_read_and_nothing_is_published(
+        dev_root: Terraform, emulator: Emulator, tmp_path: Path):
+    # The other way (and how the migration keeps the package): uploaded outside terraform.
+    env = emulator.env()
+    s3 = boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-east-1",
+                      aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                      aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+    built = REPO_ROOT / "environments" / "dev" / ".build" / "pipeline-tools-deployer.zip"
+    s3.put_object(Bucket=f"platform-artifacts-{EMULATOR_ACCOUNT}", Key="deployer/pipeline-tools-deployer.zip",
+                  Body=built.read_bytes())
+    planfile = tmp_path / "dev.tfplan"
+    dev_root.plan(planfile, *_var_args({**LAYOUTS["one-account"], "deployer_package_path": None}, tmp_path))
+    addresses = {change["address"] for change in dev_root.show_json(planfile)["resource_changes"]}
+    assert "module.platform.aws_s3_object.deployer_package[0]" not in addresses
+    assert "module.platform.module.deploy_trigger[0].aws_lambda_function.this" in addresses
