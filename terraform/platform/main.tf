@@ -449,15 +449,17 @@ resource "aws_s3_object" "deployer_package" {
   #checkov:skip=CKV_AWS_186:The artifacts bucket's default encryption (bootstrap's state-backend module) is SSE-KMS with the customer-managed key and an S3 Bucket Key; an object written without a key of its own gets exactly that. exp:2027-02-19
   count = local.publish_deployer_package ? 1 : 0
 
-  bucket       = local.artifacts_bucket
-  key          = var.deployer_package_s3_key
-  source       = var.deployer_package_path
-  source_hash  = filemd5(var.deployer_package_path)
+  bucket = local.artifacts_bucket
+  key    = var.deployer_package_s3_key
+  source = var.deployer_package_path
+  # try(): a destroy evaluates this too, and must not need a build; a create or an update cannot
+  # get here without the file (the precondition below).
+  source_hash  = try(filemd5(var.deployer_package_path), null)
   content_type = "application/zip"
 
   lifecycle {
-    # Checked before the arguments above are evaluated, and not when only destroying. (Not a
-    # variable validation: terraform evaluates both sides of `||`, so a null path failed there.)
+    # Checked when planning a create or an update, not a destroy. (Not a variable validation:
+    # terraform evaluates both sides of `||`, so a null path failed there.)
     precondition {
       condition     = fileexists(var.deployer_package_path)
       error_message = "deployer_package_path: no file there yet; build it first with `pipeline-tools deploy package --root <this root>`."
