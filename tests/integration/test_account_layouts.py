@@ -118,3 +118,19 @@ def test_without_a_package_path_the_uploaded_object_is_read_and_nothing_is_publi
     addresses = {change["address"] for change in dev_root.show_json(planfile)["resource_changes"]}
     assert "module.platform.aws_s3_object.deployer_package[0]" not in addresses
     assert "module.platform.module.deploy_trigger[0].aws_lambda_function.this" in addresses
+
+
+@pytest.mark.parametrize("env", ["staging", "prod"])
+def test_staging_and_prod_plan_and_publish_no_deployer_package(
+        dev_root: Terraform, emulator: Emulator, env: str, tmp_path: Path):
+    # dev_root's fixture created what every root reads (the ECR repositories, the state bucket).
+    # These roots set no deployer_package_path: nothing about the package may stop their plans.
+    tf = Terraform(REPO_ROOT / "environments" / env,
+                   env=terraform_env({**emulator.env(), "TF_DATA_DIR": str(tmp_path / ".terraform")}))
+    tf.init(backend_config={"bucket": STATE_BUCKET, "key": f"{env}/terraform.tfstate", "region": "us-east-1",
+                            "use_path_style": "true"})
+    planfile = tmp_path / f"{env}.tfplan"
+    tf.plan(planfile, *_var_args({"allowed_account_ids": [EMULATOR_ACCOUNT]}, tmp_path))
+    addresses = {change["address"] for change in tf.show_json(planfile)["resource_changes"]}
+    assert "module.platform.module.ecs.aws_ecs_service.this" in addresses
+    assert not [a for a in addresses if "deployer_package" in a or "deploy_trigger" in a]
