@@ -95,7 +95,8 @@ def test_scheduled_task_runs_its_own_definition_with_a_dead_letter_queue(
     assert target["EcsParameters"]["TaskDefinitionArn"] == outputs["task_definition_arns"]["nightly-report"]
     assert target["EcsParameters"]["LaunchType"] == "FARGATE"
     vpc = target["EcsParameters"]["NetworkConfiguration"]["awsvpcConfiguration"]
-    assert vpc["Subnets"] == network["subnet_ids"] and vpc["AssignPublicIp"] == "DISABLED"
+    # The provider holds subnets as a set: their order is not the order given.
+    assert sorted(vpc["Subnets"]) == sorted(network["subnet_ids"]) and vpc["AssignPublicIp"] == "DISABLED"
     assert target["DeadLetterConfig"]["Arn"].endswith(":example-jobs-nightly-report-dlq")
     assert target["RoleArn"].endswith(":role/example-jobs-nightly-report-invoke")
 
