@@ -135,9 +135,12 @@ def start(*, port: int | None = None, extra_env: dict[str, str] | None = None,
                     last_lines = process.stderr.read().decode(errors="replace").strip().splitlines()[-1:]
                     detail = f": {last_lines[0]}" if last_lines else ""
                 raise ExternalError(f"the local AWS emulator exited during start-up{detail}")
-            if not emulator.port and port_file.exists():
+            # Only once the child has written the port file has it bound the port: before that,
+            # whatever answers on a port given with ``port`` is some other server.
+            bound = port_file.exists()
+            if bound:
                 emulator.port = int(port_file.read_text())
-            if emulator.port and emulator.is_alive():
+            if bound and emulator.is_alive():
                 if process.stderr is not None:
                     # Nobody reads it from here on; don't let a full pipe block the server.
                     process.stderr.close()

@@ -76,3 +76,17 @@ def test_a_port_already_taken_is_a_one_line_error():
             emulator_module.start(port=taken.getsockname()[1])
     assert "exited during start-up" in str(raised.value)
     assert "\n" not in str(raised.value)
+
+
+@pytest.mark.emulator
+def test_a_port_another_emulator_serves_is_refused_not_adopted():
+    # Until the child reports that it bound the port, whatever answers there is another server.
+    from pipeline_tools.core.errors import ExternalError
+
+    other = emulator_module.start()
+    try:
+        with pytest.raises(ExternalError) as raised:
+            emulator_module.start(port=other.port)
+        assert "exited during start-up" in str(raised.value)
+    finally:
+        other.stop()
