@@ -12,8 +12,9 @@ The comment's first line is an HTML comment, invisible on GitHub::
   :func:`parse_comment_markers` and applies only a plan with the same fingerprint;
 * ``fp:<n>``: a fingerprint that several environments share, written once; those environments
   then read ``env:<name>=@<n>``. Every plan without changes has the same fingerprint (that of the
-  empty change set), so a thousand quiet roots cost about 15 characters each instead of about 86
-  (docs/scale.md). An ``@<n>`` with no ``fp:<n>`` reads back as no fingerprint: nothing applies;
+  empty change set), so a thousand quiet roots' fingerprint fields cost about 15 characters each
+  instead of about 86 (docs/scale.md). An ``@<n>`` with no ``fp:<n>`` reads back as no
+  fingerprint: nothing applies;
 * ``gate:<name>``: the security gate's verdict for that environment, ``pass`` or ``fail`` (absent
   when the gate did not run); ``pipeline-tools apply check`` requires ``pass``;
 * ``failed:<name>=1``: the plan of that environment failed (its section shows terraform's error);
@@ -162,12 +163,13 @@ def parse_comment_markers(body: str | None, *, first_line_only: bool = False) ->
         if colon and not valid_env_name(name):
             continue
         if kind == "env" and colon:
-            # Resolved below, whichever order the fields came in; a real fingerprint is
-            # percent-encoded, so only an alias starts with "@" here.
-            fingerprints[name] = None if value.startswith(_ALIAS) else _decode(value)
+            # An alias is resolved below, whichever order the fields came in; a real fingerprint
+            # is percent-encoded, so only an alias starts with "@" here.
             if value.startswith(_ALIAS):
+                fingerprints[name] = None
                 aliased[name] = value
             else:
+                fingerprints[name] = _decode(value)
                 aliased.pop(name, None)
         elif kind == "fp" and colon and name.isdigit():
             shared[f"{_ALIAS}{name}"] = _decode(value)
