@@ -15,6 +15,10 @@ Only argparse is imported here; the deployer and boto3 load inside the handler.
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # only argparse is imported at run time (the CLI starts fast)
+    from pipeline_tools.deploy.package import PackageResult
 
 EXIT_CODES_HELP = """\
 exit codes:
@@ -127,19 +131,22 @@ def _package(args: argparse.Namespace) -> int:
             print(f"{args.root} publishes no deployer package "
                   f"(no {package.ROOT_PATH_VARIABLE} in its tfvars)")
             return 0
-        print(f"wrote {built.path} ({built.size} bytes, {len(built.entries)} files) sha256 {built.sha256}")
+        print(_wrote(built))
         return 0
     if args.upload:
         package.parse_s3_url(args.upload)  # bad input must fail before anything is written
     result = package.build_zip(Path(args.out))
-    print(f"wrote {result.path} ({result.size} bytes, {len(result.entries)} files) "
-          f"sha256 {result.sha256}")
+    print(_wrote(result))
     print(f"handlers: {package.HANDLER} (deployer), {package.ALARM_HANDLER} (alarm notifier)")
     if args.upload:
         version = package.upload(result, args.upload)
         suffix = f" (version {version})" if version else ""
         print(f"uploaded to {args.upload}{suffix}")
     return 0
+
+
+def _wrote(result: PackageResult) -> str:
+    return f"wrote {result.path} ({result.size} bytes, {len(result.entries)} files) sha256 {result.sha256}"
 
 
 def _config(args: argparse.Namespace):
