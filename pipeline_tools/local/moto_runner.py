@@ -8,15 +8,80 @@ PORT 0 lets the kernel choose a free port while the socket is bound, and the por
 is written to PORT_FILE. Choosing a port in the parent and binding it later in the child raced
 with every other emulator started in between (parallel tests): the loser's parent then found the
 winner's server answering on "its" port and ran against another test's resources.
+
+Requests are served one at a time (:class:`OneRequestAtATime`). moto's backends are not
+thread-safe, and terraform sends up to ten requests at once: a describe iterating a backend dict
+while another thread adds to it fails with a 500, and when that happens inside a call that has
+already changed something, the client's retry of it fails for real (``InvalidPermission.Duplicate``
+on AuthorizeSecurityGroupIngress, ``NotFound`` on RevokeSecurityGroupEgress, "Function already
+exist" on CreateFunction: the flakes of issue 16). Serving one request at a time costs nothing
+measurable: moto's work holds the GIL anyway.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import sys
+import threading
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+from urllib.parse import parse_qs
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+
+# A request body larger than this is never an SQS ReceiveMessage (which is a few hundred bytes), so
+# the body is not read to find out.
+_LONG_POLL_BODY_LIMIT = 64 * 1024
+
+
+def is_long_poll(environ: dict[str, Any]) -> bool:
+    """Whether the request is an SQS ReceiveMessage, which may wait up to 20 s for a message.
+
+    Such a request must not hold the lock while it waits: the message it waits for comes in another
+    request. The JSON protocol names the operation in a header; the query protocol in the body, which
+    is read and put back for moto to read again.
+    """
+    if environ.get("HTTP_X_AMZ_TARGET", "") == "AmazonSQS.ReceiveMessage":
+        return True
+    if "Action=ReceiveMessage" in environ.get("QUERY_STRING", ""):
+        return True
+    if not environ.get("CONTENT_TYPE", "").startswith("application/x-www-form-urlencoded"):
+        return False
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return False
+    if not 0 < length <= _LONG_POLL_BODY_LIMIT:
+        return False
+    body = environ["wsgi.input"].read(length)
+    environ["wsgi.input"] = io.BytesIO(body)
+    return parse_qs(body.decode("utf-8", "replace")).get("Action") == ["ReceiveMessage"]
+
+
+class OneRequestAtATime:
+    """WSGI middleware: moto handles one request at a time (see the module docstring).
+
+    The response body is read inside the lock, since a WSGI application may build it lazily.
+    """
+
+    def __init__(self, application: Callable[..., Iterable[bytes]]) -> None:
+        self.application = application
+        self.lock = threading.Lock()
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        if is_long_poll(environ):
+            return list(self.application(environ, start_response))
+        with self.lock:
+            response = self.application(environ, start_response)
+            try:
+                return list(response)
+            finally:
+                close = getattr(response, "close", None)
+                if close is not None:
+                    close()
 
 
 def _exit_on_signal(signum: int, frame: Any) -> None:
@@ -43,7 +108,7 @@ def main(argv: list[str]) -> None:
 
     application = DomainDispatcherApplication(create_backend_app)
     application.debug = True  # type: ignore[attr-defined]
-    server = make_server("127.0.0.1", port, application, threaded=True,
+    server = make_server("127.0.0.1", port, OneRequestAtATime(application), threaded=True,
                          request_handler=MotoRequestHandler)
     bound = int(server.server_port)
     # moto builds some URLs (SQS queue URLs, for one) from MOTO_PORT.

@@ -90,3 +90,74 @@ def test_a_port_another_emulator_serves_is_refused_not_adopted():
         assert "exited during start-up" in str(raised.value)
     finally:
         other.stop()
+
+
+def _ec2(endpoint: str):  # type: ignore[no-untyped-def]
+    from botocore.config import Config
+
+    # One attempt: a 500 must show, not be hidden by boto3's retry (terraform's retry of a call
+    # that had already changed something is what failed before).
+    return boto3.client("ec2", endpoint_url=endpoint, region_name="us-east-1",
+                        aws_access_key_id="test", aws_secret_access_key="test",
+                        config=Config(retries={"max_attempts": 1, "mode": "standard"}))
+
+
+@pytest.mark.emulator
+def test_concurrent_requests_never_meet_inside_moto():
+    # moto is not thread-safe: reading the security group rules while other requests create groups
+    # failed with a 500 ("dictionary changed size during iteration") about once in 30 reads.
+    from concurrent.futures import ThreadPoolExecutor
+
+    server = emulator_module.start()
+    try:
+        def create_groups(worker: int) -> int:
+            ec2 = _ec2(server.endpoint)
+            for index in range(30):
+                group = ec2.create_security_group(GroupName=f"race-{worker}-{index}",
+                                                  Description="race")["GroupId"]
+                ec2.authorize_security_group_ingress(GroupId=group, IpPermissions=[{
+                    "IpProtocol": "tcp", "FromPort": 443, "ToPort": 443,
+                    "IpRanges": [{"CidrIp": "10.0.0.0/8"}]}])
+            return 30
+
+        def read_rules(worker: int) -> int:
+            ec2 = _ec2(server.endpoint)
+            for _ in range(60):
+                ec2.describe_security_group_rules()
+            return 0
+
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            created = [pool.submit(create_groups, worker) for worker in range(4)]
+            reads = [pool.submit(read_rules, worker) for worker in range(4)]
+            assert [future.result() for future in created] == [30] * 4
+            assert [future.result() for future in reads] == [0] * 4
+        rules = _ec2(server.endpoint).describe_security_group_rules()["SecurityGroupRules"]
+        assert len([rule for rule in rules if rule.get("FromPort") == 443]) == 4 * 30
+    finally:
+        server.stop()
+
+
+@pytest.mark.emulator
+def test_a_long_poll_waits_without_holding_up_other_requests(emulator):
+    # An SQS ReceiveMessage waits for a message that another request sends; were it served one
+    # request at a time like the rest, it would wait its full 10 s and miss the message.
+    import threading
+    import time
+
+    sqs = boto3.client("sqs", endpoint_url=emulator.endpoint, region_name="us-east-1",
+                       aws_access_key_id="test", aws_secret_access_key="test")
+    queue_url = sqs.create_queue(QueueName="long-poll-probe")["QueueUrl"]
+    received: list[str] = []
+
+    def receive() -> None:
+        answer = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=10)
+        received.extend(message["Body"] for message in answer.get("Messages", []))
+
+    started = time.monotonic()
+    waiting = threading.Thread(target=receive)
+    waiting.start()
+    time.sleep(1)
+    sqs.send_message(QueueUrl=queue_url, MessageBody="arrived while waiting")
+    waiting.join(timeout=15)
+    assert received == ["arrived while waiting"]
+    assert time.monotonic() - started < 8
