@@ -21,8 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     actions.required = True
     import pipeline_tools.cli.commands as package
 
-    # A directory listing, not pkgutil.iter_modules: that imports inspect (about 14 ms, a quarter of
-    # a small plan's whole summary; benchmarks/bench_plan_summarize.py measures start-up).
+    # A directory listing, not pkgutil.iter_modules, which imports pkgutil and inspect on every plan
+    # command's start-up (benchmarks/bench_plan_summarize.py measures it); the modules are plain .py.
     names = sorted(
         entry[: -len(".py")]
         for directory in package.__path__
