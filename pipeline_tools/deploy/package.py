@@ -107,26 +107,14 @@ ROOT_PATH_VARIABLE = "deployer_package_path"
 def path_for_root(root: Path) -> Path | None:
     """Where ``root`` publishes the package from (its tfvars' ``deployer_package_path``), or None.
 
-    Read from ``terraform.tfvars`` and ``*.auto.tfvars`` as terraform does (later files win). The
+    Read from the root's variable files as terraform reads them (later files win). The
     path must stay inside the root and end in ``.zip``: the build writes there.
     """
-    import hcl2
-    from lark.exceptions import LarkError
+    from pipeline_tools.integrations.terraform import root_variable_values
 
     if not root.is_dir():
         raise InputError(f"--root {root}: not a directory")
-    value: object = None
-    files = [root / "terraform.tfvars", *sorted(root.glob("*.auto.tfvars"))]
-    for tfvars in files:
-        if not tfvars.is_file():
-            continue
-        try:
-            with tfvars.open(encoding="utf-8") as handle:
-                values = hcl2.load(handle)
-        except (LarkError, OSError, UnicodeDecodeError, ValueError) as exc:
-            raise InputError(f"{tfvars}: cannot read it as tfvars ({type(exc).__name__})") from None
-        if ROOT_PATH_VARIABLE in values:
-            value = values[ROOT_PATH_VARIABLE]
+    value = root_variable_values(root).get(ROOT_PATH_VARIABLE)
     if value is None:
         return None
     if not isinstance(value, str) or not value.endswith(".zip"):

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from pipeline_tools.core.errors import ExternalError
+from pipeline_tools.core.errors import ExternalError, InputError
 from pipeline_tools.core.redaction import redact
 
 MIRROR_ENV = "PIPELINE_TOOLS_PROVIDER_MIRROR"
@@ -141,6 +141,46 @@ class Terraform:
     def output_json(self) -> dict[str, Any]:
         completed = self.run(["output", "-json", "-no-color"])
         return json.loads(completed.stdout or "{}")
+
+
+def root_variable_files(root: Path) -> list[Path]:
+    """The variable files terraform loads by itself in ``root``, in its order (later files win):
+    ``terraform.tfvars``, ``terraform.tfvars.json``, then ``*.auto.tfvars`` and
+    ``*.auto.tfvars.json`` in lexical order of their names."""
+    named = [root / "terraform.tfvars", root / "terraform.tfvars.json"]
+    automatic = sorted((path for path in root.iterdir()
+                        if path.name.endswith((".auto.tfvars", ".auto.tfvars.json"))),
+                       key=lambda path: path.name)
+    return [path for path in [*named, *automatic] if path.is_file()]
+
+
+def root_variable_values(root: Path) -> dict[str, Any]:
+    """The variable values ``root``'s own variable files give (no ``-var``/``-var-file``), merged as
+    terraform merges them. One reader for every command that needs a root's settings."""
+    if not root.is_dir():
+        raise InputError(f"{root}: not a directory")
+    values: dict[str, Any] = {}
+    for path in root_variable_files(root):
+        values.update(_variable_file_values(path))
+    return values
+
+
+def _variable_file_values(path: Path) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+        if path.name.endswith(".json"):
+            parsed = json.loads(text)
+        else:
+            import hcl2  # heavy: only commands that read a root's settings need it
+
+            parsed = hcl2.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
+        raise InputError(f"{path}: cannot read it as a variable file ({type(exc).__name__})") from None
+    except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+        raise InputError(f"{path}: cannot read it as a variable file ({type(exc).__name__})") from None
+    if not isinstance(parsed, dict):
+        raise InputError(f"{path}: a variable file holds name = value pairs")
+    return dict(parsed)
 
 
 def _last_error(output: str, limit: int = 600) -> str:

@@ -37,7 +37,6 @@ import functools
 import sys
 import tempfile
 import time
-import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -45,6 +44,7 @@ from typing import Any, TextIO, TypeVar
 
 from pipeline_tools.core.errors import ExternalError, InputError, PipelineError, VerdictError
 from pipeline_tools.core.redaction import error_line, redact
+from pipeline_tools.integrations.terraform import root_variable_values
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -223,16 +223,15 @@ class LocalRun:
         root = self.root_dir(self.env)
         if "deployer_package_s3_key" not in declared_variables(root):
             return None
-        values = tfvars_values(root)
-        key = values.get("deployer_package_s3_key")
+        key = root_variable_values(root).get("deployer_package_s3_key")
         if not isinstance(key, str) or not key:
-            raise InputError(f"{root}/terraform.tfvars must set deployer_package_s3_key")
+            raise InputError(f"{root}: its variable files must set deployer_package_s3_key")
         return key
 
     def upload_deployer_package(self) -> str:
         """Build the deployer package where the root publishes it from (terraform uploads it), or,
         for a root that reads it from S3 without publishing it, build and upload it by hand."""
-        from pipeline_tools.deploy.package import build_for_root
+        from pipeline_tools.deploy.package import build_for_root, build_zip
 
         root = self.root_dir(self.env)
         published = build_for_root(root)
@@ -243,10 +242,11 @@ class LocalRun:
         if key is None:
             return f"{self.env} deploys no Lambda package; nothing to upload"
         archive = self.workdir / "deployer.zip"
-        how = build_deployer_package(archive)
+        built = build_zip(archive)
         aws_call("upload the deployer package",
                  lambda: self.s3().upload_file(str(archive), self.artifacts_bucket, key))
-        return f"{how}; uploaded to s3://{self.artifacts_bucket}/{key}"
+        return (f"built {archive.name} ({built.size} bytes, sha256 {built.sha256[:12]}); "
+                f"uploaded to s3://{self.artifacts_bucket}/{key}")
 
     def apply_env(self) -> str:
         self.env_outputs = self.apply_root(self.env, self.state_bucket)
@@ -390,37 +390,6 @@ def declared_variables(root: Path) -> set[str]:
         for block in parsed.get("variable", []):
             names.update(block)
     return names
-
-
-def tfvars_values(root: Path) -> dict[str, Any]:
-    import hcl2
-
-    path = root / "terraform.tfvars"
-    if not path.exists():
-        return {}
-    with path.open(encoding="utf-8") as handle:
-        return dict(hcl2.load(handle))
-
-
-def build_deployer_package(out: Path) -> str:
-    """The deployer zip from ``pipeline-tools deploy package``'s builder (engineer H's)."""
-    try:
-        from pipeline_tools.deploy.package import build_zip
-    except ImportError:
-        return _fallback_package(out)
-    result = build_zip(out)
-    return (f"built {out.name} ({result.size} bytes, sha256 {result.sha256[:12]}) "
-            "with the deploy package builder")
-
-
-def _fallback_package(out: Path) -> str:
-    # Only while `pipeline-tools deploy package` is missing: the whole pipeline_tools package.
-    source = Path(__file__).resolve().parents[1]
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for path in sorted(source.rglob("*.py")):
-            if "__pycache__" not in path.parts:
-                archive.write(path, path.relative_to(source.parent).as_posix())
-    return f"built {out.name} from the pipeline_tools sources (deploy package builder not found)"
 
 
 @contextlib.contextmanager

@@ -37,18 +37,10 @@ def backend_settings(root: Path, overrides: Mapping[str, str]) -> dict[str, str]
 
 
 def declared_services(root: Path) -> list[str]:
-    """The services ``terraform.tfvars`` declares (``services = { name = {...} }``), if it does."""
-    path = root / "terraform.tfvars"
-    if not path.is_file():
-        return []
-    import hcl2
+    """The services the root's variable files declare (``services = { name = {...} }``), if any."""
+    from pipeline_tools.integrations.terraform import root_variable_values
 
-    try:
-        with path.open() as handle:
-            parsed = hcl2.load(handle)
-    except Exception as exc:  # python-hcl2 raises lark errors of many kinds
-        raise InputError(f"cannot parse {path}: {type(exc).__name__}") from None
-    services = parsed.get("services")
+    services = root_variable_values(root).get("services")
     return sorted(services) if isinstance(services, dict) else []
 
 

@@ -132,3 +132,25 @@ def test_bad_root_settings_are_one_line_errors_and_write_nothing(cli, tmp_path: 
     assert_one_line_error(cli("deploy", "package", "--root", str(tmp_path), "--out", str(tmp_path / "x.zip")))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["terraform.tfvars"]
     assert not (tmp_path.parent / "outside.zip").exists()
+
+
+def test_variable_files_merge_in_terraforms_order(tmp_path: Path) -> None:
+    # terraform.tfvars, terraform.tfvars.json, then *.auto.tfvars(.json) by name: later files win.
+    from pipeline_tools.integrations.terraform import root_variable_values
+
+    (tmp_path / "terraform.tfvars").write_text('a = "tfvars"\nb = "tfvars"\nc = "tfvars"\nd = "tfvars"\n')
+    (tmp_path / "terraform.tfvars.json").write_text('{"b": "json", "c": "json", "d": "json"}')
+    (tmp_path / "a.auto.tfvars.json").write_text('{"c": "a-auto-json", "d": "a-auto-json"}')
+    (tmp_path / "b.auto.tfvars").write_text('d = "b-auto"\n')
+    (tmp_path / "other.tfvars").write_text('a = "never loaded"\n')
+    assert root_variable_values(tmp_path) == {"a": "tfvars", "b": "json", "c": "a-auto-json",
+                                              "d": "b-auto"}
+
+
+def test_a_json_variable_file_sets_the_package_path_too(cli, tmp_path: Path) -> None:
+    (tmp_path / "terraform.tfvars.json").write_text('{"deployer_package_path": ".build/p.zip"}')
+    assert package.path_for_root(tmp_path) == tmp_path / ".build" / "p.zip"
+    (tmp_path / "terraform.tfvars.json").write_text('["not", "pairs"]')
+    assert_one_line_error(cli("deploy", "package", "--root", str(tmp_path)))
+    (tmp_path / "terraform.tfvars.json").write_text('{"deployer_package_path": ')
+    assert_one_line_error(cli("deploy", "package", "--root", str(tmp_path)))
