@@ -52,6 +52,43 @@ def apply_all() -> list[str]:
     return applied
 
 
+# --- Request routing (JSON protocol) ----------------------------------------------------------
+
+@patch("json-target-short-prefix")
+def json_target_short_prefix() -> None:
+    """A JSON-protocol request whose ``X-Amz-Target`` uses the service's short prefix is served.
+
+    Gap: moto 5.2.6 finds the operation of a JSON-protocol request by matching ``X-Amz-Target``
+    against the prefix in botocore's model, which for CloudTrail is now
+    ``com.amazonaws.cloudtrail.v20131101.CloudTrail_20131101``; the AWS SDK for Go v2 in the
+    Terraform provider sends ``CloudTrail_20131101.CreateTrail``, which moto answers with an empty
+    404, so no ``aws_cloudtrail`` can be created. CloudTrail's endpoint accepts both forms. The patch
+    accepts a target whose prefix is the last part of the model's prefix, for an operation the
+    model has; nothing else changes.
+    """
+    from moto.core.responses import BaseResponse, get_service_model
+
+    original = BaseResponse._get_action_from_request
+
+    def _get_action_from_request(self: BaseResponse, request: Any) -> str:
+        action = original(self, request)
+        if action is not None:
+            return action
+        prefix, _, operation = (request.headers.get("X-Amz-Target") or "").rpartition(".")
+        if not prefix or not operation:
+            return action
+        try:
+            model = get_service_model(self.boto3_service_name)
+        except Exception:  # a service moto has no botocore model for: leave it to moto
+            return action
+        model_prefix = str(model.metadata.get("targetPrefix") or "")
+        if model_prefix.rpartition(".")[2] == prefix and operation in model.operation_names:
+            return operation
+        return action
+
+    BaseResponse._get_action_from_request = _get_action_from_request  # type: ignore[method-assign]
+
+
 # --- Application Auto Scaling ---------------------------------------------------------------
 
 @patch("appautoscaling-tags")

@@ -116,6 +116,21 @@ def _ecs_service(clients: Clients, cluster: str, **settings: Any) -> Any:
     return ecs
 
 
+@probe("json-target-short-prefix")
+def json_target_short_prefix(clients: Clients) -> bool:
+    # What the Terraform provider's Go SDK sends: the short CloudTrail prefix in X-Amz-Target.
+    cloudtrail = clients("cloudtrail")
+
+    def short_prefix(request: Any, **_: Any) -> None:
+        request.headers.replace_header("X-Amz-Target", "CloudTrail_20131101.DescribeTrails")
+
+    cloudtrail.meta.events.register("before-sign.cloudtrail.DescribeTrails", short_prefix)
+    try:
+        return _raises(lambda: cloudtrail.describe_trails())
+    finally:
+        cloudtrail.meta.events.unregister("before-sign.cloudtrail.DescribeTrails", short_prefix)
+
+
 @probe("appautoscaling-tags")
 def appautoscaling_tags(clients: Clients) -> bool:
     _ecs_service(clients, "probe-scaling")

@@ -97,6 +97,30 @@ def _ecs_service(server: Emulator) -> tuple[str, str]:
     return cluster, "api"
 
 
+def test_json_target_short_prefix_reaches_cloudtrail(patched, stock, still_needed):
+    # The Terraform provider's Go SDK names CloudTrail operations "CloudTrail_20131101.<op>".
+    def create_and_read(server: Emulator) -> object:
+        cloudtrail, s3 = client(server, "cloudtrail"), client(server, "s3")
+        bucket = unique("trail-probe")
+        s3.create_bucket(Bucket=bucket)
+
+        def short_prefix(request, **_):  # type: ignore[no-untyped-def]
+            target = request.headers["X-Amz-Target"]
+            operation = (target.decode() if isinstance(target, bytes) else target).rpartition(".")[2]
+            request.headers.replace_header("X-Amz-Target", f"CloudTrail_20131101.{operation}")
+
+        cloudtrail.meta.events.register("before-sign.cloudtrail.*", short_prefix)
+        created = outcome(lambda: cloudtrail.create_trail(Name=bucket, S3BucketName=bucket)["Name"])
+        if created != bucket:
+            return created
+        names = [trail["Name"] for trail in cloudtrail.describe_trails(trailNameList=[bucket])["trailList"]]
+        return "created and read back" if names == [bucket] else names
+
+    patched_result, stock_result = both(patched, stock, create_and_read)
+    assert patched_result == "created and read back"
+    assert_stock(still_needed, "json-target-short-prefix", stock_result != "created and read back")
+
+
 def test_appautoscaling_tags(patched, stock, still_needed):
     def scenario(server: Emulator) -> object:
         cluster, service = _ecs_service(server)
