@@ -218,20 +218,24 @@ def evaluate(principal: Principal, request: Request, *, resource_policy: Sequenc
     return Decision(False, "implicit-deny")
 
 
-def trust_allows(trust: Sequence[Statement], *, federated: str, action: str,
-                 context: Mapping[str, Any]) -> bool:
-    """Whether a role's trust policy lets a web-identity caller (``Federated`` principal) assume it.
+def trust_allows(trust: Sequence[Statement], *, action: str, context: Mapping[str, Any],
+                 federated: str | None = None, service: str | None = None) -> bool:
+    """Whether a role's trust policy lets a caller assume it: a web-identity caller (``Federated``
+    principal, ``federated=``) or an AWS service (``Service`` principal, ``service=``).
 
     A trust policy has no ``Resource`` (it is the role itself), so only action, principal and
     condition count; an explicit deny wins.
     """
+    if (federated is None) == (service is None):
+        raise ValueError("trust_allows needs exactly one of federated= or service=")
+    kind, caller = ("Federated", federated) if federated is not None else ("Service", service)
     request = Request(action, "*", context)
 
     def applies(statement: Statement) -> bool:
-        named = (statement.principals or {}).get("Federated", ())
+        named = (statement.principals or {}).get(kind, ())
         stripped = Statement(statement.effect, statement.actions, statement.not_actions, ("*",), None,
                              None, statement.condition, statement.sid, statement.source)
-        return federated in named and statement_applies(stripped, request)
+        return caller in named and statement_applies(stripped, request)
 
     matching = [s for s in trust if applies(s)]
     return bool(matching) and not any(s.effect == "Deny" for s in matching)

@@ -315,3 +315,18 @@ def test_web_identity_trust_matches_provider_audience_and_subject():
     assert not trust_allows(trust, federated=provider, action="sts:AssumeRoleWithWebIdentity", context=branch)
     other = f"arn:aws:iam::{ACCOUNT}:oidc-provider/gitlab.com"
     assert not trust_allows(trust, federated=other, action="sts:AssumeRoleWithWebIdentity", context=claims)
+
+
+def test_trust_of_a_service_role_names_the_service_and_its_source_account():
+    trust = parse_policy({"Statement": [{
+        "Effect": "Allow", "Principal": {"Service": "config.amazonaws.com"}, "Action": "sts:AssumeRole",
+        "Condition": {"StringEquals": {"aws:SourceAccount": "123456789012"}}}]}, "trust")
+    ours = {"aws:SourceAccount": "123456789012"}
+    assert trust_allows(trust, service="config.amazonaws.com", action="sts:AssumeRole", context=ours)
+    assert not trust_allows(trust, service="lambda.amazonaws.com", action="sts:AssumeRole", context=ours)
+    assert not trust_allows(trust, service="config.amazonaws.com", action="sts:AssumeRole",
+                            context={"aws:SourceAccount": "210987654321"})
+    # A service principal is not a federated one of the same name.
+    assert not trust_allows(trust, federated="config.amazonaws.com", action="sts:AssumeRole", context=ours)
+    with pytest.raises(ValueError):
+        trust_allows(trust, action="sts:AssumeRole", context=ours)
