@@ -597,3 +597,84 @@ def test_backups_copy_every_recovery_point_of_the_database_and_file_system_to_th
                       if a.startswith("module.backups.aws_iam_role_policy_attachment.backup"))
     assert attached == ["arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
                         "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores"]
+
+
+# ---------------------------------------------------------------------------------------------
+# observability: the account's audit (CloudTrail, GuardDuty, AWS Config with managed rules)
+# ---------------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def audit(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
+    example = ModuleExample("observability", emulator, tmp_path_factory.mktemp("observability"))
+    try:
+        yield example, example.apply()
+    finally:
+        if example.applied:
+            example.destroy()
+
+
+def test_config_records_everything_and_delivers_encrypted_to_the_audit_bucket(
+        emulator: Emulator, audit: Applied) -> None:
+    _, outputs = audit
+    config = client(emulator, "config")
+    (recorder,) = config.describe_configuration_recorders()["ConfigurationRecorders"]
+    assert recorder["name"] == outputs["config_recorder_name"] == "example-prod"
+    assert recorder["recordingGroup"]["allSupported"] is True
+    assert recorder["recordingGroup"]["includeGlobalResourceTypes"] is True
+    assert recorder["roleARN"].endswith(":role/example-prod-config")
+    (status,) = config.describe_configuration_recorder_status()["ConfigurationRecordersStatus"]
+    assert status["recording"] is True
+    (channel,) = config.describe_delivery_channels()["DeliveryChannels"]
+    assert channel["s3BucketName"] == outputs["audit_bucket_name"]
+    assert (channel["s3KeyPrefix"], channel["s3KmsKeyArn"]) == ("config", outputs["kms_key_arn"])
+    rules = {rule["Source"]["SourceIdentifier"]: rule
+             for rule in config.describe_config_rules()["ConfigRules"]}
+    assert sorted(rules) == ["CLOUD_TRAIL_ENABLED", "ENCRYPTED_VOLUMES",
+                             "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED"]
+    assert {rule["Source"]["Owner"] for rule in rules.values()} == {"AWS"}
+    assert outputs["config_rule_arns"] == {name: rule["ConfigRuleArn"] for name, rule in rules.items()}
+    # The trail writes to the same bucket.
+    (trail,) = client(emulator, "cloudtrail").describe_trails()["trailList"]
+    assert trail["S3BucketName"] == outputs["audit_bucket_name"]
+
+
+def test_config_role_is_config_s_alone_and_writes_only_under_its_prefix(
+        emulator: Emulator, audit: Applied) -> None:
+    _, outputs = audit
+    iam = client(emulator, "iam")
+    role = iam.get_role(RoleName="example-prod-config")["Role"]
+    trust = parse_policy(role["AssumeRolePolicyDocument"], "trust")
+    source = {"aws:SourceAccount": "123456789012"}
+    assert trust_allows(trust, service="config.amazonaws.com", action="sts:AssumeRole", context=source)
+    assert not trust_allows(trust, service="config.amazonaws.com", action="sts:AssumeRole",
+                            context={"aws:SourceAccount": "210987654321"})
+    assert not trust_allows(trust, service="lambda.amazonaws.com", action="sts:AssumeRole", context=source)
+    attached = [p["PolicyArn"] for p in iam.list_attached_role_policies(RoleName="example-prod-config")[
+        "AttachedPolicies"]]
+    assert attached == ["arn:aws:iam::aws:policy/service-role/AWS_ConfigRole"]
+    delivery = role_principal(emulator, "example-prod-config")
+    bucket = f"arn:aws:s3:::{outputs['audit_bucket_name']}"
+
+    def may(action: str, resource: str) -> bool:
+        return evaluate(delivery, Request(action, resource)).allowed
+
+    assert may("s3:PutObject", f"{bucket}/config/AWSLogs/123456789012/Config/us-east-1/snapshot.json.gz")
+    assert not may("s3:PutObject", f"{bucket}/AWSLogs/123456789012/CloudTrail/forged.json.gz")
+    assert not may("s3:DeleteObject", f"{bucket}/config/AWSLogs/123456789012/Config/x")
+    assert may("kms:GenerateDataKey", outputs["kms_key_arn"])
+    assert not may("kms:GenerateDataKey", "arn:aws:kms:us-east-1:123456789012:key/another-key")
+
+
+def test_audit_replans_clean(audit: Applied) -> None:
+    example, _ = audit
+    assert example.replan_changes() == []
+
+
+def test_audit_destroy_leaves_nothing(emulator: Emulator, audit: Applied) -> None:
+    example, outputs = audit
+    example.destroy()
+    config = client(emulator, "config")
+    assert config.describe_configuration_recorders()["ConfigurationRecorders"] == []
+    assert config.describe_config_rules()["ConfigRules"] == []
+    buckets = [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]
+    assert outputs["audit_bucket_name"] not in buckets

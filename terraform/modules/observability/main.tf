@@ -1,7 +1,8 @@
 # What tells the team something is wrong: alarms on ECS services (CPU, memory), the load balancer
 # (5xx) and RDS (CPU, free storage) to a KMS-encrypted SNS topic; a dashboard of the same metrics;
 # a multi-region CloudTrail trail with log file validation into an encrypted, private bucket and
-# CloudWatch Logs; a GuardDuty detector whose serious findings go to the same topic.
+# CloudWatch Logs; a GuardDuty detector whose serious findings go to the same topic; an AWS Config
+# recorder with managed rules, delivering to the trail's bucket.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -16,7 +17,11 @@ locals {
   trail_arn            = "arn:${local.partition}:cloudtrail:${local.region}:${local.account_id}:trail/${local.trail_name}"
   trail_bucket         = "${var.name}-trail-${local.account_id}"
   trail_log_group_name = "/aws/cloudtrail/${var.name}"
-  alarm_actions        = [aws_sns_topic.alerts.arn]
+  config_enabled       = var.enable_config ? 1 : 0
+  # The trail's bucket is the audit bucket: CloudTrail's log files and AWS Config's deliveries.
+  audit_bucket_count = var.enable_cloudtrail || var.enable_config ? 1 : 0
+  config_key_prefix  = "config"
+  alarm_actions      = [aws_sns_topic.alerts.arn]
 
   ecs_services = var.ecs_cluster_name == null ? toset([]) : toset(var.ecs_service_names)
   alb_enabled  = var.alb_arn_suffix != null
@@ -351,7 +356,7 @@ resource "aws_s3_bucket" "trail" {
   #checkov:skip=CKV_AWS_144:Audit logs stay in the account's home region; CloudTrail log file validation proves integrity, replication would double the cost. exp:2027-02-19
   #checkov:skip=CKV2_AWS_62:Trail log files are read by CloudWatch Logs and auditors, no consumer needs S3 events. exp:2027-02-19
   #checkov:skip=CKV_AWS_18:Access logging is configured by aws_s3_bucket_logging.trail when access_logs is given (the state-backend access-log bucket); checkov cannot follow that conditional. exp:2027-02-19
-  count = var.enable_cloudtrail ? 1 : 0
+  count = local.audit_bucket_count
 
   bucket        = local.trail_bucket
   force_destroy = var.force_destroy
@@ -359,7 +364,7 @@ resource "aws_s3_bucket" "trail" {
 }
 
 resource "aws_s3_bucket_ownership_controls" "trail" {
-  count  = var.enable_cloudtrail ? 1 : 0
+  count  = local.audit_bucket_count
   bucket = aws_s3_bucket.trail[0].id
 
   rule {
@@ -368,7 +373,7 @@ resource "aws_s3_bucket_ownership_controls" "trail" {
 }
 
 resource "aws_s3_bucket_versioning" "trail" {
-  count  = var.enable_cloudtrail ? 1 : 0
+  count  = local.audit_bucket_count
   bucket = aws_s3_bucket.trail[0].id
 
   versioning_configuration {
@@ -377,7 +382,7 @@ resource "aws_s3_bucket_versioning" "trail" {
 }
 
 resource "aws_s3_bucket_server_side_encryption_configuration" "trail" {
-  count  = var.enable_cloudtrail ? 1 : 0
+  count  = local.audit_bucket_count
   bucket = aws_s3_bucket.trail[0].id
 
   rule {
@@ -390,7 +395,7 @@ resource "aws_s3_bucket_server_side_encryption_configuration" "trail" {
 }
 
 resource "aws_s3_bucket_public_access_block" "trail" {
-  count                   = var.enable_cloudtrail ? 1 : 0
+  count                   = local.audit_bucket_count
   bucket                  = aws_s3_bucket.trail[0].id
   block_public_acls       = true
   block_public_policy     = true
@@ -399,14 +404,14 @@ resource "aws_s3_bucket_public_access_block" "trail" {
 }
 
 resource "aws_s3_bucket_logging" "trail" {
-  count         = var.enable_cloudtrail && var.access_logs != null ? 1 : 0
+  count         = local.audit_bucket_count == 1 && var.access_logs != null ? 1 : 0
   bucket        = aws_s3_bucket.trail[0].id
   target_bucket = var.access_logs.bucket
   target_prefix = coalesce(var.access_logs.prefix, "${local.trail_bucket}/")
 }
 
 resource "aws_s3_bucket_lifecycle_configuration" "trail" {
-  count  = var.enable_cloudtrail ? 1 : 0
+  count  = local.audit_bucket_count
   bucket = aws_s3_bucket.trail[0].id
 
   rule {
@@ -432,7 +437,7 @@ resource "aws_s3_bucket_lifecycle_configuration" "trail" {
 }
 
 resource "aws_s3_bucket_policy" "trail" {
-  count  = var.enable_cloudtrail ? 1 : 0
+  count  = local.audit_bucket_count
   bucket = aws_s3_bucket.trail[0].id
 
   policy = jsonencode({
@@ -541,6 +546,124 @@ resource "aws_cloudtrail" "this" {
   tags = var.tags
 
   depends_on = [aws_s3_bucket_policy.trail, aws_iam_role_policy.trail]
+}
+
+# ---------------------------------------------------------------------------------------------
+# AWS Config: what every resource looked like and when it changed, and managed rules evaluated
+# against it. It delivers to the trail's bucket (one audit bucket, the same encryption, retention
+# and access logging) under config/, with its own role.
+# ---------------------------------------------------------------------------------------------
+resource "aws_iam_role" "config" {
+  count = local.config_enabled
+
+  name                 = "${var.name}-config"
+  permissions_boundary = var.permissions_boundary_arn
+  description          = "Lets AWS Config record ${var.name}'s account and deliver to its trail bucket"
+
+  assume_role_policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      Principal = { Service = "config.amazonaws.com" }
+      Action    = "sts:AssumeRole"
+      Condition = {
+        StringEquals = { "aws:SourceAccount" = local.account_id }
+      }
+    }]
+  })
+
+  tags = var.tags
+}
+
+# AWS's own policy for a recorder's role: the read-only Describe/List/Get calls recording needs,
+# which only AWS keeps in step with the resource types Config supports.
+resource "aws_iam_role_policy_attachment" "config" {
+  count = local.config_enabled
+
+  role       = aws_iam_role.config[0].name
+  policy_arn = "arn:${local.partition}:iam::aws:policy/service-role/AWS_ConfigRole"
+}
+
+resource "aws_iam_role_policy" "config_delivery" {
+  count = local.config_enabled
+
+  name = "deliver-to-trail-bucket"
+  role = aws_iam_role.config[0].id
+
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid      = "CheckTheBucket"
+        Effect   = "Allow"
+        Action   = ["s3:GetBucketAcl", "s3:ListBucket"]
+        Resource = aws_s3_bucket.trail[0].arn
+      },
+      {
+        Sid      = "WriteSnapshotsAndHistory"
+        Effect   = "Allow"
+        Action   = "s3:PutObject"
+        Resource = "${aws_s3_bucket.trail[0].arn}/${local.config_key_prefix}/AWSLogs/${local.account_id}/Config/*"
+      },
+      {
+        Sid      = "EncryptWithTheBucketKey"
+        Effect   = "Allow"
+        Action   = ["kms:GenerateDataKey", "kms:Decrypt"]
+        Resource = aws_kms_key.this.arn
+      },
+    ]
+  })
+}
+
+resource "aws_config_configuration_recorder" "this" {
+  count = local.config_enabled
+
+  name     = var.name
+  role_arn = aws_iam_role.config[0].arn
+
+  recording_group {
+    all_supported                 = true
+    include_global_resource_types = true
+  }
+}
+
+resource "aws_config_delivery_channel" "this" {
+  count = local.config_enabled
+
+  name           = var.name
+  s3_bucket_name = aws_s3_bucket.trail[0].id
+  s3_key_prefix  = local.config_key_prefix
+  s3_kms_key_arn = aws_kms_key.this.arn
+
+  snapshot_delivery_properties {
+    delivery_frequency = var.config_delivery_frequency
+  }
+
+  depends_on = [aws_config_configuration_recorder.this, aws_iam_role_policy.config_delivery]
+}
+
+resource "aws_config_configuration_recorder_status" "this" {
+  count = local.config_enabled
+
+  name       = aws_config_configuration_recorder.this[0].name
+  is_enabled = true
+
+  depends_on = [aws_config_delivery_channel.this]
+}
+
+resource "aws_config_config_rule" "managed" {
+  for_each = var.enable_config ? toset(var.config_managed_rules) : toset([])
+
+  name = "${var.name}-${lower(replace(each.key, "_", "-"))}"
+
+  source {
+    owner             = "AWS"
+    source_identifier = each.key
+  }
+
+  tags = var.tags
+
+  depends_on = [aws_config_configuration_recorder.this]
 }
 
 # ---------------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ output "cloudtrail_arn" {
 }
 
 output "cloudtrail_bucket_name" {
-  description = "Bucket holding the trail's log files, or null when enable_cloudtrail is false."
+  description = "The audit bucket: the trail's log files and AWS Config's deliveries (under config/), or null when neither enable_cloudtrail nor enable_config is set."
   value       = one(aws_s3_bucket.trail[*].id)
 }
 
@@ -48,4 +48,14 @@ output "cloudtrail_log_group_name" {
 output "guardduty_detector_id" {
   description = "Id of the GuardDuty detector, or null when enable_guardduty is false."
   value       = one(aws_guardduty_detector.this[*].id)
+}
+
+output "config_recorder_name" {
+  description = "Name of the AWS Config recorder, or null when enable_config is false."
+  value       = one(aws_config_configuration_recorder.this[*].name)
+}
+
+output "config_rule_arns" {
+  description = "ARNs of the managed Config rules, by source identifier (empty when enable_config is false)."
+  value       = { for identifier, rule in aws_config_config_rule.managed : identifier => rule.arn }
 }

@@ -124,6 +124,42 @@ variable "enable_guardduty" {
   default     = true
 }
 
+variable "enable_config" {
+  description = "Record this account's resource configurations with AWS Config and evaluate `config_managed_rules` (one recorder per account and region: in a shared account, exactly one environment enables it). Delivered to the trail bucket under `config/` (created for it when `enable_cloudtrail` is false)."
+  type        = bool
+  default     = false
+}
+
+variable "config_managed_rules" {
+  description = "AWS managed Config rules to evaluate when `enable_config` is true, by source identifier (https://docs.aws.amazon.com/config/latest/developerguide/managed-rules-by-aws-config.html)."
+  type        = list(string)
+  default = [
+    "CLOUD_TRAIL_ENABLED",
+    "ENCRYPTED_VOLUMES",
+    "IAM_ROOT_ACCESS_KEY_CHECK",
+    "RDS_STORAGE_ENCRYPTED",
+    "ROOT_ACCOUNT_MFA_ENABLED",
+    "S3_BUCKET_PUBLIC_READ_PROHIBITED",
+    "S3_BUCKET_SERVER_SIDE_ENCRYPTION_ENABLED",
+  ]
+
+  validation {
+    condition     = length(var.config_managed_rules) == length(distinct(var.config_managed_rules)) && alltrue([for rule in var.config_managed_rules : can(regex("^[A-Z0-9_]{3,100}$", rule))])
+    error_message = "config_managed_rules must be distinct AWS managed rule identifiers such as ENCRYPTED_VOLUMES (capitals, digits and '_')."
+  }
+}
+
+variable "config_delivery_frequency" {
+  description = "How often AWS Config delivers a configuration snapshot to the bucket."
+  type        = string
+  default     = "TwentyFour_Hours"
+
+  validation {
+    condition     = contains(["One_Hour", "Three_Hours", "Six_Hours", "Twelve_Hours", "TwentyFour_Hours"], var.config_delivery_frequency)
+    error_message = "config_delivery_frequency must be One_Hour, Three_Hours, Six_Hours, Twelve_Hours or TwentyFour_Hours."
+  }
+}
+
 variable "guardduty_alert_min_severity" {
   description = "GuardDuty findings at or above this severity (1-10; 7 = high) are sent to the alerts topic."
   type        = number
@@ -147,7 +183,7 @@ variable "log_retention_in_days" {
 }
 
 variable "force_destroy" {
-  description = "Allow destroying the trail bucket while it holds log files (throwaway environments only)."
+  description = "Allow destroying the trail bucket while it holds log files or Config deliveries (throwaway environments only)."
   type        = bool
   default     = false
 }
