@@ -20,8 +20,7 @@ module "platform" {
   integrations              = var.integrations
   alarm_email_addresses     = var.alarm_email_addresses
   pager_https_endpoints     = var.pager_https_endpoints
-  enable_cloudtrail         = var.enable_cloudtrail
-  enable_guardduty          = var.enable_guardduty
+  account_detectors         = var.account_detectors
   deployer_package_s3_key   = var.deployer_package_s3_key
   deployer_package_path     = var.deployer_package_path
   slack_webhook_secret_id   = var.slack_webhook_secret_id

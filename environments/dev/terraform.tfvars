@@ -60,8 +60,8 @@ deployer_package_s3_key = "deployer/pipeline-tools-deployer.zip"
 # pipeline's jobs and make local-apply do it); terraform publishes it to the key above.
 deployer_package_path = ".build/pipeline-tools-deployer.zip"
 
-# Account-level detectors live in one environment only (one GuardDuty detector per account and
-# region; one multi-region trail is enough): prod owns them in the shared account.
+# Account-level detectors live in one environment only (one GuardDuty detector and one AWS Config
+# recorder per account and region; one multi-region trail is enough): prod owns them in the
+# shared account. With an account per environment, each environment owns its own.
 alarm_email_addresses = ["platform-alerts-dev@example.com"] # set yours: alarms must reach someone
-enable_cloudtrail     = false
-enable_guardduty      = false
+account_detectors     = { cloudtrail = false, guardduty = false, config = false }

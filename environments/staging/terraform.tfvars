@@ -46,8 +46,8 @@ cache = {
 
 log_retention_days = 90
 
-# Account-level detectors live in one environment only (one GuardDuty detector per account and
-# region; one multi-region trail is enough): prod owns them in the shared account.
+# Account-level detectors live in one environment only (one GuardDuty detector and one AWS Config
+# recorder per account and region; one multi-region trail is enough): prod owns them in the
+# shared account. With an account per environment, each environment owns its own.
 alarm_email_addresses = ["platform-alerts-staging@example.com"] # set yours: alarms must reach someone
-enable_cloudtrail     = false
-enable_guardduty      = false
+account_detectors     = { cloudtrail = false, guardduty = false, config = false }

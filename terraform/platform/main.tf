@@ -433,8 +433,9 @@ module "observability" {
   # its 5xx alarms on `alb_arn_suffix != null`, which must be decidable at plan time.
   alb_arn_suffix          = format("%s", module.alb.arn_suffix)
   rds_instance_identifier = module.database.db_instance_identifier
-  enable_cloudtrail       = var.enable_cloudtrail
-  enable_guardduty        = var.enable_guardduty
+  enable_cloudtrail       = var.account_detectors.cloudtrail
+  enable_guardduty        = var.account_detectors.guardduty
+  enable_config           = var.account_detectors.config
   log_retention_in_days   = var.log_retention_days
   force_destroy           = var.allow_destroy
 

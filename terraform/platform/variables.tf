@@ -294,18 +294,21 @@ variable "pager_https_endpoints" {
   }
 }
 
-variable "enable_cloudtrail" {
-  description = "Create a multi-region CloudTrail trail in this environment (one per account is enough)."
-  type        = bool
-  nullable    = false
-  default     = true
-}
-
-variable "enable_guardduty" {
-  description = "Create this account's GuardDuty detector here (only one may exist per account and region: in a shared account, exactly one environment enables it)."
-  type        = bool
-  nullable    = false
-  default     = false
+variable "account_detectors" {
+  description = <<-EOT
+    The account-level detectors this environment owns:
+    - cloudtrail: a multi-region CloudTrail trail (one per account is enough);
+    - guardduty: the account's GuardDuty detector in this region, its serious findings alerted (only one may exist);
+    - config: the AWS Config recorder with AWS managed rules (the observability module's defaults), delivered to the audit bucket (one recorder per account and region).
+    In a shared account exactly one environment owns them; with an account per environment, each does.
+  EOT
+  type = object({
+    cloudtrail = optional(bool, true)
+    guardduty  = optional(bool, false)
+    config     = optional(bool, false)
+  })
+  nullable = false
+  default  = {}
 }
 
 variable "deployer_package_s3_key" {

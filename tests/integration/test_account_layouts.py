@@ -29,10 +29,10 @@ pytestmark = pytest.mark.terraform
 EMULATOR_ACCOUNT = "123456789012"  # moto's
 STATE_BUCKET = "layouts-tfstate"
 LAYOUTS = {
-    "one-account": {"allowed_account_ids": [EMULATOR_ACCOUNT], "enable_cloudtrail": False,
-                    "enable_guardduty": False},
-    "account-per-environment": {"allowed_account_ids": [EMULATOR_ACCOUNT], "enable_cloudtrail": True,
-                                "enable_guardduty": True},
+    "one-account": {"allowed_account_ids": [EMULATOR_ACCOUNT],
+                    "account_detectors": {"cloudtrail": False, "guardduty": False, "config": False}},
+    "account-per-environment": {"allowed_account_ids": [EMULATOR_ACCOUNT],
+                                "account_detectors": {"cloudtrail": True, "guardduty": True, "config": True}},
 }
 
 
@@ -76,8 +76,10 @@ def test_dev_plans_in_each_account_layout(dev_root: Terraform, layout: str, tmp_
     created = {change["address"] for change in plan["resource_changes"]
                if change["change"]["actions"] == ["create"]}
     detectors = {"module.platform.module.observability.aws_guardduty_detector.this[0]",
-                 "module.platform.module.observability.aws_cloudtrail.this[0]"}
-    owns_detectors = LAYOUTS[layout]["enable_guardduty"]
+                 "module.platform.module.observability.aws_cloudtrail.this[0]",
+                 "module.platform.module.observability.aws_config_configuration_recorder.this[0]",
+                 "module.platform.module.observability.aws_config_configuration_recorder_status.this[0]"}
+    owns_detectors = LAYOUTS[layout]["account_detectors"]["guardduty"]
     assert (detectors <= created) is owns_detectors, sorted(a for a in created if "observability" in a)
     # The same platform either way: both services, the cluster, the database.
     # The deployer package is published by the apply itself (the first apply needs no upload).
@@ -134,3 +136,6 @@ def test_staging_and_prod_plan_and_publish_no_deployer_package(
     addresses = {change["address"] for change in tf.show_json(planfile)["resource_changes"]}
     assert "module.platform.module.ecs.aws_ecs_service.this" in addresses
     assert not [a for a in addresses if "deployer_package" in a or "deploy_trigger" in a]
+    # prod owns the account's detectors in the shared account: AWS Config's recorder among them.
+    recorder = "module.platform.module.observability.aws_config_configuration_recorder.this[0]"
+    assert (recorder in addresses) is (env == "prod")
