@@ -4,10 +4,13 @@ service models, which name REST operations).
 Each record of :mod:`pipeline_tools.local.request_recorder` becomes the IAM action (the API
 operation under the service's IAM prefix, with the documented exceptions such as S3's
 ``ListObjectsV2`` -> ``s3:ListBucket``), the resource ARN where the evaluation depends on it
-(IAM roles, policies, instance profiles; S3 buckets and objects; ``*`` elsewhere, where the
-roles' grants are account-wide), the request context (``iam:PermissionsBoundary``,
-``iam:PolicyARN``), and an extra ``iam:PassRole`` for every role handed to a service
-(``iam:PassedToService``), which AWS checks although no API call of that name is made.
+(IAM roles, policies, instance profiles; S3 buckets and objects; ECS services, tasks and clusters,
+ECR repositories, SSM parameters, DynamoDB tables and secrets when the record names them, which
+the deployer's resource-scoped grants need; ``*`` elsewhere, where the roles' grants are
+account-wide), the request context (``iam:PermissionsBoundary``, ``iam:PolicyARN``,
+``ecs:cluster``), and the checks AWS makes although no API call of that name is made: an
+``iam:PassRole`` for every role handed to a service (``iam:PassedToService``), and
+``ecs:TagResource`` (``ecs:CreateAction``) for an ECS resource created with tags.
 """
 
 from __future__ import annotations
@@ -157,6 +160,48 @@ def _iam_resource(operation: str, params: Mapping[str, str], account: str) -> st
     return "*"
 
 
+def _name(value: str) -> str:
+    """The name at the end of a name-or-ARN parameter (``cluster``, ``service``)."""
+    return value.rsplit("/", 1)[-1] if value.startswith("arn:") else value
+
+
+def _scoped_resources(prefix: str, operation: str, params: Mapping[str, Any], region: str,
+                      account: str) -> tuple[list[str], dict[str, str]] | None:
+    """The resource ARN(s) and context of a call to a service whose grants can be resource-scoped,
+    from the names the record kept; None when it kept none (the call is authorized against ``*``)."""
+    base = f"arn:aws:{prefix}:{region}:{account}"
+    names: list[str]
+    if prefix == "ecs":
+        if "cluster" not in params and not {"service", "services", "tasks"} & set(params):
+            return None
+        cluster = _name(str(params.get("cluster") or "default"))
+        if operation in ("DescribeServices", "UpdateService", "DeleteService"):
+            names = list(params.get("services") or [params.get("service") or ""])
+            return [f"{base}:service/{cluster}/{_name(n)}" for n in names if n], {}
+        if operation == "ListTasks":
+            return [f"{base}:container-instance/{cluster}/*"], {"ecs:cluster": f"{base}:cluster/{cluster}"}
+        if operation in ("DescribeTasks", "StopTask"):
+            names = list(params.get("tasks") or [])
+            return [n if n.startswith("arn:") else f"{base}:task/{cluster}/{n}" for n in names], {}
+        if operation in ("DescribeClusters", "ListServices") and "cluster" in params:
+            return [f"{base}:cluster/{cluster}"], {}
+        return None
+    if prefix == "ecr":
+        single = [params["repositoryName"]] if "repositoryName" in params else []
+        names = list(params.get("repositoryNames") or single)
+        return ([f"{base}:repository/{n}" for n in names], {}) if names else None
+    if prefix == "ssm" and "Name" in params:
+        return [f"{base}:parameter/{str(params['Name']).lstrip('/')}"], {}
+    if prefix == "dynamodb" and "TableName" in params:
+        return [f"{base}:table/{params['TableName']}"], {}
+    if prefix == "secretsmanager" and "SecretId" in params:
+        secret = str(params["SecretId"])
+        # A name resolves to the secret's ARN, which ends in 6 random characters the record does
+        # not know: any 6 stand for them (grants name a secret as `NAME-??????`).
+        return [secret if secret.startswith("arn:") else f"{base}:secret:{secret}-XXXXXX"], {}
+    return None
+
+
 @dataclass
 class Translator:
     """Stateful across a log: remembers each role's boundary from its CreateRole."""
@@ -179,9 +224,10 @@ class Translator:
         action = ACTION_FOR_OPERATION.get((prefix, operation), f"{prefix}:{operation}")
         if action in UNAUTHORIZED_ACTIONS:
             return []
-        params: Mapping[str, str] = record.get("params") or {}
+        params: Mapping[str, Any] = record.get("params") or {}
         context: dict[str, str] = {}
         resource = "*"
+        resources: list[str] | None = None
         if prefix == "iam":
             resource = _iam_resource(operation, params, self.account)
             role = params.get("RoleName")
@@ -201,11 +247,24 @@ class Translator:
             if parts and parts[0]:
                 key = parts[1] if len(parts) > 1 else ""
                 resource = f"arn:aws:s3:::{parts[0]}" + (f"/{key}" if key else "")
+        else:
+            scoped = _scoped_resources(prefix, operation, params, str(record.get("region") or "us-east-1"),
+                                       self.account)
+            if scoped is not None:
+                resources, scoped_context = scoped
+                context.update(scoped_context)
         label = f"{service} {operation}"
-        calls = [Call(Request(action, resource, context), label)]
+        calls = [Call(Request(action, item, context), label) for item in (resources or [resource])]
+        if prefix == "ecs" and operation == "RegisterTaskDefinition" and params.get("tags"):
+            region = str(record.get("region") or "us-east-1")
+            family = str(params.get("family") or "*")
+            calls.append(Call(Request("ecs:TagResource",
+                                      f"arn:aws:ecs:{region}:{self.account}:task-definition/{family}",
+                                      {"ecs:CreateAction": "RegisterTaskDefinition"}),
+                              f"{label} (tags)", implicit=True))
         for parameter, value in params.items():
             passed_to = PASSED_TO.get((service, parameter))
-            if passed_to and _ROLE_ARN.match(value):
+            if passed_to and isinstance(value, str) and _ROLE_ARN.match(value):
                 calls.append(Call(Request("iam:PassRole", value, {"iam:PassedToService": passed_to}),
                                   f"{label} ({parameter})", implicit=True))
         return calls

@@ -5,8 +5,10 @@ Set ``PIPELINE_TOOLS_REQUEST_LOG=/path/file.jsonl`` in the emulator's environmen
 request appends one JSON line: method, path, query, the signing service and region from the
 Authorization header, ``X-Amz-Target``, the query-protocol ``Action`` and only the request
 parameters that name IAM resources or roles being passed (role names, policy ARNs, boundary,
-role ARNs of task definitions, functions, flow logs...). Bodies are never written whole: they can
-hold secret values.
+role ARNs of task definitions, functions, flow logs...) or the resources the deployer's scoped grants
+name (ECS cluster, service, tasks and task-definition family; ECR repository; SSM parameter;
+DynamoDB table; secret id), and whether a JSON request carries tags (their count, never their
+values). Bodies are never written whole: they can hold secret values.
 
 :mod:`pipeline_tools.iam.requests` turns the lines into IAM actions and resource ARNs.
 """
@@ -32,16 +34,24 @@ KEPT_PARAMETERS = {
     # roles passed to services
     "taskRoleArn", "executionRoleArn", "Role", "DeliverLogsPermissionArn", "MonitoringRoleArn",
     "CloudWatchLogsRoleArn", "RoleArn", "roleArn", "ServiceRoleArn",
+    # the resources of resource-scoped grants (the deployer's role): names, never values
+    "cluster", "service", "family", "repositoryName", "TableName", "Name", "SecretId",
 }
+# The same, where the API takes a list of names (kept as a list of strings).
+KEPT_LISTS = {"services", "tasks", "repositoryNames"}
+# Top-level keys of a JSON request whose presence (tags on create) AWS authorizes separately.
+TAG_KEYS = ("tags", "Tags")
 _CREDENTIAL = re.compile(r"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 _lock = threading.Lock()
 
 
-def _kept_from_json(document: Any, found: dict[str, str]) -> None:
+def _kept_from_json(document: Any, found: dict[str, Any]) -> None:
     if isinstance(document, dict):
         for key, value in document.items():
             if key in KEPT_PARAMETERS and isinstance(value, str):
                 found.setdefault(key, value)
+            elif key in KEPT_LISTS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+                found.setdefault(key, list(value))
             else:
                 _kept_from_json(value, found)
     elif isinstance(document, list):
@@ -64,7 +74,7 @@ def summarize(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
         "params": {},
     }
     content_type = environ.get("CONTENT_TYPE", "")
-    params: dict[str, str] = {}
+    params: dict[str, Any] = {}
     query = parse_qs(record["query"])
     if "Action" in query:
         record["action"] = query["Action"][0]
@@ -77,7 +87,12 @@ def summarize(environ: dict[str, Any], body: bytes) -> dict[str, Any]:
                 params[key] = values[0]
     elif body and ("json" in content_type or record["target"]):
         with contextlib.suppress(ValueError):
-            _kept_from_json(json.loads(body), params)
+            document = json.loads(body)
+            _kept_from_json(document, params)
+            if isinstance(document, dict):
+                tags = next((document[key] for key in TAG_KEYS if document.get(key)), None)
+                if isinstance(tags, list | dict):
+                    params["tags"] = str(len(tags))  # how many, never which
     record["params"] = params
     return record
 

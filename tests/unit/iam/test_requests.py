@@ -120,3 +120,70 @@ def test_the_recorder_keeps_only_the_parameters_iam_needs():
     assert summary["service"] == "iam" and summary["action"] == "PutSecretValue"
     assert summary["params"] == {"RoleName": "platform-dev-x"}
     assert "hunter2" not in repr(summary)
+
+
+def test_deployer_calls_name_the_resources_its_scoped_grants_need():
+    ecs = f"arn:aws:ecs:us-east-1:{ACCOUNT}"
+
+    def calls(api: str, operation: str, **params) -> list[tuple[str, str, dict]]:
+        target = {"ecs": "AmazonEC2ContainerServiceV20141113", "ecr": "AmazonEC2ContainerRegistry_V20150921",
+                  "ssm": "AmazonSSM", "dynamodb": "DynamoDB_20120810", "secretsmanager": "secretsmanager"}
+        translated = Translator(ACCOUNT).calls(record(service=api, region="us-east-1",
+                                                      target=f"{target[api]}.{operation}", params=params))
+        return [(c.request.action, c.request.resource, dict(c.request.context)) for c in translated]
+
+    assert calls("ecs", "DescribeServices", cluster="platform-dev", services=["api", "admin"]) == [
+        ("ecs:DescribeServices", f"{ecs}:service/platform-dev/api", {}),
+        ("ecs:DescribeServices", f"{ecs}:service/platform-dev/admin", {}),
+    ]
+    assert calls("ecs", "UpdateService", cluster=f"{ecs}:cluster/platform-dev", service="api") == [
+        ("ecs:UpdateService", f"{ecs}:service/platform-dev/api", {})]
+    assert calls("ecs", "ListTasks", cluster="platform-dev") == [
+        ("ecs:ListTasks", f"{ecs}:container-instance/platform-dev/*",
+         {"ecs:cluster": f"{ecs}:cluster/platform-dev"})]
+    assert calls("ecs", "DescribeTasks", cluster="platform-dev", tasks=["abc"]) == [
+        ("ecs:DescribeTasks", f"{ecs}:task/platform-dev/abc", {})]
+    # Tags on a new revision: AWS also authorizes ecs:TagResource, with the creating action.
+    assert calls("ecs", "RegisterTaskDefinition", family="platform-dev-api", tags="1") == [
+        ("ecs:RegisterTaskDefinition", "*", {}),
+        ("ecs:TagResource", f"{ecs}:task-definition/platform-dev-api",
+         {"ecs:CreateAction": "RegisterTaskDefinition"}),
+    ]
+    assert calls("ecs", "RegisterTaskDefinition", family="platform-dev-api") == [
+        ("ecs:RegisterTaskDefinition", "*", {})]
+    assert calls("ecr", "DescribeRepositories", repositoryNames=["platform/api"]) == [
+        ("ecr:DescribeRepositories", f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/platform/api", {})]
+    assert calls("ssm", "GetParameter", Name="/pipeline-tools/dev/deploy-targets") == [
+        ("ssm:GetParameter",
+         f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/pipeline-tools/dev/deploy-targets", {})]
+    assert calls("dynamodb", "PutItem", TableName="platform-dev-deployer-locks") == [
+        ("dynamodb:PutItem", f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/platform-dev-deployer-locks", {})]
+    assert calls("secretsmanager", "GetSecretValue", SecretId="platform/dev/slack") == [
+        ("secretsmanager:GetSecretValue",
+         f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:platform/dev/slack-XXXXXX", {})]
+    # A record that kept no names (recorded before they were kept) stays account-wide.
+    assert calls("ecs", "DescribeServices") == [("ecs:DescribeServices", "*", {})]
+
+
+def test_the_recorder_keeps_resource_names_and_only_the_count_of_tags():
+    body = (b'{"family": "platform-dev-api",'
+            b' "taskRoleArn": "arn:aws:iam::123456789012:role/platform-dev-api-task",'
+            b' "containerDefinitions": [{"name": "api", "secrets": [{"name": "DB", "valueFrom": "s3cr3t"}]}],'
+            b' "tags": [{"key": "team", "value": "platform"}]}')
+    environ = {
+        "REQUEST_METHOD": "POST",
+        "PATH_INFO": "/",
+        "QUERY_STRING": "",
+        "CONTENT_TYPE": "application/x-amz-json-1.1",
+        "HTTP_X_AMZ_TARGET": "AmazonEC2ContainerServiceV20141113.RegisterTaskDefinition",
+        "HTTP_AUTHORIZATION": "AWS4-HMAC-SHA256 Credential=AKID/20261206/us-east-1/ecs/aws4_request, ...",
+        "wsgi.input": io.BytesIO(body),
+    }
+    summary = summarize(environ, body)
+    assert summary["params"] == {"family": "platform-dev-api", "tags": "1",
+                                 "taskRoleArn": "arn:aws:iam::123456789012:role/platform-dev-api-task"}
+    assert "s3cr3t" not in repr(summary) and "team" not in repr(summary)
+    described = b'{"cluster": "platform-dev", "services": ["api"]}'
+    environ.update(HTTP_X_AMZ_TARGET="AmazonEC2ContainerServiceV20141113.DescribeServices",
+                   CONTENT_LENGTH=str(len(described)))
+    assert summarize(environ, described)["params"] == {"cluster": "platform-dev", "services": ["api"]}
