@@ -236,7 +236,7 @@ resource "aws_iam_role_policy" "this" {
         {
           Sid      = "ReadPushedImages"
           Effect   = "Allow"
-          Action   = ["ecr:DescribeImages", "ecr:BatchGetImage", "ecr:DescribeRepositories", "ecr:DescribeImageScanFindings"]
+          Action   = ["ecr:DescribeImages", "ecr:DescribeRepositories", "ecr:DescribeImageScanFindings"]
           Resource = [for repo in local.repositories : "arn:${local.partition}:ecr:${local.region}:${local.account_id}:repository/${repo}"]
         },
         {
@@ -296,7 +296,7 @@ resource "aws_iam_role_policy" "this" {
         {
           Sid      = "DeployLocks"
           Effect   = "Allow"
-          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem", "dynamodb:UpdateItem"]
+          Action   = ["dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:DeleteItem"]
           Resource = aws_dynamodb_table.locks.arn
         },
         {
