@@ -12,7 +12,9 @@ request (:mod:`request_recorder`), then writes
 
 ``tests/integration/test_least_privilege.py`` evaluates the fixture against a fresh bootstrap
 plan and checks that the docs' table is what it computes. Re-run this after changing a module's
-AWS calls or the roles (about 15 minutes).
+AWS calls or the roles (about 15 minutes). The same test records the deployer's, `status`'s and
+`promote`'s calls live (:data:`TOOL_PHASE_ROLES`) and renders their tables into the same section,
+which this command cannot: after it, run that test with ``PIPELINE_TOOLS_UPDATE_DOCS=1``.
 """
 
 from __future__ import annotations
@@ -37,6 +39,12 @@ ACCOUNT = "123456789012"  # the emulator's
 # Phase -> the role that makes those calls in the workflows.
 PHASE_ROLES = {"dev-apply": "platform-dev-terraform-apply", "dev-plan": "platform-dev-terraform-plan",
                "dev-destroy": "platform-dev-terraform-apply"}
+# The calls test_least_privilege.py records live (each run, so they cannot go stale): the deployer
+# Lambda (its execution role, terraform/modules/deploy-trigger as terraform/platform sets it up for
+# dev), `status` (no workflow runs it: evaluated under the environment's read-only plan role) and
+# `promote` (promote.yml: the prod apply role).
+TOOL_PHASE_ROLES = {"deployer": "platform-dev-deployer", "status": "platform-prod-terraform-plan",
+                    "promote": "platform-prod-terraform-apply"}
 _VOLATILE = ("host",)
 
 
@@ -57,6 +65,17 @@ def tag(records: list[dict[str, Any]], marks: Mapping[str, int]) -> list[dict[st
     return [{**first[key], "count": counts[key]} for key in first]
 
 
+def distinct(records: Iterable[Mapping[str, Any]], phase: str) -> list[dict[str, Any]]:
+    """``records`` tagged with ``phase``, identical requests kept once (count 1: a rollout's polling
+    repeats a call as often as timing says, the table must not)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for record in records:
+        kept = {k: v for k, v in record.items() if k not in _VOLATILE}
+        kept["phase"] = phase
+        seen.setdefault(json.dumps(kept, sort_keys=True), kept)
+    return list(seen.values())
+
+
 def calls_by_phase(records: Iterable[Mapping[str, Any]]) -> dict[str, list[Call]]:
     translator = Translator(ACCOUNT)
     phases: dict[str, list[Call]] = {}
@@ -66,10 +85,11 @@ def calls_by_phase(records: Iterable[Mapping[str, Any]]) -> dict[str, list[Call]
     return phases
 
 
-def role_usages(model: IamModel, records: Iterable[Mapping[str, Any]]) -> list[RoleUsage]:
+def role_usages(model: IamModel, records: Iterable[Mapping[str, Any]],
+                phase_roles: Mapping[str, str] = PHASE_ROLES) -> list[RoleUsage]:
     usages = []
     for phase, calls in calls_by_phase(records).items():
-        role = PHASE_ROLES[phase]
+        role = phase_roles[phase]
         scoped = [s for name, statements in model.roles[role].inline.items() for s in statements]
         usages.append(usage(role, phase, model.principal(role), calls, scoped))
     return usages
@@ -128,7 +148,8 @@ def main() -> int:  # pragma: no cover - the 15-minute recording run itself
     model = load_plan(plan, account_id=ACCOUNT, aws_managed=managed)
     DOCS.write_text(replace_docs_section(DOCS.read_text(), render_docs_section(role_usages(model, tagged))))
     print(f"wrote {FIXTURE.relative_to(REPO_ROOT)} ({len(tagged)} distinct calls) and the table in "
-          f"{DOCS.relative_to(REPO_ROOT)}")
+          f"{DOCS.relative_to(REPO_ROOT)}; add the deployer's, status's and promote's tables with "
+          "PIPELINE_TOOLS_UPDATE_DOCS=1 pytest tests/integration/test_least_privilege.py")
     return 0
 
 

@@ -10,7 +10,10 @@ policies (docs/least-privilege.md), which are exactly what these tests are about
 
 The calls a real dev run makes come from ``tests/fixtures/least_privilege/dev-calls.jsonl``,
 recorded from the emulator by ``python -m pipeline_tools.local.record_calls`` (a 15-minute run,
-too slow to repeat here; re-record it when a module's AWS calls change).
+too slow to repeat here; re-record it when a module's AWS calls change). The calls of the deployer
+Lambda, `status` and `promote` are recorded live here (a few minutes): the deployer's role comes
+from a plan of ``tests/tf/deployer_role`` (the deploy-trigger module as terraform/platform sets it
+up for dev), `status` and `promote` run in the promotion tests' world.
 """
 
 from __future__ import annotations
@@ -414,14 +417,298 @@ def test_drift_checks_make_the_recorded_plan_calls_under_the_plan_role(model: Ia
     assert "terraform -chdir=\"$ROOT\" plan" in drift
 
 
-def test_the_documented_table_is_current(model: IamModel, recorded_calls):
+def test_the_documented_table_is_current(full_model: IamModel, recorded_calls, tool_records):
     import os
 
-    from pipeline_tools.local.record_calls import DOCS, render_docs_section, replace_docs_section, role_usages
+    from pipeline_tools.local.record_calls import (
+        DOCS,
+        TOOL_PHASE_ROLES,
+        render_docs_section,
+        replace_docs_section,
+        role_usages,
+    )
 
-    section = render_docs_section(role_usages(model, recorded_calls))
+    usages = role_usages(full_model, recorded_calls) + role_usages(full_model, tool_records, TOOL_PHASE_ROLES)
+    section = render_docs_section(usages)
     text = DOCS.read_text()
     if os.environ.get("PIPELINE_TOOLS_UPDATE_DOCS") == "1":
         DOCS.write_text(replace_docs_section(text, section))
         text = DOCS.read_text()
     assert section in text, "docs/least-privilege.md's table is stale: run with PIPELINE_TOOLS_UPDATE_DOCS=1"
+
+
+# --- the deployer, `status` and `promote`: recorded live, evaluated under their roles ----------
+
+DEPLOYER = "platform-dev-deployer"
+PACKAGE_BUCKET = "deployer-artifacts"
+DEV_API_ROLES = (f"{IAM}:role/platform-dev-api-task", f"{IAM}:role/platform-dev-api-execution")
+
+
+def _emulator_clients(server: emulator_module.Emulator) -> dict[str, str]:
+    env = server.env()
+    return {"endpoint_url": env["AWS_ENDPOINT_URL"], "region_name": env["AWS_REGION"],
+            "aws_access_key_id": env["AWS_ACCESS_KEY_ID"],
+            "aws_secret_access_key": env["AWS_SECRET_ACCESS_KEY"]}
+
+
+def _push(ecr, repository: str, tag: str) -> str:
+    from tests.integration.test_deploy_emulator import manifest
+
+    return ecr.put_image(repositoryName=repository, imageManifest=manifest(tag),
+                         imageTag=tag)["image"]["imageId"]["imageDigest"]
+
+
+@pytest.fixture(scope="module")
+def deployer_run(tmp_path_factory) -> Iterator[dict]:
+    """dev's deployer as Terraform creates it (tests/tf/deployer_role: the deploy-trigger module with
+    the composition's inputs), applied to an emulator that records requests, and re-planned; then the
+    deployer Lambda's handler rolls dev's api service to a pushed image (completed), the same event
+    delivered again is skipped, and a push for admin, whose rollout never completes, times out.
+    Yields the plan and the deployer's requests (the set-up's own requests left out)."""
+    import io
+    import zipfile
+
+    import boto3
+
+    from pipeline_tools.deploy.handler import lambda_handler
+    from pipeline_tools.local.request_recorder import LOG_ENV
+    from tests.integration.test_deploy_emulator import PUSH_EVENT
+
+    work = tmp_path_factory.mktemp("deployer-role")
+    log = work / "requests.jsonl"
+    shutil.copytree(REPO_ROOT / "terraform" / "modules", work / "terraform" / "modules")
+    root = work / "environments" / "deployer_role"
+    shutil.copytree(REPO_ROOT / "tests" / "tf" / "deployer_role", root)
+    # MOTO_ECS_SERVICE_RUNNING=1: a deployment of a service that wants one task completes.
+    server = emulator_module.start(extra_env={LOG_ENV: str(log), "MOTO_ECS_SERVICE_RUNNING": "1"})
+    try:
+        clients = _emulator_clients(server)
+        s3 = boto3.client("s3", **clients)
+        s3.create_bucket(Bucket=PACKAGE_BUCKET)
+        s3.put_bucket_versioning(Bucket=PACKAGE_BUCKET, VersioningConfiguration={"Status": "Enabled"})
+        package = io.BytesIO()
+        with zipfile.ZipFile(package, "w") as archive:
+            archive.writestr("pipeline_tools/__init__.py", "")
+        s3.put_object(Bucket=PACKAGE_BUCKET, Key="deployer/pipeline-tools-deployer.zip",
+                      Body=package.getvalue())
+        terraform = Terraform(root, env=terraform_env(server.env()))
+        terraform.init(backend=False)
+        variable = f"-var=package_bucket={PACKAGE_BUCKET}"
+        terraform.run(["apply", "-auto-approve", "-input=false", "-no-color", variable])
+        terraform.plan("tfplan", variable)
+        plan = terraform.show_json("tfplan")
+
+        # dev's api service as terraform/platform leaves it: its task definition passes its own roles.
+        # dev's services as terraform/platform leaves them: each task definition passes the
+        # service's own roles. admin wants two tasks where the emulator runs one: its rollouts never
+        # complete, so a deploy of admin times out and reads why tasks stopped (the failure path).
+        ecr, ecs = boto3.client("ecr", **clients), boto3.client("ecs", **clients)
+        ecs.create_cluster(clusterName="platform-dev")
+        for service, desired in (("api", 1), ("admin", 2)):
+            repository = f"platform/{service}"
+            uri = ecr.create_repository(repositoryName=repository)["repository"]["repositoryUri"]
+            first = _push(ecr, repository, "v1.0.0")
+            task_definition = ecs.register_task_definition(
+                family=f"platform-dev-{service}", taskRoleArn=f"{IAM}:role/platform-dev-{service}-task",
+                executionRoleArn=f"{IAM}:role/platform-dev-{service}-execution",
+                containerDefinitions=[{"name": service, "image": f"{uri}@{first}", "memory": 512,
+                                       "essential": True}],
+                requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="1024",
+                tags=[{"key": "team", "value": "platform"}],
+            )["taskDefinition"]["taskDefinitionArn"]
+            ecs.create_service(cluster="platform-dev", serviceName=service, taskDefinition=task_definition,
+                               desiredCount=desired)
+        lock_table = f"{DEPLOYER}-locks"  # the module's default, as the platform leaves it
+
+        def deploy(event: dict, timeout: str) -> dict:
+            with pytest.MonkeyPatch.context() as patch:
+                for key, value in server.env().items():
+                    patch.setenv(key, value)
+                config = {"DEPLOY_TARGETS_PARAMETER": "/pipeline-tools/dev/deploy-targets",
+                          "DEPLOY_LOCK_TABLE": lock_table, "DEPLOY_TIMEOUT_SECONDS": timeout}
+                for key, value in config.items():
+                    patch.setenv(key, value)
+                for key in ("SLACK_WEBHOOK_SECRET_ID", "DISCORD_WEBHOOK_SECRET_ID", "SLACK_WEBHOOK_URL",
+                            "DISCORD_WEBHOOK_URL"):
+                    patch.delenv(key, raising=False)
+                start = len(log.read_text().splitlines())
+                summary = lambda_handler(json.loads(json.dumps(event)), None)
+                records.extend(json.loads(line) for line in log.read_text().splitlines()[start:])
+            return summary
+
+        def push_event(service: str, tag: str) -> dict:
+            digest = _push(ecr, f"platform/{service}", tag)
+            event = json.loads(json.dumps(PUSH_EVENT))
+            event["region"] = clients["region_name"]
+            event["detail"].update({"repository-name": f"platform/{service}", "image-tag": tag,
+                                    "image-digest": digest})
+            return event
+
+        records: list[dict] = []
+        api = push_event("api", "v1.1.0")
+        completed = deploy(api, "60")
+        redelivered = deploy(api, "60")  # EventBridge delivers at least once: the lock table says handled
+        timed_out = deploy(push_event("admin", "v1.1.0"), "1")
+        yield {"plan": plan, "records": records,
+               "outcomes": [r["outcome"] for s in (completed, redelivered, timed_out) for r in s["results"]]}
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def full_model(model: IamModel, deployer_run: dict) -> IamModel:
+    """bootstrap's roles and boundaries, plus the deployer's role from its own plan."""
+    import dataclasses
+
+    deployer = load_plan(deployer_run["plan"], account_id=ACCOUNT, aws_managed=aws_managed_documents())
+    assert deployer.unknown == []
+    return dataclasses.replace(model, roles={**model.roles, **deployer.roles},
+                               policies={**model.policies, **deployer.policies},
+                               key_policies={**model.key_policies, **deployer.key_policies})
+
+
+@pytest.fixture(scope="module")
+def tool_records(deployer_run: dict, world) -> list[dict]:
+    """The requests of the deployer, of `status --env prod` (with its drift plan) and of a real
+    (not dry-run) `promote --from staging --to prod` that opens its pull request, each phase's
+    identical requests kept once."""
+    import boto3
+
+    from pipeline_tools.local.record_calls import distinct
+    from tests.support.cli import run_cli
+
+    world.reset_github()
+    s3 = boto3.client("s3", **world._client_args())
+    if "status-state" not in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
+        s3.create_bucket(Bucket="status-state")
+    state = (world.repo_dir / "environments/prod/terraform.tfstate").read_bytes()
+    s3.put_object(Bucket="status-state", Key="prod/terraform.tfstate", Body=state)
+
+    start = world.request_count()
+    status = run_cli("status", "--env", "prod", "--backend-config", "bucket=status-state",
+                     "--backend-config", "key=prod/terraform.tfstate", env=world.env(), cwd=world.repo_dir)
+    assert status.returncode == 0, status.stdout + status.stderr
+    status_records = world.requests_since(start)
+
+    start = world.request_count()
+    promote = world.promote("--from", "staging", "--to", "prod", "--service", "api", "--soak-minutes", "0",
+                            "--reason", "least privilege")
+    assert promote.returncode == 0, promote.stdout + promote.stderr
+    assert "opened pull request" in promote.stdout
+    promote_records = world.requests_since(start)
+    world.reset_github()
+    return [*distinct(deployer_run["records"], "deployer"), *distinct(status_records, "status"),
+            *distinct(promote_records, "promote")]
+
+
+def test_the_deployer_role_is_the_one_the_platform_creates(full_model: IamModel, deployer_run: dict):
+    """tests/tf/deployer_role passes the module what terraform/platform passes it for dev."""
+    changes = [c["address"] for c in deployer_run["plan"]["resource_changes"]
+               if c["change"]["actions"] != ["no-op"]]
+    assert changes == []
+    role = full_model.roles[DEPLOYER]
+    assert role.boundary_arn == boundary("dev")
+    assert set(role.inline) == {"deployer"}
+    platform = (REPO_ROOT / "terraform" / "platform" / "main.tf").read_text()
+    assert 'name        = "${local.name}-deployer"' in platform
+    assert ("pass_role_arns                 = flatten([for service in local.all_services : "
+            "[service.task_role_arn, service.execution_role_arn]])") in platform
+    assert deployer_run["outcomes"] == ["completed", "skipped", "timed_out"]
+
+
+def test_every_call_of_the_deployer_status_and_promote_is_allowed_under_its_role(
+        full_model: IamModel, tool_records: list[dict]):
+    from pipeline_tools.local.record_calls import TOOL_PHASE_ROLES, calls_by_phase
+
+    phases = calls_by_phase(tool_records)
+    assert set(phases) == set(TOOL_PHASE_ROLES)
+    denied = []
+    for phase, calls in phases.items():
+        principal = full_model.principal(TOOL_PHASE_ROLES[phase])
+        for call in calls:
+            decision = evaluate(principal, call.request)
+            if not decision:
+                denied.append(f"{phase} {call.operation}: {call.request.action} {call.request.resource} "
+                              f"{dict(call.request.context)} ({decision.reason})")
+    assert sorted(set(denied)) == []
+    # The deployer's calls are evaluated against the resources its grants are scoped to.
+    deployer = {(c.request.action, c.request.resource) for c in phases["deployer"]}
+    assert ("ecs:UpdateService", f"arn:aws:ecs:us-east-1:{ACCOUNT}:service/platform-dev/api") in deployer
+    assert {("iam:PassRole", arn) for arn in DEV_API_ROLES} <= deployer
+    assert {"ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:ListTasks", "ssm:GetParameter",
+            "dynamodb:PutItem", "dynamodb:GetItem"} <= {action for action, _ in deployer}
+    # Everything its own policy grants is used, but for what the Lambda service does on the
+    # function's behalf (logs, traces, the dead-letter queue, the key of its environment and
+    # queue), which no request log shows, and ecs:DescribeTasks, made only when stopped tasks exist
+    # (the emulator reports none).
+    from pipeline_tools.iam.report import usage
+
+    scoped = [s for statements in full_model.roles[DEPLOYER].inline.values() for s in statements]
+    principal = full_model.principal(DEPLOYER)
+    unused = usage(DEPLOYER, "deployer", principal, phases["deployer"], scoped).unused_grants
+    assert set(unused) == {"ecs:DescribeTasks", "kms:Decrypt", "kms:Encrypt", "kms:GenerateDataKey",
+                           "logs:CreateLogStream", "logs:PutLogEvents", "sqs:SendMessage",
+                           "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
+
+
+ECS = f"arn:aws:ecs:us-east-1:{ACCOUNT}"
+# What the deployer's role must not do, whatever a compromised deployer package tries.
+DEPLOYER_DENIED = {
+    "PassRole of another service's task role": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-worker-task", service="ecs-tasks.amazonaws.com"),
+    "PassRole of staging's task role": iam_request(
+        "iam:PassRole", STAGING_TASK, service="ecs-tasks.amazonaws.com"),
+    "PassRole of the dev apply role": iam_request("iam:PassRole", APPLY, service="ecs-tasks.amazonaws.com"),
+    "PassRole of itself": iam_request(
+        "iam:PassRole", f"{IAM}:role/{DEPLOYER}", service="ecs-tasks.amazonaws.com"),
+    "PassRole of its service's task role to Lambda": iam_request(
+        "iam:PassRole", DEV_API_ROLES[0], service="lambda.amazonaws.com"),
+    "UpdateService of staging's api": Request("ecs:UpdateService", f"{ECS}:service/platform-staging/api"),
+    "UpdateService of prod's api": Request("ecs:UpdateService", f"{ECS}:service/platform-prod/api"),
+    "UpdateService of a dev service that is no target": Request(
+        "ecs:UpdateService", f"{ECS}:service/platform-dev/worker"),
+    "DeleteService of its own target": Request("ecs:DeleteService", f"{ECS}:service/platform-dev/api"),
+    "CreateService": Request("ecs:CreateService", f"{ECS}:service/platform-dev/backdoor"),
+    "RunTask": Request("ecs:RunTask", f"{ECS}:task-definition/platform-dev-api:2"),
+    "DeregisterTaskDefinition (rollbacks need the old revisions)": Request(
+        "ecs:DeregisterTaskDefinition", "*"),
+    "ListTasks of staging's cluster": Request(
+        "ecs:ListTasks", f"{ECS}:container-instance/platform-staging/*",
+        {"ecs:cluster": f"{ECS}:cluster/platform-staging"}),
+    "DescribeTasks of prod's cluster": Request("ecs:DescribeTasks", f"{ECS}:task/platform-prod/abc"),
+    "TagResource of a service": Request("ecs:TagResource", f"{ECS}:service/platform-dev/api"),
+    "TagResource of a task definition outside RegisterTaskDefinition": Request(
+        "ecs:TagResource", f"{ECS}:task-definition/platform-dev-api:1"),
+    "PutImage (rewrite what is deployed)": Request(
+        "ecr:PutImage", f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/platform/api"),
+    "DescribeImages of a repository that is no target": Request(
+        "ecr:DescribeImages", f"arn:aws:ecr:us-east-1:{ACCOUNT}:repository/platform/secret-tool"),
+    "PutParameter of its deploy targets": Request(
+        "ssm:PutParameter", f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/pipeline-tools/dev/deploy-targets"),
+    "GetParameter of staging's deploy targets": Request(
+        "ssm:GetParameter",
+        f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/pipeline-tools/staging/deploy-targets"),
+    "GetItem of another table": Request(
+        "dynamodb:GetItem", f"arn:aws:dynamodb:us-east-1:{ACCOUNT}:table/platform-dev-sessions"),
+    "GetSecretValue": Request(
+        "secretsmanager:GetSecretValue",
+        f"arn:aws:secretsmanager:us-east-1:{ACCOUNT}:secret:platform/dev/db-AbCdEf"),
+    "PutRolePolicy on itself": iam_request(
+        "iam:PutRolePolicy", f"{IAM}:role/{DEPLOYER}", boundary=boundary("dev")),
+    "AttachRolePolicy AdministratorAccess to itself": iam_request(
+        "iam:AttachRolePolicy", f"{IAM}:role/{DEPLOYER}", boundary=boundary("dev"), policy=ADMIN),
+    "PutRolePolicy on its service's task role": iam_request(
+        "iam:PutRolePolicy", DEV_API_ROLES[0], boundary=boundary("dev")),
+    "CreateRole": iam_request("iam:CreateRole", f"{IAM}:role/platform-dev-escape", boundary=boundary("dev")),
+    "AssumeRole of the dev apply role": Request("sts:AssumeRole", APPLY),
+    "UpdateFunctionCode of itself": Request(
+        "lambda:UpdateFunctionCode", f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:{DEPLOYER}"),
+    "read the state": Request(
+        "s3:GetObject", f"arn:aws:s3:::platform-tfstate-{ACCOUNT}/dev/terraform.tfstate"),
+}
+
+
+@pytest.mark.parametrize("path", sorted(DEPLOYER_DENIED))
+def test_the_deployer_role_is_denied(full_model: IamModel, path: str):
+    decision = evaluate(full_model.principal(DEPLOYER), DEPLOYER_DENIED[path])
+    assert not decision, f"{path}: allowed by {decision.statements}"

@@ -4,7 +4,8 @@ ECR holds three images of platform/api (v1, v2, v3); staging's ECS service runs 
 its deployment COMPLETED); prod runs v2, as its release file says; dev runs v3. The staging
 and prod roots are small ones (tests/tf/env_root) that, like the real roots, read their release
 file; they are applied once per session so that drift checks start clean. The GitHub stand-in
-holds the repository.
+holds the repository. The emulator records every request (``request_log``), so
+test_least_privilege.py can evaluate the calls of `status` and `promote` under their roles.
 """
 
 from __future__ import annotations
@@ -60,6 +61,18 @@ class World:
     standin: GitHubStandin
     digests: dict[str, str]
     repository_url: str
+    request_log: Path | None = None
+
+    def requests_since(self, start: int) -> list[dict]:
+        """The requests the emulator served after the ``start``-th (see :meth:`request_count`)."""
+        if self.request_log is None or not self.request_log.exists():
+            return []
+        return [json.loads(line) for line in self.request_log.read_text().splitlines()[start:] if line]
+
+    def request_count(self) -> int:
+        if self.request_log is None or not self.request_log.exists():
+            return 0
+        return len(self.request_log.read_text().splitlines())
 
     def env(self) -> dict[str, str]:
         return {**self.emulator.env(), "GITHUB_TOKEN": self.standin.token,
@@ -100,12 +113,15 @@ class World:
 
 @pytest.fixture(scope="session")
 def world(tmp_path_factory) -> Iterator[World]:
+    from pipeline_tools.local.request_recorder import LOG_ENV
+
+    request_log = tmp_path_factory.mktemp("promote-requests") / "requests.jsonl"
     # moto marks a service's deployment COMPLETED only when started with enough running tasks.
-    server = emulator_module.start(extra_env={"MOTO_ECS_SERVICE_RUNNING": "1"})
+    server = emulator_module.start(extra_env={"MOTO_ECS_SERVICE_RUNNING": "1", LOG_ENV: str(request_log)})
     standin = GitHubStandin().start()
     try:
         repo_dir = tmp_path_factory.mktemp("promote-repo")
-        world = World(server, repo_dir, standin, {}, "")
+        world = World(server, repo_dir, standin, {}, "", request_log)
         ecr = world.ecr()
         world.repository_url = ecr.create_repository(repositoryName=REPOSITORY)["repository"]["repositoryUri"]
         for tag in ("v1", "v2", "v3"):
