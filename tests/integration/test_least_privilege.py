@@ -440,6 +440,7 @@ def test_the_documented_table_is_current(full_model: IamModel, recorded_calls, t
 # --- the deployer, `status` and `promote`: recorded live, evaluated under their roles ----------
 
 DEPLOYER = "platform-dev-deployer"
+ECS = f"arn:aws:ecs:us-east-1:{ACCOUNT}"
 PACKAGE_BUCKET = "deployer-artifacts"
 DEV_API_ROLES = (f"{IAM}:role/platform-dev-api-task", f"{IAM}:role/platform-dev-api-execution")
 
@@ -579,13 +580,13 @@ def tool_records(deployer_run: dict, world) -> list[dict]:
 
     world.reset_github()
     s3 = boto3.client("s3", **world._client_args())
-    if "status-state" not in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
-        s3.create_bucket(Bucket="status-state")
+    if "least-privilege-state" not in [b["Name"] for b in s3.list_buckets().get("Buckets", [])]:
+        s3.create_bucket(Bucket="least-privilege-state")
     state = (world.repo_dir / "environments/prod/terraform.tfstate").read_bytes()
-    s3.put_object(Bucket="status-state", Key="prod/terraform.tfstate", Body=state)
+    s3.put_object(Bucket="least-privilege-state", Key="prod/terraform.tfstate", Body=state)
 
     start = world.request_count()
-    status = run_cli("status", "--env", "prod", "--backend-config", "bucket=status-state",
+    status = run_cli("status", "--env", "prod", "--backend-config", "bucket=least-privilege-state",
                      "--backend-config", "key=prod/terraform.tfstate", env=world.env(), cwd=world.repo_dir)
     assert status.returncode == 0, status.stdout + status.stderr
     status_records = world.requests_since(start)
@@ -637,6 +638,12 @@ def test_every_call_of_the_deployer_status_and_promote_is_allowed_under_its_role
     assert {("iam:PassRole", arn) for arn in DEV_API_ROLES} <= deployer
     assert {"ecs:RegisterTaskDefinition", "ecs:TagResource", "ecs:ListTasks", "ssm:GetParameter",
             "dynamodb:PutItem", "dynamodb:GetItem"} <= {action for action, _ in deployer}
+    # status read prod's state and services; promote read staging's service (the evidence).
+    status = {(c.request.action, c.request.resource) for c in phases["status"]}
+    assert ("s3:GetObject", "arn:aws:s3:::least-privilege-state/prod/terraform.tfstate") in status
+    assert ("ecs:DescribeServices", f"{ECS}:service/platform-prod/api") in status
+    promote = {(c.request.action, c.request.resource) for c in phases["promote"]}
+    assert ("ecs:DescribeServices", f"{ECS}:service/platform-staging/api") in promote
     # Everything its own policy grants is used, but for what the Lambda service does on the
     # function's behalf (logs, traces, the dead-letter queue, the key of its environment and
     # queue), which no request log shows, and ecs:DescribeTasks, made only when stopped tasks exist
@@ -651,7 +658,6 @@ def test_every_call_of_the_deployer_status_and_promote_is_allowed_under_its_role
                            "xray:PutTelemetryRecords", "xray:PutTraceSegments"}
 
 
-ECS = f"arn:aws:ecs:us-east-1:{ACCOUNT}"
 # What the deployer's role must not do, whatever a compromised deployer package tries.
 DEPLOYER_DENIED = {
     "PassRole of another service's task role": iam_request(
