@@ -224,6 +224,17 @@ NEEDED = {
         boundary=boundary("dev"),
         policy="arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
     ),
+    # The observability module's AWS Config recorder (prod owns it in the shared account; with an
+    # account per environment, every environment may).
+    "AttachRolePolicy AWS_ConfigRole": iam_request(
+        "iam:AttachRolePolicy",
+        f"{IAM}:role/platform-dev-config",
+        boundary=boundary("dev"),
+        policy="arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
+    ),
+    "PassRole Config recorder role": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-config", service="config.amazonaws.com"
+    ),
     "AttachRolePolicy of a dev policy": iam_request(
         "iam:AttachRolePolicy", DEV_TASK, boundary=boundary("dev"), policy=f"{IAM}:policy/platform-dev-send"
     ),
