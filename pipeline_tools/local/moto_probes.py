@@ -361,3 +361,21 @@ def efs_delete_file_system_policy(clients: Clients) -> bool:
         "Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Principal": {"AWS": "*"}, "Action": "*",
                                                "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}))
     return _raises(lambda: efs.delete_file_system_policy(FileSystemId=file_system_id))
+
+
+@probe("budgets-subscribers-and-tags")
+def budgets_subscribers_and_tags(clients: Clients) -> bool:
+    budgets = clients("budgets")
+    account = "123456789012"
+    notification = {"NotificationType": "ACTUAL", "ComparisonOperator": "GREATER_THAN", "Threshold": 80,
+                    "ThresholdType": "PERCENTAGE"}
+    budgets.create_budget(AccountId=account, Budget={
+        "BudgetName": "probe", "BudgetLimit": {"Amount": "10", "Unit": "USD"}, "TimeUnit": "MONTHLY",
+        "BudgetType": "COST"}, NotificationsWithSubscribers=[{
+            "Notification": notification,
+            "Subscribers": [{"SubscriptionType": "EMAIL", "Address": "a@example.com"}]}],
+        ResourceTags=[{"Key": "probe", "Value": "yes"}])
+    return (_raises(lambda: budgets.describe_subscribers_for_notification(
+        AccountId=account, BudgetName="probe", Notification=notification))
+        or _raises(lambda: budgets.list_tags_for_resource(
+            ResourceARN=f"arn:aws:budgets::{account}:budget/probe")))

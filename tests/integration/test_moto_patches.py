@@ -594,3 +594,46 @@ def test_efs_file_system_policy_can_be_deleted(patched, stock, still_needed):
     fixed, gap = both(patched, stock, scenario)
     assert fixed == ("ok", "error PolicyNotFound", "error FileSystemNotFound")
     assert_stock(still_needed, "efs-delete-file-system-policy", gap[0] == "error 500")
+
+
+# --- Budgets -----------------------------------------------------------------------------------
+
+def test_budgets_subscribers_and_tags_read_back(patched, stock, still_needed):
+    def scenario(server: Emulator) -> object:
+        budgets = client(server, "budgets")
+        account, name = "123456789012", unique("budget")
+        alert = {"NotificationType": "FORECASTED", "ComparisonOperator": "GREATER_THAN", "Threshold": 100,
+                 "ThresholdType": "PERCENTAGE"}
+        first = {"SubscriptionType": "EMAIL", "Address": "a@example.com"}
+        second = {"SubscriptionType": "EMAIL", "Address": "b@example.com"}
+        where = {"AccountId": account, "BudgetName": name, "Notification": alert}
+        budgets.create_budget(AccountId=account, Budget={
+            "BudgetName": name, "BudgetLimit": {"Amount": "100", "Unit": "USD"}, "TimeUnit": "MONTHLY",
+            "BudgetType": "COST"},
+            NotificationsWithSubscribers=[{"Notification": alert, "Subscribers": [first]}],
+            ResourceTags=[{"Key": "Environment", "Value": "prod"}])
+        arn = f"arn:aws:budgets::{account}:budget/{name}"
+        def subscribers() -> object:
+            return outcome(lambda: budgets.describe_subscribers_for_notification(**where)["Subscribers"])
+
+        def tags() -> object:
+            return outcome(lambda: budgets.list_tags_for_resource(ResourceARN=arn)["ResourceTags"])
+
+        read = {"subscribers": subscribers(), "tags": tags()}
+        # What an update does: another subscriber, the first one removed, a tag changed.
+        outcome(lambda: budgets.create_subscriber(**where, Subscriber=second))
+        outcome(lambda: budgets.delete_subscriber(**where, Subscriber=first))
+        outcome(lambda: budgets.tag_resource(ResourceARN=arn,
+                                             ResourceTags=[{"Key": "Team", "Value": "platform"}]))
+        outcome(lambda: budgets.untag_resource(ResourceARN=arn, ResourceTagKeys=["Environment"]))
+        read["after update"] = (subscribers(), tags())
+        return read
+
+    patched_result, stock_result = both(patched, stock, scenario)
+    assert patched_result == {
+        "subscribers": [{"SubscriptionType": "EMAIL", "Address": "a@example.com"}],
+        "tags": [{"Key": "Environment", "Value": "prod"}],
+        "after update": ([{"SubscriptionType": "EMAIL", "Address": "b@example.com"}],
+                         [{"Key": "Team", "Value": "platform"}]),
+    }
+    assert_stock(still_needed, "budgets-subscribers-and-tags", stock_result != patched_result)

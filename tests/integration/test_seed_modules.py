@@ -517,8 +517,8 @@ def test_ecr_push_role_destroy_leaves_nothing(emulator: Emulator, ecr_push_role:
 
 
 # ---------------------------------------------------------------------------------------------
-# budget (planned only: moto's Budgets API cannot read subscribers or tags back, and it has no
-# Cost Anomaly Detection API at all; docs/local-aws.md)
+# budget (Cost Anomaly Detection planned only: moto has no such API; the budget itself is applied,
+# its subscribers read back through the budgets-subscribers-and-tags patch; docs/local-aws.md)
 # ---------------------------------------------------------------------------------------------
 
 def planned(plan: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -554,6 +554,33 @@ def test_budget_alerts_on_actual_and_forecast_spend_and_watches_for_anomalies(
     # Anomaly detection is per account: a second root turns it off.
     without_anomalies = planned(example.plan(anomaly_detection=False))
     assert sorted(without_anomalies) == ["module.budget.aws_budgets_budget.monthly"]
+
+
+def test_budget_applies_reads_its_alerts_back_and_destroys(
+        emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> None:
+    # What a root without anomaly detection applies (all but the account's one owner of it).
+    example = ModuleExample("budget", emulator, tmp_path_factory.mktemp("budget-applied"),
+                            variables={"anomaly_detection": False})
+    try:
+        outputs = example.apply()
+        budgets = client(emulator, "budgets")
+        account = "123456789012"
+        budget = budgets.describe_budget(AccountId=account, BudgetName=outputs["budget_name"])["Budget"]
+        assert budget["BudgetLimit"] == {"Amount": "1500.0", "Unit": "USD"} or \
+            float(budget["BudgetLimit"]["Amount"]) == 1500
+        notifications = budgets.describe_notifications_for_budget(
+            AccountId=account, BudgetName=outputs["budget_name"])["Notifications"]
+        heard_by = {(n["NotificationType"], n["Threshold"]): budgets.describe_subscribers_for_notification(
+            AccountId=account, BudgetName=outputs["budget_name"], Notification=n)["Subscribers"]
+            for n in notifications}
+        email = [{"SubscriptionType": "EMAIL", "Address": "platform-team@example.com"}]
+        assert heard_by == {("ACTUAL", 80): email, ("ACTUAL", 100): email, ("FORECASTED", 100): email}
+        assert example.replan_changes() == []
+    finally:
+        if example.applied:
+            example.destroy()
+    left = budgets.describe_budgets(AccountId=account).get("Budgets", [])
+    assert outputs["budget_name"] not in [b["BudgetName"] for b in left]
 
 
 # ---------------------------------------------------------------------------------------------
