@@ -7,8 +7,8 @@ emulator and the GitHub stand-in.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -39,9 +39,11 @@ class PromotionRequest:
     soak: timedelta
     environments_dir: Path
     project: str = "platform"
+    # Environment -> ECS cluster (pipeline-tools.yml's stages); an environment not named: PROJECT-ENV.
+    clusters: Mapping[str, str] = field(default_factory=dict)
 
     def cluster(self, env: str) -> str:
-        return f"{self.project}-{env}"
+        return self.clusters.get(env) or f"{self.project}-{env}"
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import sys
 import tempfile
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -64,6 +64,7 @@ def promote(
     project: str,
     backend_config: Sequence[str],
     dry_run: bool,
+    clusters: Mapping[str, str] | None = None,
     github: Callable[[], GitHub] | None = None,
     aws_client: Callable[[str], Any] | None = None,
 ) -> int:
@@ -72,6 +73,7 @@ def promote(
     Opens the pull request, or with ``dry_run`` prints what would change. ``aws_client(name)``
     returns an AWS client (default ``boto3.client``); ``github`` the GitHub client (default: from
     GITHUB_TOKEN/GITHUB_API_URL). ``soak_minutes`` None: $PIPELINE_TOOLS_SOAK_MINUTES, else 30.
+    ``clusters``: environment -> ECS cluster; an environment it does not name: ``PROJECT-ENV``.
     Returns 0 (opened, or all preconditions hold) or 1.
     """
     if soak_minutes is None:
@@ -91,6 +93,7 @@ def promote(
         soak=timedelta(minutes=soak_minutes),
         environments_dir=environments_dir,
         project=project,
+        clusters=dict(clusters or {}),
     )
     parsed_backend_config = parse_backend_config(list(backend_config))
     github_client = github()

@@ -46,8 +46,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--base", default="main", metavar="BRANCH", help="base branch (default main)")
     parser.add_argument("--environments-dir", default="environments", metavar="DIR",
                         help="directory holding the environment roots (default: environments)")
-    parser.add_argument("--project", default="platform",
-                        help="project prefix: ECS clusters are named PROJECT-ENV (default platform)")
+    parser.add_argument("--project",
+                        help="project prefix: ECS clusters are named PROJECT-ENV (default: the clusters "
+                        "pipeline-tools.yml names for its stages, PROJECT-ENV for any other environment)")
     parser.add_argument("--backend-config", action="append", default=[], metavar="KEY=VALUE",
                         help="passed to 'terraform init -backend-config' for the target root (repeatable)")
     parser.add_argument("--pr", type=int, metavar="N", help="with 'report': the promotion pull request")
@@ -75,10 +76,17 @@ def _run(args: argparse.Namespace) -> int:
         raise InputError("say which services to promote: --service NAME or --all")
     from pipeline_tools.promote.run import promote
 
+    project, clusters = args.project, {}
+    if project is None:
+        from pipeline_tools.config import load_config
+
+        config = load_config(repo_root=Path.cwd()).resolved()
+        project = config["project"]
+        clusters = {stage["name"]: stage["cluster"] for stage in config["stages"]}
     return promote(
         source_env=args.source_env, target_env=args.target_env,
         services=None if args.all else args.service, expected_digest=args.expected_digest,
         digest=args.digest, reason=args.reason, soak_minutes=args.soak_minutes, repo=repo, base=args.base,
-        environments_dir=Path(args.environments_dir), project=args.project,
+        environments_dir=Path(args.environments_dir), project=project, clusters=clusters,
         backend_config=args.backend_config, dry_run=args.dry_run,
     )
