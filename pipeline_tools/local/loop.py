@@ -22,6 +22,8 @@ from pipeline_tools.local.workflow_runner import Event, RunnerSettings, RunResul
 if TYPE_CHECKING:
     from pipeline_tools.local.github_standin import GitHubStandin
 
+# The account of a workflow's own GITHUB_TOKEN.
+WORKFLOW_TOKEN_ACCOUNT = "github-actions[bot]"
 GIT_IDENTITY = ["-c", "user.name=Local Loop", "-c", "user.email=loop@example.invalid",
                 "-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"]
 
@@ -91,6 +93,29 @@ class LocalLoop:
         self.pulls[number] = pull
         return pull
 
+    def pull_request_opened_by_api(self, number: int) -> PullRequest:
+        """A pull request opened through the API (by a workflow, e.g. promote.yml): the stand-in
+        holds its branch as files; as GitHub's repository would, the local repository gets that
+        branch as one real commit on its base with the files it changed, which becomes its head."""
+        repo = self.standin.repo_or_404(self.repository)
+        if number not in repo.pulls:
+            raise ExternalError(f"no pull request #{number} in the stand-in")
+        extra, issue = repo.pulls[number], repo.issues[number]
+        branch, base = extra["head"]["ref"], extra["base"]["ref"]
+        changed = {path: content.decode() for path, (content, blob) in repo.files.get(branch, {}).items()
+                   if repo.files.get(base, {}).get(path, (b"", ""))[1] != blob}
+        base_sha = self.head(base)
+        self.git("checkout", "-q", "-b", branch, base)
+        try:
+            head_sha = self.commit(changed, issue["title"])
+        finally:
+            self.git("checkout", "-q", "main")
+        self.standin.set_head(self.repository, number, head_sha)
+        repo.refs[f"heads/{branch}"] = head_sha
+        pull = PullRequest(number, branch, base_sha, head_sha, issue["title"], issue["user"]["login"])
+        self.pulls[number] = pull
+        return pull
+
     def approve(self, pull: PullRequest, login: str | None = None) -> None:
         self.standin.add_review(self.repository, pull.number, login=login or self.reviewer,
                                 commit_id=pull.head_sha)
@@ -146,6 +171,11 @@ class LocalLoop:
     # ----- what GitHub triggers -------------------------------------------------------------
 
     def run_pull_request(self, pull: PullRequest, workflow: str = "terraform-pr.yml") -> RunResult:
+        """The run GitHub starts for ``pull``; none for one opened with a workflow's own token
+        (GitHub's rule against recursive runs): ExternalError."""
+        if pull.author.lower() == WORKFLOW_TOKEN_ACCOUNT:
+            raise ExternalError(f"pull request #{pull.number} was opened by {pull.author}: GitHub starts "
+                                "no workflow for it")
         return self.runner.run(workflow, self.pull_request_event(pull))
 
     def run_push(self, before: str, after: str, workflow: str = "terraform-apply.yml") -> RunResult:
