@@ -71,7 +71,7 @@ def pytest_runtest_teardown(item: pytest.Item) -> None:
 # users, the promotion world, and the module-scoped servers of the emulator test modules. A new
 # fixture that calls `emulator_module.start()` belongs here (or its tests need the marker).
 EMULATOR_FIXTURES = frozenset({"emulator", "aws_env", "world", "fresh", "patched", "stock",
-                               "running_emulator", "dev_run"})
+                               "running_emulator", "dev_run", "ecs_emulator"})
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:

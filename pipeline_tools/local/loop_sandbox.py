@@ -8,6 +8,12 @@ The roots hold a few SSM parameters: the smallest resources that exercise plan, 
 Their S3 backend sets ``use_path_style`` because the emulator serves buckets by path, the only
 setting the real roots do not have. Everything in AWS carries the sandbox's id (state bucket,
 roles, parameter paths), so sandboxes share one emulator without resetting it.
+
+With ``running`` (environment -> image tag), each environment also runs a service: an ECR
+repository holds the images, each root has a release file naming the image by digest and reads it
+as the real roots do (here into an SSM parameter), applied once before the first pull request, and
+the stage's ECS cluster runs the service on that image (what the platform root and a first deploy
+would have made), so promotion and ``apply rollout`` have something to read and roll out.
 """
 
 from __future__ import annotations
@@ -16,16 +22,16 @@ import json
 import os
 import sys
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pipeline_tools.local.emulator import ACCOUNT_ID, REGION
-from pipeline_tools.local.loop import LocalLoop, init_repository
+from pipeline_tools.local.loop import WORKFLOW_TOKEN_ACCOUNT, LocalLoop, init_repository
 from pipeline_tools.local.workflow_runner import RunnerSettings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Mapping
 
     from pipeline_tools.local.github_standin import GitHubStandin
 
@@ -37,6 +43,10 @@ FINGERPRINT_KEY = "loop-fingerprint-key-0123456789abcdef"
 # The one workflow step replaced locally: tfsec is a download (see cli_standins.py).
 TFSEC_INSTALL_STEP = "Install tfsec (pinned release, checksum verified)"
 CONFIGURE_AWS = "aws-actions/configure-aws-credentials@e3dd6a429d7300a6a4c196c26e071d42e0343502"
+# `github.token` of every run: as on GitHub, an installation token of the account
+# github-actions[bot] (so a pull request it opens starts no workflow, see LocalLoop.run_pull_request).
+WORKFLOW_TOKEN = "ghs_LoopWorkflowTokenOfGithubActions0123"
+SERVICE = "api"
 
 
 def root_files(env: str) -> dict[str, str]:
@@ -59,6 +69,41 @@ def root_files(env: str) -> dict[str, str]:
 provider "aws" {{}}
 """
     return {f"environments/{env}/versions.tf": versions}
+
+
+RELEASES_ROOT_FILE = """variable "releases" {{
+  description = "Service name to the image it runs, by digest (release.auto.tfvars.json)."
+  type = map(object({{
+    repository    = string
+    digest        = string
+    tag           = optional(string, "")
+    source_commit = optional(string, "")
+  }}))
+}}
+
+data "aws_ecr_repository" "service" {{
+  for_each = var.releases
+  name     = each.value.repository
+}}
+
+# The image each service runs, as the real roots put it in the task definition.
+resource "aws_ssm_parameter" "image" {{
+  for_each = var.releases
+  name     = "{prefix}/image-${{each.key}}"
+  type     = "SecureString"
+  key_id   = "alias/aws/ssm"
+  value    = "${{data.aws_ecr_repository.service[each.key].repository_url}}@${{each.value.digest}}"
+}}
+"""
+
+
+def release_root_files(env: str, prefix: str, repository: str, digest: str, tag: str) -> dict[str, str]:
+    """A root's release file (one service, ``SERVICE``) and the terraform that reads it."""
+    from pipeline_tools.promote.release import Release, release_file, render_releases
+
+    path = release_file(Path("environments"), env).as_posix()
+    return {path: render_releases({SERVICE: Release(SERVICE, repository, digest, tag)}),
+            f"environments/{env}/releases.tf": RELEASES_ROOT_FILE.format(prefix=prefix)}
 
 
 def pipeline_config(uid: str, state_bucket: str, envs: tuple[str, ...]) -> str:
@@ -129,6 +174,25 @@ class Sandbox:
     loop: LocalLoop
     endpoint: str
     uid: str
+    digests: dict[str, str] = field(default_factory=dict)  # image tag -> digest (with ``running``)
+
+    @property
+    def repository(self) -> str:
+        """The ECR repository of the sandbox's service (with ``running``)."""
+        return f"loop-{self.uid}/{SERVICE}"
+
+    def cluster(self, env: str) -> str:
+        """The stage's ECS cluster (pipeline-tools.yml's default ``{project}-{stage}``)."""
+        return f"loop-{self.uid}-{env}"
+
+    def running_digest(self, env: str) -> str:
+        """The digest ``env``'s service runs: the image its task definition pins (the emulator's
+        tasks report none)."""
+        ecs = self.client("ecs")
+        [service] = ecs.describe_services(cluster=self.cluster(env), services=[SERVICE])["services"]
+        definition = ecs.describe_task_definition(taskDefinition=service["taskDefinition"])["taskDefinition"]
+        [container] = [c for c in definition["containerDefinitions"] if c["name"] == SERVICE]
+        return str(container["image"]).rpartition("@")[2]
 
     def param_name(self, env: str, name: str) -> str:
         return f"/loop-{self.uid}/{env}/{name}"
@@ -144,9 +208,67 @@ class Sandbox:
         return {p["Name"].rsplit("/", 1)[-1]: p["Value"] for p in found}
 
 
+def push_image(ecr: Any, repository: str, tag: str) -> str:
+    """Push an image manifest to the emulated ECR (as `docker push` would); returns its digest.
+    moto derives the digest from the layers, so each tag gets a layer of its own."""
+    import hashlib
+
+    def digest(text: str) -> str:
+        return "sha256:" + hashlib.sha256(text.encode()).hexdigest()
+
+    manifest = {
+        "schemaVersion": 2, "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+        "config": {"mediaType": "application/vnd.docker.container.image.v1+json", "size": 7023,
+                   "digest": digest(f"config-of-{tag}")},
+        "layers": [{"mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip", "size": 1024,
+                    "digest": digest(f"layer-of-{repository}-{tag}")}],
+    }
+    pushed = ecr.put_image(repositoryName=repository, imageManifest=json.dumps(manifest), imageTag=tag)
+    return str(pushed["image"]["imageId"]["imageDigest"])
+
+
+def _start_services(uid: str, endpoint: str,
+                    running: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+    """The ECR repository with one image per tag of ``running``, and each environment's cluster
+    running ``SERVICE`` on its tag's image; returns (tag -> digest, the roots' release files)."""
+    ecr, ecs = _client("ecr", endpoint), _client("ecs", endpoint)
+    repository = f"loop-{uid}/{SERVICE}"
+    url = ecr.create_repository(repositoryName=repository)["repository"]["repositoryUri"]
+    digests = {tag: push_image(ecr, repository, tag) for tag in sorted(set(running.values()))}
+    files: dict[str, str] = {}
+    for env, tag in running.items():
+        cluster = f"loop-{uid}-{env}"
+        ecs.create_cluster(clusterName=cluster)
+        container = {"name": SERVICE, "image": f"{url}@{digests[tag]}", "memory": 512}
+        task = ecs.register_task_definition(family=f"{cluster}-{SERVICE}", containerDefinitions=[container])
+        ecs.create_service(cluster=cluster, serviceName=SERVICE, desiredCount=1,
+                           taskDefinition=task["taskDefinition"]["taskDefinitionArn"])
+        files.update(release_root_files(env, f"/loop-{uid}/{env}", repository, digests[tag], tag))
+    return digests, files
+
+
+def _apply_directly(repo_dir: Path, envs: Iterable[str], endpoint: str, state_bucket: str,
+                    scratch: Path) -> None:
+    """Apply the committed roots once with the emulator's admin credentials (a copy of each, so
+    the repository gets no .terraform): the first pull request's plans then start clean."""
+    import shutil
+
+    from pipeline_tools.integrations.terraform import Terraform, terraform_env
+    from pipeline_tools.local.emulator import client_env
+
+    for env in envs:
+        root = scratch / env
+        shutil.copytree(repo_dir / "environments" / env, root)
+        terraform = Terraform(root, env=terraform_env(client_env(endpoint)))
+        terraform.init(backend_config={"bucket": state_bucket})
+        terraform.apply()
+
+
 def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_from: Path, *,
-                  envs: tuple[str, ...] = ENVIRONMENTS,
+                  envs: tuple[str, ...] = ENVIRONMENTS, running: Mapping[str, str] | None = None,
                   progress: Callable[[str], None] | None = None, parallel_legs: int = 1) -> Sandbox:
+    """``running``: environment -> image tag its service runs (see the module's docstring); the
+    emulator must then run with MOTO_ECS_SERVICE_RUNNING=1, so that deployments complete."""
     from pipeline_tools.integrations.terraform import MIRROR_ENV, cache_dir, cli_config_for_mirror
     from pipeline_tools.local import cli_standins
 
@@ -155,11 +277,18 @@ def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_fr
     files: dict[str, str] = {"pipeline-tools.yml": pipeline_config(uid, state_bucket, envs)}
     for env in envs:
         files.update(root_files(env))
+    digests: dict[str, str] = {}
+    if running:
+        digests, release_files = _start_services(uid, endpoint, running)
+        files.update(release_files)
     repo_dir = work_dir / "repo"
     init_repository(repo_dir, files, copy_from)
     _client("s3", endpoint).create_bucket(Bucket=state_bucket)
+    if running:
+        _apply_directly(repo_dir, running, endpoint, state_bucket, work_dir / "first-apply")
     create_roles(uid, endpoint, envs)
     standin.add_repo(REPOSITORY)
+    standin.add_token(WORKFLOW_TOKEN, WORKFLOW_TOKEN_ACCOUNT, app=True)
     # As docs/least-privilege.md asks (and `pipeline-tools doctor` checks before every apply):
     # each environment deploys from main only.
     for env in dict.fromkeys((*envs, "drift")):
@@ -174,15 +303,15 @@ def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_fr
                                           or str(copy_from / ".tools" / "checkov" / "bin" / "checkov"))
     settings = RunnerSettings(
         repo_dir=repo_dir, repository=REPOSITORY, github_api_url=standin.base_url,
-        github_token=standin.token, work_dir=work_dir / "runs", venv_bin=Path(sys.executable).parent,
+        github_token=WORKFLOW_TOKEN, work_dir=work_dir / "runs", venv_bin=Path(sys.executable).parent,
         aws_endpoint=endpoint,
         # Roles, region and state bucket come from the sandbox's pipeline-tools.yml; the account
-        # turns its role names into ARNs.
-        vars={"AWS_ACCOUNT_ID": ACCOUNT_ID},
+        # turns its role names into ARNs. The services were deployed seconds ago: no soak period.
+        vars={"AWS_ACCOUNT_ID": ACCOUNT_ID, **({"PROMOTION_SOAK_MINUTES": "0"} if running else {})},
         secrets={"PIPELINE_TOOLS_FINGERPRINT_KEY": FINGERPRINT_KEY},
         base_env=base_env, plugin_cache=cache_dir() / "terraform" / "plugin-cache",
         extra_path=[cli_standins.install(work_dir / "standin-bin")],
         step_overrides={TFSEC_INSTALL_STEP: "echo 'tfsec: the stand-in on PATH (no network here)'"},
         progress=progress, parallel_legs=parallel_legs,
     )
-    return Sandbox(LocalLoop(repo_dir, REPOSITORY, standin, settings), endpoint, uid)
+    return Sandbox(LocalLoop(repo_dir, REPOSITORY, standin, settings), endpoint, uid, digests)
