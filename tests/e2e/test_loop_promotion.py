@@ -41,8 +41,9 @@ def promote(loop: LoopWorld, source: str, target: str) -> PullRequest:
         "reason": f"{source} verified it", "dry-run": False})
     job = run.job(f"promote {source} -> {target}")
     assert job.result == "success", job.log[-4000:]
-    # The job is bound to the prod environment, so it reads with prod's apply role.
-    assert f"{loop.uid}-prod-terraform-apply as repo:acme/platform:environment:prod" in \
+    # The job is bound to the target's environment, so it plans the target (whose state only the
+    # target's roles may read) and reads the source with the target's apply role.
+    assert f"{loop.uid}-{target}-terraform-apply as repo:acme/platform:environment:{target}" in \
         job.step(CONFIGURE_AWS).log, job.step(CONFIGURE_AWS).log
     step = job.step("pipeline-tools promote").log
     repo = world.standin.repo_or_404(world.repository)
