@@ -83,6 +83,11 @@ class RepoConfig:
                 return index
         raise KeyError(name)
 
+    def clusters(self) -> dict[str, str]:
+        """Stage name -> its ECS cluster, placeholders filled in (the commands that read what an
+        environment runs look there)."""
+        return {stage["name"]: stage["cluster"] for stage in self.resolved()["stages"]}
+
     def resolved(self, account_id: str = "") -> dict[str, Any]:
         """Every name with its placeholders filled in (``{account_id}`` left as is when unknown):
         what ``pipeline-tools config show --format json`` prints."""

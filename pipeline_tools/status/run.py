@@ -109,10 +109,11 @@ def check_drift(root: Path, backend_config: Mapping[str, str]) -> str:
 
 def status(*, env: str, environments_dir: Path, project: str, backend_config: Sequence[str],
            check_for_drift: bool, output_format: str, out: TextIO | None = None,
-           aws_client: Callable[[str], Any] | None = None) -> int:
+           aws_client: Callable[[str], Any] | None = None, cluster: str | None = None) -> int:
     """Print ``env``'s status (``output_format`` text or json); 0 healthy, 1 needs attention.
 
-    ``aws_client(name)`` returns an AWS client (default ``boto3.client``).
+    ``aws_client(name)`` returns an AWS client (default ``boto3.client``); ``cluster`` the ECS
+    cluster ``env`` runs in (default ``PROJECT-ENV``).
     """
     import sys
 
@@ -127,7 +128,7 @@ def status(*, env: str, environments_dir: Path, project: str, backend_config: Se
     root = environments_dir / env
     backend = backend_settings(root, overrides) if root.is_dir() else dict(overrides)
     result = gather(env, environments_dir=environments_dir, project=project, ecs=aws_client("ecs"),
-                    s3=aws_client("s3"), backend=backend, drift="not checked")
+                    s3=aws_client("s3"), backend=backend, drift="not checked", cluster=cluster)
     if check_for_drift:
         result.drift = check_drift(root, overrides)
     if output_format == "json":

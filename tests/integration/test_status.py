@@ -49,3 +49,25 @@ def test_status_sees_drift(world: World):
 
 def test_status_of_unknown_environment_is_one_line_error(world: World):
     assert_one_line_error(_status(world, "--env", "qa", "--no-drift"))
+
+
+def test_status_reads_the_cluster_pipeline_tools_yml_names_for_the_stage(world: World, tmp_path):
+    # A project whose prod runs in a cluster of another name: status must look there, not in
+    # PROJECT-ENV (which here runs another digest).
+    world.run_service("shared-prod-cluster", "api", world.digests["v1"])
+    (tmp_path / "pipeline-tools.yml").write_text(
+        "version: 1\nproject: platform\nstages:\n"
+        "  - name: prod\n    roots: [\"environments/prod*\"]\n    cluster: shared-prod-cluster\n")
+    result = run_cli("status", "--env", "prod", "--no-drift", "--format", "json",
+                     "--environments-dir", str(world.repo_dir / "environments"),
+                     env=world.env(), cwd=tmp_path)
+    report = json.loads(result.stdout)
+    [service] = report["services"]
+    assert service["running_digests"] == [world.digests["v1"]], report
+    assert not service["in_sync"] and result.returncode == 1
+    # --project still names the cluster PROJECT-ENV.
+    explicit = run_cli("status", "--env", "prod", "--no-drift", "--format", "json", "--project", "platform",
+                       "--environments-dir", str(world.repo_dir / "environments"),
+                       env=world.env(), cwd=tmp_path)
+    [service] = json.loads(explicit.stdout)["services"]
+    assert service["running_digests"] == [world.digests["v2"]]

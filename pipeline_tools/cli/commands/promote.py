@@ -80,9 +80,8 @@ def _run(args: argparse.Namespace) -> int:
     if project is None:
         from pipeline_tools.config import load_config
 
-        config = load_config(repo_root=Path.cwd()).resolved()
-        project = config["project"]
-        clusters = {stage["name"]: stage["cluster"] for stage in config["stages"]}
+        config = load_config(repo_root=Path.cwd())
+        project, clusters = config.project, config.clusters()
     return promote(
         source_env=args.source_env, target_env=args.target_env,
         services=None if args.all else args.service, expected_digest=args.expected_digest,

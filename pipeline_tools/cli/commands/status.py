@@ -18,8 +18,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument("--env", required=True, metavar="NAME", help="environment, e.g. prod")
     parser.add_argument("--environments-dir", default="environments", metavar="DIR",
                         help="directory holding the environment roots (default: environments)")
-    parser.add_argument("--project", default="platform",
-                        help="project prefix: ECS clusters are named PROJECT-ENV (default platform)")
+    parser.add_argument("--project",
+                        help="project prefix: ECS clusters are named PROJECT-ENV (default: the cluster "
+                        "pipeline-tools.yml names for the stage, PROJECT-ENV for any other environment)")
     parser.add_argument("--backend-config", action="append", default=[], metavar="KEY=VALUE",
                         help="S3 backend settings (bucket, key, ...) over those in backend.tf (repeatable)")
     parser.add_argument("--no-drift", action="store_true",
@@ -33,6 +34,13 @@ def _run(args: argparse.Namespace) -> int:
 
     from pipeline_tools.status.run import status
 
-    return status(env=args.env, environments_dir=Path(args.environments_dir), project=args.project,
+    project, cluster = args.project, None
+    if project is None:
+        from pipeline_tools.config import load_config
+
+        config = load_config(repo_root=Path.cwd())
+        project, cluster = config.project, config.clusters().get(args.env)
+    return status(env=args.env, environments_dir=Path(args.environments_dir), project=project,
+                  cluster=cluster,
                   backend_config=args.backend_config, check_for_drift=not args.no_drift,
                   output_format=args.format)
