@@ -51,3 +51,6 @@ log_retention_days = 365
 # shared account. With an account per environment, each environment owns its own.
 alarm_email_addresses = ["platform-alerts-prod@example.com"] # set yours: alarms must reach someone
 account_detectors     = { cloudtrail = true, guardduty = true, config = true }
+# A monthly budget for this environment's resources (their Environment tag), alerting the
+# addresses above; prod also watches the account for cost anomalies.
+budget = { monthly_limit_usd = 3000, anomaly_detection = true }

@@ -21,6 +21,7 @@ module "platform" {
   alarm_email_addresses     = var.alarm_email_addresses
   pager_https_endpoints     = var.pager_https_endpoints
   account_detectors         = var.account_detectors
+  budget                    = var.budget
   deployer_package_s3_key   = var.deployer_package_s3_key
   deployer_package_path     = var.deployer_package_path
   slack_webhook_secret_id   = var.slack_webhook_secret_id

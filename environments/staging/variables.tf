@@ -18,6 +18,7 @@ variable "integrations" { default = null }
 variable "alarm_email_addresses" { default = null }
 variable "pager_https_endpoints" { default = null }
 variable "account_detectors" { default = null }
+variable "budget" { default = null }
 variable "deployer_package_s3_key" { default = null }
 variable "deployer_package_path" { default = null } # built by `pipeline-tools deploy package --root`
 variable "slack_webhook_secret_id" { default = null }

@@ -468,6 +468,19 @@ resource "aws_s3_object" "deployer_package" {
   }
 }
 
+# Cost guard rails: the environment's monthly budget (its Environment tag) alerting the same people
+# as its alarms, and, in the environment that owns the account's detectors, Cost Anomaly Detection.
+module "budget" {
+  source = "../modules/budget"
+  count  = var.budget == null ? 0 : 1
+
+  name              = "${local.name}-monthly"
+  monthly_limit_usd = var.budget.monthly_limit_usd
+  cost_filters      = { TagKeyValue = ["user:Environment$${var.environment}"] }
+  alert_emails      = var.alarm_email_addresses
+  anomaly_detection = var.budget.anomaly_detection
+}
+
 # Alarms reach people: the alerts topic -> the alarm notifier Lambda -> Slack / Discord, and a
 # pager's HTTPS endpoints. The notifier runs from the deployer package, so it exists where that
 # package is published (deployer_package_s3_key set: dev today).

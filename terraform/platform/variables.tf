@@ -311,6 +311,20 @@ variable "account_detectors" {
   default  = {}
 }
 
+variable "budget" {
+  description = "A monthly AWS Budget for this environment's resources (cost filter: the `Environment` tag every resource carries, which must be activated as a cost allocation tag in the billing console), alerting `alarm_email_addresses` at 80% and 100% of actual spend and 100% of the forecast; `anomaly_detection` adds the account's Cost Anomaly Detection monitor (one per account: the environment owning `account_detectors`). null: no budget."
+  type = object({
+    monthly_limit_usd = number
+    anomaly_detection = optional(bool, false)
+  })
+  default = null
+
+  validation {
+    condition     = var.budget == null || try(var.budget.monthly_limit_usd > 0, false)
+    error_message = "budget.monthly_limit_usd must be more than 0."
+  }
+}
+
 variable "deployer_package_s3_key" {
   description = "Key of the deployer Lambda package in bootstrap's artifacts bucket; set where ECR pushes deploy automatically (dev). With `deployer_package_path` Terraform publishes the package there; without it, upload it first (`pipeline-tools deploy package --out deployer.zip --upload s3://<project>-artifacts-<account id>/<key>`). Null: no deploy trigger."
   type        = string
