@@ -38,6 +38,20 @@ BASE_SERVER_ENV = {
 
 STARTUP_TIMEOUT_SECONDS = 60.0
 
+# What a rare emulator race looks like in terraform's output: a security group rule that moto says
+# is already there, or no longer there, although the plan and the rules terraform read a moment
+# earlier said otherwise. Seen a few times in a hundred applies on two loaded cores, with requests
+# served one at a time (moto_runner), and never against AWS; the cause inside moto is not known
+# (docs/local-aws.md, "One request at a time"). The local harness applies once more when it sees
+# it; a second apply converges and the clean re-plan every test demands still has to hold.
+_EMULATOR_RACE_ERRORS = ("InvalidPermission.Duplicate", "InvalidPermission.NotFound")
+
+
+def is_emulator_race(terraform_output: str) -> bool:
+    """Whether a failed apply against the emulator shows the known security group race (any other
+    error then fails the second apply again, so nothing else is hidden)."""
+    return any(code in terraform_output for code in _EMULATOR_RACE_ERRORS)
+
 
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:

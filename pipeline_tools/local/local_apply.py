@@ -196,8 +196,19 @@ class LocalRun:
         return tf.output_json()
 
     def run_logged(self, tf: Any, name: str, verb: str, args: list[str]) -> None:
-        """Run terraform; on failure keep the whole output in a log and report every error."""
+        """Run terraform; on failure keep the whole output in a log and report every error.
+
+        An apply that failed by the emulator's known security group race is applied once more
+        (``emulator.is_emulator_race``); the re-plan that follows must still be clean.
+        """
+        from pipeline_tools.local.emulator import is_emulator_race
+
         completed = tf.run(args, check=False)
+        if completed.returncode != 0 and verb == "apply" and is_emulator_race(completed.stderr or ""):
+            race = terraform_errors(completed.stderr)
+            self.printer.say(f"    the emulator's security group race ({race}); applying once more "
+                             "(docs/local-aws.md)")
+            completed = tf.run(args, check=False)
         if completed.returncode == 0:
             return
         log = self.workdir / f"{name}-{verb}.log"
