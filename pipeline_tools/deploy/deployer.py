@@ -5,13 +5,16 @@ Order of checks for one service (each makes a redelivered or late event harmless
 1. the handled record says this repository+digest already reached an outcome here -> skip;
 2. take the per-service lock; if another deploy holds it -> busy (the Lambda raises so
    EventBridge/Lambda retry later; the CLI exits 13);
-3. the service already runs this digest -> skip;
+3. the service already runs this digest, in a revision built from the Terraform-managed task
+   definition (the family's newest revision the deployer did not register) -> skip;
 4. (events only) the image was pushed before the one running -> skip, never roll back; pushed
    at the same time (``imagePushedAt`` may have whole-second resolution) -> version tags decide,
    else skip (docs/deployer.md, "Ordering");
    (1 and 4 apply to events only: a direct request for an exact image is done as asked)
-5. register a copy of the running task definition with only the container's image changed
-   (nothing is ever deregistered), ``update_service``, follow the returned deployment.
+5. register a copy of the Terraform-managed task definition (not of the running revision, so a
+   change Terraform made is kept) with only the container's image changed, tagged with the
+   revision it copied (nothing is ever deregistered), ``update_service``, follow the returned
+   deployment.
 """
 
 from __future__ import annotations
@@ -149,19 +152,28 @@ class Deployer:
         current, tags = self._describe_task_definition(current_arn)
         result.old_image = taskdef.container_image(current, request.container)
         result.old_tag = self._tag_of(result.old_image)
+        base_arn, base, base_tags = terraform_definition(
+            self.clients.ecs, str(current.get("family") or taskdef.family_of(current_arn)),
+            known={current_arn: (current, tags)}) or (current_arn, current, tags)
+        up_to_date = taskdef.base_of(current_arn, tags) == base_arn
 
-        if _same_image(result.old_image, request.image):
+        same_image = _same_image(result.old_image, request.image)
+        if same_image and up_to_date:
             result.reason = f"the service already runs {request.image}"
             result.task_definition_arn = current_arn
             return
-        if request.from_event:
+        if request.from_event and not same_image:
             older = self._older_than_running(request, result.old_image)
             if older:
                 result.reason = older
                 result.task_definition_arn = current_arn
                 return
 
-        new_arn = self._register(current, tags, request)
+        if not up_to_date:
+            log.info("deploy %s/%s: runs %s, built from %s; Terraform's task definition is now %s",
+                     request.cluster, request.service, current_arn, taskdef.base_of(current_arn, tags),
+                     base_arn)
+        new_arn = self._register(base, taskdef.with_base(base_tags, base_arn), request)
         result.task_definition_arn = new_arn
         from botocore.exceptions import BotoCoreError, ClientError
 
@@ -262,6 +274,39 @@ class Deployer:
         if new.pushed_at == running.pushed_at and new.digest != running.digest:
             return _same_push_time(request, new, running, running_image)
         return ""
+
+
+def terraform_definition(
+    ecs: Any, family: str, known: dict[str, tuple[dict[str, Any], list[dict[str, str]]]] | None = None,
+) -> tuple[str, dict[str, Any], list[dict[str, str]]] | None:
+    """The task definition Terraform manages in ``family``: its newest ACTIVE revision that the
+    deployer did not register (no ``taskdef.BASE_TAG``), as (arn, definition, tags); None when
+    every revision is the deployer's. ``known``: revisions already described (arn -> (definition,
+    tags)), not described again."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    known = dict(known or {})
+    arns: list[str] = []
+    try:
+        for page in ecs.get_paginator("list_task_definitions").paginate(
+                familyPrefix=family, status="ACTIVE", sort="DESC"):
+            arns.extend(str(arn) for arn in page.get("taskDefinitionArns", []))
+    except (BotoCoreError, ClientError) as exc:
+        raise ExternalError(f"ECS list_task_definitions {family} failed: {exc}") from exc
+    # familyPrefix is a prefix ("x-api" also lists "x-api-worker"), and not every ECS sorts.
+    arns = sorted((arn for arn in arns if taskdef.family_of(arn) == family), key=taskdef.revision_of,
+                  reverse=True)
+    for arn in arns:
+        if arn not in known:
+            try:
+                response = ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+            except (BotoCoreError, ClientError) as exc:
+                raise ExternalError(f"ECS describe_task_definition {arn} failed: {exc}") from exc
+            known[arn] = (response["taskDefinition"], list(response.get("tags") or []))
+        definition, tags = known[arn]
+        if not taskdef.is_deployers(tags):
+            return arn, definition, tags
+    return None
 
 
 def _version(tag: str) -> tuple[int, ...] | None:

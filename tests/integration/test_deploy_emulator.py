@@ -27,6 +27,7 @@ import pytest
 from pipeline_tools.core.errors import InputError
 from pipeline_tools.core.redaction import forget_all
 from pipeline_tools.deploy.handler import DeployBusyError, lambda_handler
+from pipeline_tools.deploy.taskdef import BASE_TAG
 from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.emulator import Emulator
 from pipeline_tools.notify import webhooks
@@ -194,12 +195,14 @@ def test_push_deploys_the_new_digest_and_notifies_each_channel(world: World, cap
     assert service["taskDefinition"] != world.first_task_definition
     assert world.running_image() == f"{world.uri}@{digest}"
     new = world.ecs.describe_task_definition(taskDefinition=service["taskDefinition"], include=["TAGS"])
-    # Only the one container's image changed; tags and the rest were copied.
+    # Only the one container's image changed; tags and the rest were copied, and the revision the
+    # copy was built from (Terraform's) is named.
     containers = {c["name"]: c for c in new["taskDefinition"]["containerDefinitions"]}
     assert containers["log-router"]["image"].endswith("aws-for-fluent-bit:2.32.0")
     assert containers[CONTAINER]["portMappings"][0]["containerPort"] == 8080
     assert new["taskDefinition"]["cpu"] == "256"
-    assert new["tags"] == [{"key": "team", "value": "platform"}]
+    assert new["tags"] == [{"key": "team", "value": "platform"},
+                           {"key": BASE_TAG, "value": world.first_task_definition}]
     # Nothing is ever deregistered: the previous revision stays ACTIVE for rollbacks.
     old = world.ecs.describe_task_definition(taskDefinition=world.first_task_definition)["taskDefinition"]
     assert old["status"] == "ACTIVE"
@@ -530,3 +533,45 @@ def test_first_release_of_a_service_created_at_zero_tasks_starts_one(world: Worl
                      "--image", f"{world.uri}@{newer}", "--no-wait", "--no-notify", env=env)
     assert result.returncode == 0, result.stderr
     assert world.service()["desiredCount"] == 3
+
+
+def test_each_deploy_builds_from_the_task_definition_terraform_manages(world: World) -> None:
+    """Issue 18 item 6: the deployer copies the family's newest revision it did not register itself
+    (Terraform's), not the running one, so a change Terraform made is never lost by the next push;
+    and the same image in a revision built from an older Terraform definition is rolled out again."""
+    first = world.push("v1.1.0")
+    lambda_handler(world.event("v1.1.0", first), None)
+    deployed = world.service()["taskDefinition"]
+    # Terraform changes the task definition: a new revision with the memory changed and the image
+    # its configuration names (here still the first one); the service keeps running the deployer's.
+    terraform = world.ecs.register_task_definition(
+        family=world.family,
+        containerDefinitions=[{"name": CONTAINER, "image": f"{world.uri}@{world.first_digest}", "memory": 512,
+                               "essential": True, "environment": [{"name": "FEATURE", "value": "on"}]}],
+        requiresCompatibilities=["FARGATE"], networkMode="awsvpc", cpu="256", memory="2048",
+        tags=[{"key": "team", "value": "platform"}])["taskDefinition"]["taskDefinitionArn"]
+    assert world.service()["taskDefinition"] == deployed
+
+    # The running image again (as the apply's rollout asks in dev): not "already running", a new
+    # revision of Terraform's definition with that image.
+    result = run_cli("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
+                     "--image", f"{world.repository}@{first}", "--no-notify", env=world.env)
+    assert result.returncode == 0, result.stderr
+    refreshed = world.service()["taskDefinition"]
+    assert refreshed not in (deployed, terraform)
+    # Once it runs, the same request has nothing to do.
+    again = run_cli("deploy", "--cluster", world.cluster, "--service", SERVICE, "--container", CONTAINER,
+                    "--image", f"{world.repository}@{first}", "--no-notify", env=world.env)
+    assert again.returncode == 0 and "skipped" in again.stdout, again.stdout + again.stderr
+    assert world.service()["taskDefinition"] == refreshed
+
+    second = world.push("v1.2.0")
+    lambda_handler(world.event("v1.2.0", second), None)
+    for arn, digest in ((refreshed, first), (world.service()["taskDefinition"], second)):
+        described = world.ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+        definition = described["taskDefinition"]
+        [container] = definition["containerDefinitions"]
+        assert container["image"] == f"{world.uri}@{digest}"
+        assert definition["memory"] == "2048"
+        assert container["environment"] == [{"name": "FEATURE", "value": "on"}]
+        assert {"key": BASE_TAG, "value": terraform} in described["tags"]

@@ -261,11 +261,12 @@ resource "aws_iam_role_policy" "this" {
           Resource = [for c in local.clusters : "arn:${local.partition}:ecs:${local.region}:${local.account_id}:task/${c}/*"]
         },
         {
+          # ListTaskDefinitions (the deployer builds from the newest revision Terraform registered),
           # DescribeTaskDefinition and RegisterTaskDefinition support no resource-level
           # permissions (AWS service authorization reference): "*" is the only possible scope.
           Sid      = "TaskDefinitions"
           Effect   = "Allow"
-          Action   = ["ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
+          Action   = ["ecs:ListTaskDefinitions", "ecs:DescribeTaskDefinition", "ecs:RegisterTaskDefinition"]
           Resource = "*"
         },
         {

@@ -22,6 +22,7 @@ from pipeline_tools.deploy.deployer import AwsClients, Deployer, DeployRequest
 from pipeline_tools.deploy.lock import NoLock
 from pipeline_tools.deploy.notification import deploy_notification
 from pipeline_tools.deploy.outcome import Outcome, combined_exit_code
+from pipeline_tools.deploy.taskdef import BASE_TAG
 from pipeline_tools.notify import build_payloads
 from tests.support.chat_receivers import discord_problems, slack_problems
 from tests.support.paths import FIXTURES
@@ -233,16 +234,21 @@ def test_the_deployer_reports_rollback_and_never_deregisters() -> None:
         stub_ecs.add_response("describe_task_definition",
                               {"taskDefinition": described, "tags": [{"key": "team", "value": "platform"}]},
                               {"taskDefinition": OLD_TD, "include": ["TAGS"]})
+        # The revision Terraform manages is the family's newest without the deployer's tag: the
+        # running one here (already described, not described again).
+        stub_ecs.add_response("list_task_definitions", {"taskDefinitionArns": [OLD_TD]},
+                              {"familyPrefix": "platform-dev-api", "status": "ACTIVE", "sort": "DESC"})
         stub_ecr.add_response("describe_images", {"imageDetails": [
             {"registryId": "123456789012", "repositoryName": "platform/api", "imageDigest": OLD_DIGEST,
              "imageTags": ["v1.0.0"]}]},
             {"repositoryName": "platform/api", "imageIds": [{"imageDigest": OLD_DIGEST}]})
-        # Exactly the describe-only fields are gone, the image changed, the tags kept.
+        # Exactly the describe-only fields are gone, the image changed, the tags kept, and the
+        # revision it copied named.
         stub_ecs.add_response("register_task_definition", {"taskDefinition": {"taskDefinitionArn": NEW_TD}}, {
             "family": "platform-dev-api",
             "containerDefinitions": [{"name": "api", "image": f"{REPO}@{NEW_DIGEST}", "essential": True}],
             "requiresCompatibilities": ["FARGATE"], "cpu": "256", "memory": "512", "networkMode": "awsvpc",
-            "tags": [{"key": "team", "value": "platform"}],
+            "tags": [{"key": "team", "value": "platform"}, {"key": BASE_TAG, "value": OLD_TD}],
         })
         stub_ecs.add_response("update_service", {"service": service(
             deployment(OURS, "PRIMARY", "IN_PROGRESS", NEW_TD),
