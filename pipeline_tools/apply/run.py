@@ -12,9 +12,9 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from pipeline_tools.core.errors import ExternalError, InputError, VerdictError
 from pipeline_tools.core.redaction import error_line
@@ -173,6 +173,42 @@ def lock_table_from_terraform(root: Path) -> str:
     return value if isinstance(value, str) else ""
 
 
+def stale_services(ecs: Any, cluster: str, services: Sequence[str]) -> dict[str, str]:
+    """The services of ``cluster`` whose running revision was not built from the task definition
+    Terraform manages now (the family's newest revision the deployer did not register): service ->
+    the image its container (named like the service) runs. A service that does not exist is left
+    out."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    from pipeline_tools.deploy import taskdef
+    from pipeline_tools.deploy.deployer import terraform_definition
+
+    stale: dict[str, str] = {}
+    for name in services:
+        try:
+            found = ecs.describe_services(cluster=cluster, services=[name]).get("services", [])
+            service = next((s for s in found if s.get("status") == "ACTIVE"), None)
+            if service is None:
+                continue
+            arn = str(service.get("taskDefinition") or "")
+            described = ecs.describe_task_definition(taskDefinition=arn, include=["TAGS"])
+        except ClientError as exc:
+            if exc.response.get("Error", {}).get("Code") == "ClusterNotFoundException":
+                return {}
+            raise ExternalError(f"ECS {cluster}/{name}: {exc}") from exc
+        except BotoCoreError as exc:
+            raise ExternalError(f"ECS {cluster}/{name}: {exc}") from exc
+        definition, tags = described["taskDefinition"], list(described.get("tags") or [])
+        base = terraform_definition(ecs, str(definition.get("family") or taskdef.family_of(arn)),
+                                    known={arn: (definition, tags)})
+        if base is not None and taskdef.base_of(arn, tags) != base[0]:
+            try:
+                stale[name] = taskdef.container_image(definition, name)
+            except InputError:
+                continue
+    return stale
+
+
 def rollout(*, env: str, sha: str = "", config: RepoConfig, repo_root: Path, lock_table: str | None = None,
             timeout_seconds: float = 900, notify: bool = True, clients: AwsClients | None = None,
             deploy: Callable[..., DeployResult] | None = None, out: TextIO | None = None) -> int:
@@ -205,8 +241,10 @@ def rollout(*, env: str, sha: str = "", config: RepoConfig, repo_root: Path, loc
     status = gather(env, environments_dir=environments_dir, project=config.project, ecs=clients.ecs,
                     s3=None, backend={}, drift="not checked", cluster=cluster)
     releases = load_releases(release_file(environments_dir, env))
-    targets = rollout_targets(cluster, status.services, releases)
-    out.write(render_plan(env, cluster, status.services, targets))
+    auto_deploy = _stage_of(env, config).auto_deploy
+    stale = stale_services(clients.ecs, cluster, [s.service for s in status.services])
+    targets = rollout_targets(cluster, status.services, releases, stale=stale, auto_deploy=auto_deploy)
+    out.write(render_plan(env, cluster, status.services, targets, stale=stale, auto_deploy=auto_deploy))
     if not targets:
         return 0
     table = lock_table if lock_table is not None else lock_table_from_terraform(root)

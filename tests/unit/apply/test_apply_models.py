@@ -59,6 +59,33 @@ def test_a_service_with_no_release_yet_is_never_rolled_out_to_the_placeholder():
     assert "acme-dev/admin: no release yet: nothing to roll out" in plan
 
 
+def test_a_service_running_an_older_task_definition_takes_terraforms_with_the_right_image():
+    """Issue 18 item 6: an apply changed the task definition; the service still runs a revision built
+    from the older one (``stale``). staging/prod: rolled out with the release file's image, even in
+    sync. dev (images arrive by ECR push): with the image it runs, never the release file's (an older
+    digest, or the placeholder), and only when stale."""
+    services = [running("api", NEW), running("web", NEW)]
+    stale = {"api": f"1.dkr.ecr.us-east-1.amazonaws.com/platform/api@{NEW}"}
+    targets = rollout_targets("acme-prod", services, RELEASES, stale=stale)
+    assert [(t.service, t.image) for t in targets] == [("api", f"platform/api@{NEW}")]
+    plan = render_plan("prod", "acme-prod", services, targets, stale=stale)
+    assert "acme-prod/api: runs the release file's" in plan and "not built from Terraform's" in plan
+
+    pushed = "sha256:" + "3" * 64
+    dev = [running("api", pushed, release=OLD), unreleased_status("admin", PLACEHOLDER_DIGEST),
+           running("web", pushed, release=OLD), running("worker", PLACEHOLDER_DIGEST)]
+    releases = {**{n: Release(n, f"platform/{n}", OLD, "v1") for n in ("api", "web")},
+                "admin": Release("admin", "platform/admin", PLACEHOLDER_DIGEST, "")}
+    stale = {"api": f"1.dkr.ecr.us-east-1.amazonaws.com/platform/api@{pushed}", "admin": "",
+             "worker": f"1.dkr.ecr.us-east-1.amazonaws.com/platform/worker@{PLACEHOLDER_DIGEST}"}
+    targets = rollout_targets("acme-dev", dev, releases, stale=stale, auto_deploy=True)
+    assert [(t.service, t.image) for t in targets] == [("api", stale["api"])]
+    plan = render_plan("dev", "acme-dev", dev, targets, stale=stale, auto_deploy=True)
+    assert f"acme-dev/api: runs {pushed} in a revision not built from Terraform's" in plan
+    assert "acme-dev/web: images arrive by ECR push" in plan and "nothing to do" in plan
+    assert "acme-dev/worker: runs" in plan and "nothing to roll out" in plan
+
+
 @pytest.mark.parametrize(("steps", "status", "result", "delivered"), [
     (("success", "success", "success", "success"), "success", "applied", True),
     (("success", "success", "success", "failure"), "warning", "applied, but rolling out", False),
