@@ -14,6 +14,10 @@ repository holds the images, each root has a release file naming the image by di
 as the real roots do (here into an SSM parameter), applied once before the first pull request, and
 the stage's ECS cluster runs the service on that image (what the platform root and a first deploy
 would have made), so promotion and ``apply rollout`` have something to read and roll out.
+
+With ``managed`` (environments), a root holds its ECS task definition and service itself, as the
+platform's ecs module makes them (``service.tf``), with no release yet; the stage gets its images
+by ECR push (``auto_deploy``), and the deployer's deploy targets are in SSM (scenario f).
 """
 
 from __future__ import annotations
@@ -106,14 +110,89 @@ def release_root_files(env: str, prefix: str, repository: str, digest: str, tag:
             f"environments/{env}/releases.tf": RELEASES_ROOT_FILE.format(prefix=prefix)}
 
 
-def pipeline_config(uid: str, state_bucket: str, envs: tuple[str, ...]) -> str:
+# A service whose task definition and service Terraform manages, as terraform/modules/ecs does:
+# the image from the release file by digest, the revision the service runs ignored (the deployer's
+# rollouts own it), superseded revisions kept registered; no tasks while there is no release.
+SERVICE_ROOT_FILE = """locals {{
+  api_repository = data.aws_ecr_repository.service["{service}"].repository_url
+  api_image      = "${{local.api_repository}}@${{var.releases["{service}"].digest}}"
+  api_released   = var.releases["{service}"].digest != "{placeholder}"
+}}
+
+resource "aws_ecs_task_definition" "{service}" {{
+  family                   = "{cluster}-{service}"
+  requires_compatibilities = ["FARGATE"]
+  network_mode             = "awsvpc"
+  cpu                      = "256"
+  memory                   = "512"
+  execution_role_arn       = "{execution_role}"
+  task_role_arn            = "{task_role}"
+  container_definitions = jsonencode([{{
+    name                   = "{service}"
+    image                  = local.api_image
+    essential              = true
+    readonlyRootFilesystem = true
+    environment            = [{{ name = "GREETING", value = "hello" }}]
+  }}])
+
+  skip_destroy = true
+}}
+
+resource "aws_ecs_service" "{service}" {{
+  name            = "{service}"
+  cluster         = "{cluster}"
+  task_definition = aws_ecs_task_definition.{service}.arn
+  desired_count   = local.api_released ? 1 : 0
+  launch_type     = "FARGATE"
+  # checkov CKV_AWS_332, as the ecs module's default
+  platform_version = "LATEST"
+
+  deployment_minimum_healthy_percent = 100
+  deployment_maximum_percent         = 200
+
+  deployment_controller {{
+    type = "ECS"
+  }}
+
+  network_configuration {{
+    subnets          = ["{subnet}"]
+    security_groups  = ["{security_group}"]
+    assign_public_ip = false
+  }}
+
+  deployment_circuit_breaker {{
+    enable   = true
+    rollback = true
+  }}
+
+  lifecycle {{
+    ignore_changes = [task_definition, desired_count]
+  }}
+}}
+"""
+
+
+def service_root_files(env: str, cluster: str, network: Mapping[str, str]) -> dict[str, str]:
+    """The Terraform of a root whose ECS task definition and service are its own (``managed``), its
+    tasks in ``network``'s subnet with its security group and roles (``execution_role``,
+    ``task_role``: made directly, as the platform's other resources would be)."""
+    from pipeline_tools.promote.release import PLACEHOLDER_DIGEST
+
+    return {f"environments/{env}/service.tf": SERVICE_ROOT_FILE.format(
+        service=SERVICE, cluster=cluster, placeholder=PLACEHOLDER_DIGEST, **network)}
+
+
+def pipeline_config(uid: str, state_bucket: str, envs: tuple[str, ...],
+                    auto_deploy: Iterable[str] = ()) -> str:
     """The sandbox's pipeline-tools.yml: project ``loop-<uid>`` so the role name templates give
-    the roles :func:`create_roles` makes, one stage per environment root, the sandbox's bucket."""
+    the roles :func:`create_roles` makes, one stage per environment root, the sandbox's bucket;
+    the stages in ``auto_deploy`` get their images by ECR push (the deployer)."""
+    auto = set(auto_deploy)
     stages = "".join(f"""  - name: {env}
     roots: ["environments/{env}*"]
     github_environment: {env}
     required_reviewers: false
-    auto_deploy: false
+    auto_deploy: {"true" if env in auto else "false"}
 """ for env in envs)
     return f"""# The loop sandbox's settings (docs/configuration.md), written by loop_sandbox.py.
 version: 1
@@ -194,6 +273,24 @@ class Sandbox:
         [container] = [c for c in definition["containerDefinitions"] if c["name"] == SERVICE]
         return str(container["image"]).rpartition("@")[2]
 
+    def running_task_definition(self, env: str) -> tuple[str, dict[str, Any], list[dict[str, str]]]:
+        """The revision ``env``'s service runs: (arn, definition, tags)."""
+        ecs = self.client("ecs")
+        [service] = ecs.describe_services(cluster=self.cluster(env), services=[SERVICE])["services"]
+        described = ecs.describe_task_definition(taskDefinition=service["taskDefinition"], include=["TAGS"])
+        return service["taskDefinition"], described["taskDefinition"], list(described.get("tags") or [])
+
+    def push(self, tag: str) -> str:
+        """Push an image tagged ``tag`` to the sandbox's repository; returns its digest."""
+        digest = push_image(self.client("ecr"), self.repository, tag)
+        self.digests[tag] = digest
+        return digest
+
+    def deploy_targets_parameter(self, env: str) -> str:
+        """The deploy targets of ``env``'s deployer (``managed``), as the deploy-trigger module
+        writes them: every tag pushed to the repository rolls out to the stage's service."""
+        return f"/loop-{self.uid}/{env}/deploy-targets"
+
     def param_name(self, env: str, name: str) -> str:
         return f"/loop-{self.uid}/{env}/{name}"
 
@@ -227,15 +324,41 @@ def push_image(ecr: Any, repository: str, tag: str) -> str:
     return str(pushed["image"]["imageId"]["imageDigest"])
 
 
-def _start_services(uid: str, endpoint: str,
-                    running: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
+def _start_services(uid: str, endpoint: str, running: Mapping[str, str],
+                    managed: Iterable[str] = ()) -> tuple[dict[str, str], dict[str, str]]:
     """The ECR repository with one image per tag of ``running``, and each environment's cluster
-    running ``SERVICE`` on its tag's image; returns (tag -> digest, the roots' release files)."""
+    running ``SERVICE`` on its tag's image; returns (tag -> digest, the roots' release files).
+    ``managed``: environments whose cluster is made here and whose service is Terraform's (their
+    root's ``service.tf``), with no release yet (the placeholder digest, as dev's release file has),
+    and their deployer's deploy targets."""
+    from pipeline_tools.promote.release import PLACEHOLDER_DIGEST
+
     ecr, ecs = _client("ecr", endpoint), _client("ecs", endpoint)
     repository = f"loop-{uid}/{SERVICE}"
     url = ecr.create_repository(repositoryName=repository)["repository"]["repositoryUri"]
     digests = {tag: push_image(ecr, repository, tag) for tag in sorted(set(running.values()))}
     files: dict[str, str] = {}
+    for env in managed:
+        cluster = f"loop-{uid}-{env}"
+        ecs.create_cluster(clusterName=cluster)
+        ec2 = _client("ec2", endpoint)
+        vpc = ec2.create_vpc(CidrBlock="10.42.0.0/16")["Vpc"]["VpcId"]
+        subnet = ec2.create_subnet(VpcId=vpc, CidrBlock="10.42.1.0/24")["Subnet"]["SubnetId"]
+        group = ec2.create_security_group(GroupName=f"{cluster}-tasks", Description="tasks",
+                                          VpcId=vpc)["GroupId"]
+        iam = _client("iam", endpoint)
+        trust = json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Action": "sts:AssumeRole",
+            "Principal": {"Service": "ecs-tasks.amazonaws.com"}}]})
+        roles = {f"{kind}_role": iam.create_role(RoleName=f"{cluster}-{SERVICE}-{kind}",
+                                                 AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+                 for kind in ("execution", "task")}
+        files.update(release_root_files(env, f"/loop-{uid}/{env}", repository, PLACEHOLDER_DIGEST, ""))
+        files.update(service_root_files(env, cluster, {"subnet": subnet, "security_group": group, **roles}))
+        _client("ssm", endpoint).put_parameter(
+            Name=f"/loop-{uid}/{env}/deploy-targets", Type="String", Value=json.dumps([
+                {"repository": repository, "tag_pattern": "*", "environment": env, "cluster": cluster,
+                 "service": SERVICE, "container": SERVICE}]))
     for env, tag in running.items():
         cluster = f"loop-{uid}-{env}"
         ecs.create_cluster(clusterName=cluster)
@@ -266,26 +389,31 @@ def _apply_directly(repo_dir: Path, envs: Iterable[str], endpoint: str, state_bu
 
 def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_from: Path, *,
                   envs: tuple[str, ...] = ENVIRONMENTS, running: Mapping[str, str] | None = None,
+                  managed: tuple[str, ...] = (),
                   progress: Callable[[str], None] | None = None, parallel_legs: int = 1) -> Sandbox:
     """``running``: environment -> image tag its service runs (see the module's docstring); the
-    emulator must then run with MOTO_ECS_SERVICE_RUNNING=1, so that deployments complete."""
+    emulator must then run with MOTO_ECS_SERVICE_RUNNING=1, so that deployments complete.
+    ``managed``: environments whose ECS task definition and service are in their root (Terraform's,
+    as the platform's ecs module makes them), with no release yet; their images arrive by ECR push
+    (the stage's ``auto_deploy``, the deployer with :meth:`Sandbox.deploy_targets_parameter`)."""
     from pipeline_tools.integrations.terraform import MIRROR_ENV, cache_dir, cli_config_for_mirror
     from pipeline_tools.local import cli_standins
 
     uid = uuid.uuid4().hex[:10]
     state_bucket = f"loop-tfstate-{uid}"
-    files: dict[str, str] = {"pipeline-tools.yml": pipeline_config(uid, state_bucket, envs)}
+    files: dict[str, str] = {"pipeline-tools.yml": pipeline_config(uid, state_bucket, envs, managed)}
     for env in envs:
         files.update(root_files(env))
     digests: dict[str, str] = {}
-    if running:
-        digests, release_files = _start_services(uid, endpoint, running)
+    if running or managed:
+        digests, release_files = _start_services(uid, endpoint, running or {}, managed)
         files.update(release_files)
     repo_dir = work_dir / "repo"
     init_repository(repo_dir, files, copy_from)
     _client("s3", endpoint).create_bucket(Bucket=state_bucket)
-    if running:
-        _apply_directly(repo_dir, running, endpoint, state_bucket, work_dir / "first-apply")
+    if running or managed:
+        _apply_directly(repo_dir, (*(running or {}), *managed), endpoint, state_bucket,
+                        work_dir / "first-apply")
     create_roles(uid, endpoint, envs)
     standin.add_repo(REPOSITORY)
     standin.add_token(WORKFLOW_TOKEN, WORKFLOW_TOKEN_ACCOUNT, app=True)
