@@ -88,6 +88,13 @@ def _exit_on_signal(signum: int, frame: Any) -> None:
     sys.exit(0)
 
 
+def _warm_iam() -> None:
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.iam.models import iam_backends
+
+    iam_backends[DEFAULT_ACCOUNT_ID]["global"]  # creating the backend loads the managed policies
+
+
 def main(argv: list[str]) -> None:
     port = int(argv[0])
     port_file = Path(argv[1]) if len(argv) > 1 else None
@@ -98,6 +105,10 @@ def main(argv: list[str]) -> None:
 
     # Only when PIPELINE_TOOLS_REQUEST_LOG is set (least-privilege recording, docs/least-privilege.md).
     request_recorder.install()
+    # IAM loads AWS's ~1,600 managed policies when it is first used (MOTO_IAM_LOAD_MANAGED_POLICIES):
+    # seconds on a loaded machine, inside the first IAM call of every run, while every other call
+    # waits its turn (one request at a time, above). Load them now, before the port is reported.
+    _warm_iam()
     # What moto.server.main does, except that the socket is bound before anything is reported.
     from moto.moto_server.werkzeug_app import (
         DomainDispatcherApplication,
