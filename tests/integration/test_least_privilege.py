@@ -20,7 +20,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import warnings
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -50,20 +52,45 @@ def aws_managed_documents() -> dict[str, object]:
     return {name: item["Document"] for name, item in json.loads(aws_managed_policies_data).items()}
 
 
-@pytest.fixture(scope="module")
-def bootstrap_plan(tmp_path_factory) -> Iterator[dict]:
-    work = tmp_path_factory.mktemp("least-privilege")
+def _applied_bootstrap(work: Path) -> tuple[emulator_module.Emulator, Terraform, str]:
+    """bootstrap applied on a fresh emulator of its own in ``work``; the emulator, terraform, and
+    the apply's error output ('' when it succeeded) with the calls the emulator refused."""
+    from pipeline_tools.local.request_recorder import LOG_ENV
+
     shutil.copytree(REPO_ROOT / "terraform" / "modules", work / "terraform" / "modules")
     root = work / "environments" / "bootstrap"
     shutil.copytree(
         REPO_ROOT / "environments" / "bootstrap", root, ignore=shutil.ignore_patterns(".terraform")
     )
     (root / "backend.tf").unlink()  # local state in the temporary directory
-    server = emulator_module.start()
+    requests = work / "requests.jsonl"
+    server = emulator_module.start(extra_env={LOG_ENV: str(requests)})
+    terraform = Terraform(root, env=terraform_env(server.env()))
+    terraform.init(backend=False)
+    applied = terraform.run(
+        ["apply", "-auto-approve", "-input=false", "-no-color", "-var=force_destroy=true"], check=False)
+    if applied.returncode == 0:
+        return server, terraform, ""
+    refused = sorted({f"{r.get('service')} {r.get('action') or r.get('target')} {r.get('status')}"
+                      for r in map(json.loads, requests.read_text().splitlines())
+                      if int(r.get("status") or 0) >= 400 and r.get("service") != "s3"})
+    return server, terraform, f"{applied.stderr[-2000:]} (refused calls: {refused})"
+
+
+@pytest.fixture(scope="module")
+def bootstrap_plan(tmp_path_factory) -> Iterator[dict]:
+    # Once, in CI's first minutes on two loaded workers, this apply failed where it never fails
+    # alone (the apply roles were never created); the cause is not known yet. A second apply on a
+    # fresh emulator is the evidence this test needs (the policies as deployed), and the first
+    # failure is reported as a warning with the calls the emulator refused, to find the cause.
+    server, terraform, failure = _applied_bootstrap(tmp_path_factory.mktemp("least-privilege"))
+    if failure:
+        server.stop()
+        warnings.warn(f"bootstrap's apply on the emulator failed once, applied again: {failure}",
+                      stacklevel=1)
+        server, terraform, second = _applied_bootstrap(tmp_path_factory.mktemp("least-privilege"))
+        assert not second, second
     try:
-        terraform = Terraform(root, env=terraform_env(server.env()))
-        terraform.init(backend=False)
-        terraform.run(["apply", "-auto-approve", "-input=false", "-no-color", "-var=force_destroy=true"])
         terraform.plan("tfplan", "-var=force_destroy=true")
         yield terraform.show_json("tfplan")
     finally:
