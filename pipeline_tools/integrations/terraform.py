@@ -174,9 +174,7 @@ def _variable_file_values(path: Path) -> dict[str, Any]:
             import hcl2  # heavy: only commands that read a root's settings need it
 
             parsed = hcl2.loads(text)
-    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as exc:
-        raise InputError(f"{path}: cannot read it as a variable file ({type(exc).__name__})") from None
-    except Exception as exc:  # python-hcl2 raises lark errors of many kinds
+    except Exception as exc:  # OSError, decoding, JSON, recursion, and python-hcl2's many lark errors
         raise InputError(f"{path}: cannot read it as a variable file ({type(exc).__name__})") from None
     if not isinstance(parsed, dict):
         raise InputError(f"{path}: a variable file holds name = value pairs")

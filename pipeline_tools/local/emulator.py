@@ -20,9 +20,13 @@ import urllib.error
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from pipeline_tools.core.errors import ExternalError
 from pipeline_tools.core.files import write_text_atomic
+
+if TYPE_CHECKING:
+    from pipeline_tools.integrations.terraform import Terraform
 
 REGION = "us-east-1"
 # moto's default account; the dummy credentials below are moto's documented test values.
@@ -51,6 +55,16 @@ def is_emulator_race(terraform_output: str) -> bool:
     """Whether a failed apply against the emulator shows the known security group race (any other
     error then fails the second apply again, so nothing else is hidden)."""
     return any(code in terraform_output for code in _EMULATOR_RACE_ERRORS)
+
+
+def apply_through_race(terraform: Terraform, *args: str) -> None:
+    """``terraform apply`` (no plan file), once more if it failed by the race above."""
+    try:
+        terraform.apply(None, *args)
+    except ExternalError as exc:
+        if not is_emulator_race(str(exc)):
+            raise
+        terraform.apply(None, *args)
 
 
 def free_port() -> int:

@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Any
 
 from pipeline_tools.integrations.terraform import Terraform, terraform_env
-from pipeline_tools.local.emulator import Emulator
+from pipeline_tools.local.emulator import Emulator, apply_through_race
 from tests.support.paths import REPO_ROOT
-from tests.support.plan_scenarios import apply_through_emulator_race
 
 MODULES = REPO_ROOT / "terraform" / "modules"
 
@@ -38,7 +37,7 @@ class ModuleExample:
         """init + apply; the example's outputs, by name."""
         self.terraform.init(backend=False)
         self.applied = True  # a failed apply may still have created something: destroy it
-        apply_through_emulator_race(self.terraform, *self.var_args)
+        apply_through_race(self.terraform, *self.var_args)
         return {name: item["value"] for name, item in self.terraform.output_json().items()}
 
     def plan(self, **variables: Any) -> dict[str, Any]:

@@ -22,9 +22,8 @@ from typing import Any
 
 import pytest
 
-from pipeline_tools.core.errors import ExternalError
 from pipeline_tools.integrations.terraform import Terraform, terraform_env
-from pipeline_tools.local.emulator import Emulator, is_emulator_race
+from pipeline_tools.local.emulator import Emulator, apply_through_race
 from tests.support.paths import TF_ROOTS
 
 SCENARIO_ROOT = TF_ROOTS / "plan_scenarios"
@@ -82,24 +81,13 @@ def _change_out_of_band(env: dict[str, str]) -> None:
     s3.create_bucket(Bucket=f"{PREFIX}-imported")
 
 
-def apply_through_emulator_race(terraform: Terraform, *args: str) -> None:
-    """``terraform apply`` (no plan file), once more if it failed by the emulator's known security
-    group race (pipeline_tools.local.emulator.is_emulator_race)."""
-    try:
-        terraform.apply(None, *args)
-    except ExternalError as exc:
-        if not is_emulator_race(str(exc)):
-            raise
-        terraform.apply(None, *args)
-
-
 def build_scenario_plan(emulator: Emulator, workdir: Path) -> ScenarioPlan:
     """Apply the base root, change things out of band, plan the changed root: 5 terraform runs."""
     env = terraform_env({**emulator.env(), "TF_VAR_db_password": BASE_PASSWORD})
     terraform = Terraform(workdir, env=env)
     _copy_root(SCENARIO_ROOT / "base", workdir)
     terraform.init(backend=False)
-    apply_through_emulator_race(terraform)
+    apply_through_race(terraform)
     _change_out_of_band(env)
     _copy_root(SCENARIO_ROOT / "changed", workdir)
     terraform.env = {**env, "TF_VAR_db_password": CHANGED_PASSWORD}

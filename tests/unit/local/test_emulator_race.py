@@ -67,3 +67,27 @@ def test_any_other_failure_is_reported_at_once(tmp_path: Path, verb: str, error:
     with pytest.raises(ExternalError):
         local.run_logged(terraform, "dev", verb, [verb])
     assert terraform.calls == 1
+
+
+class ApplyFailingFirst:
+    """A Terraform whose first apply raises ``first_error`` as Terraform.apply does."""
+
+    def __init__(self, first_error: str) -> None:
+        self.first_error, self.applies = first_error, 0
+
+    def apply(self, planfile: object = None, *extra: str) -> None:
+        self.applies += 1
+        if self.applies == 1:
+            raise ExternalError(f"terraform apply in /x failed (exit 1): {self.first_error}")
+
+
+def test_the_module_examples_and_plan_scenario_apply_once_more_only_after_the_race() -> None:
+    from pipeline_tools.local.emulator import apply_through_race
+
+    raced = ApplyFailingFirst(DUPLICATE)
+    apply_through_race(raced, "-var=x=1")  # type: ignore[arg-type]
+    assert raced.applies == 2
+    other = ApplyFailingFirst(OTHER)
+    with pytest.raises(ExternalError):
+        apply_through_race(other)  # type: ignore[arg-type]
+    assert other.applies == 1
