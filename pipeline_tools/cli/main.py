@@ -12,11 +12,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
 
 from pipeline_tools import __version__
 from pipeline_tools.core.errors import ExitCode, PipelineError
 from pipeline_tools.core.redaction import error_line
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import NoReturn
 
 PROG = "pipeline-tools"
 

@@ -21,9 +21,12 @@ import json
 import math
 import sys
 from collections.abc import Iterable
-from typing import Any
 
 from pipeline_tools.core.errors import InputError
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # orjson's fixed nesting bound: documents deeper than this are refused by the parser itself.
 MAX_JSON_DEPTH = 1024
@@ -79,10 +82,20 @@ _CHUNK_BYTES = 1024 * 1024
 
 def loads_fast(data: bytes, name: str) -> Any:
     """Parse a possibly large document with orjson: strict (no NaN/Infinity, UTF-8 only, at most
-    :data:`MAX_JSON_DEPTH` levels) and about twice as fast as the standard library."""
+    :data:`MAX_JSON_DEPTH` levels) and about twice as fast as the standard library.
+
+    A small document is read by the standard library instead, with exactly orjson's answer:
+    importing orjson (which imports dataclasses, inspect, uuid and datetime) costs more start-up
+    than parsing a plan of a megabyte or two. Whatever the standard library would read
+    differently (NaN, Infinity, 1e400, integers beyond 64 bits, escaped lone surrogates, nesting
+    past orjson's bound) or cannot read at all goes to orjson, for its result or its error."""
+    data = utf8_bytes(data, name)
+    if len(data) < _STDLIB_BELOW_BYTES:
+        document = _loads_small_like_orjson(data)
+        if document is not _NOT_READ:
+            return document
     import orjson
 
-    data = utf8_bytes(data, name)
     if len(data) >= _PIECES_FROM_BYTES:
         document = _loads_in_pieces(data)
         if document is not None:
@@ -97,6 +110,58 @@ def loads_fast(data: bytes, name: str) -> Any:
         raise InputError(
             f"{name}: is not valid JSON{hint}: {message} at line {exc.lineno} column {exc.colno}"
         ) from None
+
+
+# Below this size the standard library parses a plan faster than importing orjson takes.
+_STDLIB_BELOW_BYTES = 2 * 1024 * 1024
+_NOT_READ = object()
+_INT64_MIN, _UINT64_MAX = -(2**63), 2**64 - 1
+
+
+class _OrjsonWouldDiffer(Exception):
+    """The standard library would read this document otherwise than orjson: ask orjson."""
+
+
+def _orjson_int(text: str) -> int:
+    value = int(text)
+    if not _INT64_MIN <= value <= _UINT64_MAX:  # orjson reads these as floats
+        raise _OrjsonWouldDiffer
+    return value
+
+
+def _orjson_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):  # 1e400: orjson refuses it
+        raise _OrjsonWouldDiffer
+    return value
+
+
+def _orjson_constant(text: str) -> Any:  # NaN, Infinity, -Infinity: orjson refuses them
+    raise _OrjsonWouldDiffer
+
+
+def _loads_small_like_orjson(data: bytes) -> Any:
+    """``data`` parsed by the standard library exactly as orjson would, or :data:`_NOT_READ`."""
+    if b"\\ud" in data or b"\\uD" in data:  # an escaped surrogate, maybe lone: orjson refuses those
+        return _NOT_READ
+    try:
+        document = json.loads(data.decode("utf-8"), parse_int=_orjson_int, parse_float=_orjson_float,
+                              parse_constant=_orjson_constant)
+    except (ValueError, RecursionError, _OrjsonWouldDiffer):  # UnicodeDecodeError and JSONDecodeError too
+        return _NOT_READ
+    # The standard library's own bound is the interpreter's recursion limit, which a plan reader
+    # raises above orjson's: where the document could be deeper than that bound, measure it.
+    if data.count(b"[") + data.count(b"{") > MAX_JSON_DEPTH and _deeper_than(document, MAX_JSON_DEPTH):
+        return _NOT_READ
+    return document
+
+
+def _deeper_than(document: Any, max_depth: int) -> bool:
+    try:
+        check_depth(document, max_depth, "")
+    except InputError:
+        return True
+    return False
 
 
 def _is_spaced(data: bytes) -> bool:

@@ -9,32 +9,46 @@ cannot be shown. Attributes holding JSON in a string get a structural diff (:mod
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
 
+from pipeline_tools.core.records import Record
 from pipeline_tools.plan.jsondiff import JsonChange, diff_json_strings
 from pipeline_tools.plan.masking import SENSITIVE, UNKNOWN, display, has_mark, sub_mark, union_marks
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 _ABSENT = object()
 # Null and these are the same thing to a reviewer (providers flip between them).
 _EMPTY_VALUES: tuple[object, ...] = ("", [], {}, None)
 
 
-@dataclass(slots=True)
-class AttributeChange:
+class AttributeChange(Record):
     """One changed attribute (or nested element) of a resource.
 
     ``before``/``after`` are display strings, already masked: a JSON literal,
     ``(sensitive value)``, ``(known after apply)``, or None when that side does not exist.
     """
 
+    __slots__ = ("after", "before", "forces_replacement", "json_changes", "path", "sensitive", "unknown")
     path: str
     before: str | None
     after: str | None
-    sensitive: bool = False
-    unknown: bool = False
-    forces_replacement: bool = False
-    json_changes: list[JsonChange] | None = field(default=None)
+    sensitive: bool
+    unknown: bool
+    forces_replacement: bool
+    json_changes: list[JsonChange] | None
+
+    def __init__(self, path: str, before: str | None, after: str | None, sensitive: bool = False,
+                 unknown: bool = False, forces_replacement: bool = False,
+                 json_changes: list[JsonChange] | None = None) -> None:
+        self.path = path
+        self.before = before
+        self.after = after
+        self.sensitive = sensitive
+        self.unknown = unknown
+        self.forces_replacement = forces_replacement
+        self.json_changes = json_changes
 
     @property
     def kind(self) -> str:

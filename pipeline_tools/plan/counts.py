@@ -8,21 +8,32 @@ data source reads are not part of the add/change/destroy figures. We count those
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from pipeline_tools.core.records import Record
 
 
-@dataclass(slots=True)
-class Counts:
+class Counts(Record):
     """Figures of one plan. ``import_`` is ``import`` in JSON (a Python keyword)."""
 
-    add: int = 0
-    change: int = 0
-    destroy: int = 0
-    import_: int = 0
-    replace: int = 0
-    move: int = 0
-    forget: int = 0
-    read: int = 0
+    __slots__ = ("add", "change", "destroy", "forget", "import_", "move", "read", "replace")
+    add: int
+    change: int
+    destroy: int
+    import_: int
+    replace: int
+    move: int
+    forget: int
+    read: int
+
+    def __init__(self, add: int = 0, change: int = 0, destroy: int = 0, import_: int = 0,
+                 replace: int = 0, move: int = 0, forget: int = 0, read: int = 0) -> None:
+        self.add = add
+        self.change = change
+        self.destroy = destroy
+        self.import_ = import_
+        self.replace = replace
+        self.move = move
+        self.forget = forget
+        self.read = read
 
     def to_json_dict(self) -> dict[str, int]:
         return {

@@ -7,31 +7,42 @@ The rest is counted in one line.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
-
+from pipeline_tools.core.records import Record
 from pipeline_tools.plan.attributes import AttributeChange, attribute_changes, format_path
 from pipeline_tools.plan.masking import mask_keys_and_strings, mask_mark_keys
 
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
-@dataclass(slots=True)
-class DriftItem:
+
+class DriftItem(Record):
     """One drifted object that affects the plan, with its relevant (masked) attribute changes."""
 
+    __slots__ = ("action", "address", "attributes")
     address: str
     action: str
-    attributes: list[AttributeChange] = field(default_factory=list)
+    attributes: list[AttributeChange]
+
+    def __init__(self, address: str, action: str, attributes: list[AttributeChange] | None = None) -> None:
+        self.address = address
+        self.action = action
+        self.attributes = [] if attributes is None else attributes
 
     def to_json_dict(self) -> dict[str, Any]:
         return {"address": self.address, "action": self.action,
                 "attributes": [attr.path for attr in self.attributes]}
 
 
-@dataclass(slots=True)
-class DriftSummary:
-    relevant: list[DriftItem] = field(default_factory=list)
-    other_count: int = 0
+class DriftSummary(Record):
+    __slots__ = ("other_count", "relevant")
+    relevant: list[DriftItem]
+    other_count: int
+
+    def __init__(self, relevant: list[DriftItem] | None = None, other_count: int = 0) -> None:
+        self.relevant = [] if relevant is None else relevant
+        self.other_count = other_count
 
     def to_json_dict(self) -> dict[str, Any]:
         return {"relevant": [item.to_json_dict() for item in self.relevant],

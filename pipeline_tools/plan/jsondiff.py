@@ -11,22 +11,32 @@ from __future__ import annotations
 
 import json
 import math
-from dataclasses import dataclass
-from typing import Any
+
+from pipeline_tools.core.records import FrozenRecord
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Keys that identify an element of a JSON list, in order of preference.
 _ELEMENT_KEYS = ("Sid", "name", "Name", "id", "Id")
 _MISSING = object()
 
 
-@dataclass(frozen=True, slots=True)
-class JsonChange:
+class JsonChange(FrozenRecord):
     """One changed location inside a JSON document: ``kind`` is added, removed or changed."""
 
+    __slots__ = ("after", "before", "kind", "path")
     path: str
     kind: str
-    before: Any = None
-    after: Any = None
+    before: Any
+    after: Any
+
+    def __init__(self, path: str, kind: str, before: Any = None, after: Any = None) -> None:
+        object.__setattr__(self, "path", path)
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "before", before)
+        object.__setattr__(self, "after", after)
 
 
 def parse_json_string(value: Any) -> Any:

@@ -8,10 +8,13 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 from pipeline_tools.core.errors import InputError
 from pipeline_tools.core.strict_input import ensure_recursion_headroom, loads_fast
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Majors of the plan JSON format this tool understands (terraform 0.12 wrote 0.1; 1.x writes 1.y).
 SUPPORTED_FORMAT_MAJORS = frozenset({0, 1})

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 SENSITIVE = "(sensitive value)"
 UNKNOWN = "(known after apply)"

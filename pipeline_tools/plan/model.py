@@ -11,10 +11,8 @@ Schema of :meth:`PlanSummary.to_json_dict` is documented in docs/plan-summary.md
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
 
+from pipeline_tools.core.records import Record
 from pipeline_tools.plan.attributes import (
     AttributeChange,
     attribute_changes,
@@ -36,6 +34,11 @@ from pipeline_tools.plan.masking import (
     text_masker,
 )
 from pipeline_tools.plan.risk import RiskFlag, risk_flags_for
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
 
 JSON_SCHEMA_VERSION = 1
 
@@ -76,8 +79,7 @@ _ACTION_WORDS = {
 }
 
 
-@dataclass(slots=True)
-class ResourceChange:
+class ResourceChange(Record):
     """One entry of ``resource_changes`` that does something.
 
     ``action`` is one word: create, update, replace, delete, read, forget or no-op (a pure move
@@ -85,6 +87,25 @@ class ResourceChange:
     replacements. ``replace_paths`` are the attributes that force a replacement.
     """
 
+    __slots__ = (
+        "_attributes",
+        "_change",
+        "_mask",
+        "action",
+        "action_reason",
+        "actions",
+        "address",
+        "deposed",
+        "importing",
+        "importing_id",
+        "mode",
+        "module_address",
+        "name",
+        "previous_address",
+        "replace_order",
+        "replace_paths",
+        "type",
+    )
     address: str
     mode: str
     type: str
@@ -99,10 +120,34 @@ class ResourceChange:
     action_reason: str | None
     deposed: str | None
     replace_paths: list[str]
-    _change: dict[str, Any] = field(repr=False)
-    _attributes: list[AttributeChange] | None = field(default=None, repr=False)
+    _change: dict[str, Any]
+    _attributes: list[AttributeChange] | None
     # Masks the plan's declared secrets in a string (see PlanSummary.mask_text).
-    _mask: Callable[[str], str] | None = field(default=None, repr=False)
+    _mask: Callable[[str], str] | None
+
+    def __init__(self, *, address: str, mode: str, type: str, name: str, module_address: str | None,
+                 actions: tuple[str, ...], action: str, replace_order: str | None,
+                 previous_address: str | None, importing_id: str | None, importing: bool,
+                 action_reason: str | None, deposed: str | None, replace_paths: list[str],
+                 _change: dict[str, Any], _attributes: list[AttributeChange] | None = None,
+                 _mask: Callable[[str], str] | None = None) -> None:
+        self.address = address
+        self.mode = mode
+        self.type = type
+        self.name = name
+        self.module_address = module_address
+        self.actions = actions
+        self.action = action
+        self.replace_order = replace_order
+        self.previous_address = previous_address
+        self.importing_id = importing_id
+        self.importing = importing
+        self.action_reason = action_reason
+        self.deposed = deposed
+        self.replace_paths = replace_paths
+        self._change = _change
+        self._attributes = _attributes
+        self._mask = _mask
 
     @property
     def symbol(self) -> str:
@@ -172,15 +217,23 @@ class ResourceChange:
         }
 
 
-@dataclass(slots=True)
-class OutputChange:
+class OutputChange(Record):
     """A root module output that changes; ``before``/``after`` are masked display strings."""
 
+    __slots__ = ("action", "after", "before", "name", "sensitive")
     name: str
     action: str
     before: str | None
     after: str | None
     sensitive: bool
+
+    def __init__(self, name: str, action: str, before: str | None, after: str | None,
+                 sensitive: bool) -> None:
+        self.name = name
+        self.action = action
+        self.before = before
+        self.after = after
+        self.sensitive = sensitive
 
     @property
     def symbol(self) -> str:
@@ -191,10 +244,25 @@ class OutputChange:
                 "before": self.before, "after": self.after}
 
 
-@dataclass(slots=True)
-class PlanSummary:
+class PlanSummary(Record):
     """Everything a reviewer needs from one plan. See docs/plan-summary.md."""
 
+    __slots__ = (
+        "_mask",
+        "_plan",
+        "_secrets",
+        "applyable",
+        "complete",
+        "counts",
+        "drift",
+        "errored",
+        "format_version",
+        "outputs",
+        "resources",
+        "risk_flags",
+        "terraform_version",
+        "warnings",
+    )
     terraform_version: str | None
     format_version: str | None
     counts: Counts
@@ -206,9 +274,29 @@ class PlanSummary:
     errored: bool
     complete: bool
     applyable: bool | None
-    _plan: dict[str, Any] = field(repr=False)
-    _secrets: set[str] | None = field(default=None, repr=False)
-    _mask: Callable[[str], str] | None = field(default=None, repr=False)
+    _plan: dict[str, Any]
+    _secrets: set[str] | None
+    _mask: Callable[[str], str] | None
+
+    def __init__(self, *, terraform_version: str | None, format_version: str | None, counts: Counts,
+                 resources: list[ResourceChange], risk_flags: list[RiskFlag], outputs: list[OutputChange],
+                 drift: DriftSummary, warnings: list[str], errored: bool, complete: bool,
+                 applyable: bool | None, _plan: dict[str, Any], _secrets: set[str] | None = None,
+                 _mask: Callable[[str], str] | None = None) -> None:
+        self.terraform_version = terraform_version
+        self.format_version = format_version
+        self.counts = counts
+        self.resources = resources
+        self.risk_flags = risk_flags
+        self.outputs = outputs
+        self.drift = drift
+        self.warnings = warnings
+        self.errored = errored
+        self.complete = complete
+        self.applyable = applyable
+        self._plan = _plan
+        self._secrets = _secrets
+        self._mask = _mask
 
     @property
     def has_changes(self) -> bool:

@@ -15,11 +15,14 @@ are sensitive; marks are honoured down to the element (one ``inline_policy`` blo
 from __future__ import annotations
 
 import fnmatch
-from dataclasses import dataclass
-from typing import Any
 
+from pipeline_tools.core.records import FrozenRecord, Record
 from pipeline_tools.plan.jsondiff import parse_json_string
 from pipeline_tools.plan.masking import has_mark, sub_mark
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any
 
 # Resource types whose deletion loses data, with a name a reviewer recognises.
 STATEFUL_TYPES: dict[str, str] = {
@@ -74,13 +77,18 @@ POLICY_ATTACHMENT_TYPES = frozenset({
 })
 
 
-@dataclass(frozen=True, slots=True)
-class RiskFlag:
+class RiskFlag(FrozenRecord):
     """``kind`` is one of ``stateful-destroy``, ``iam-widened``, ``open-ingress``."""
 
+    __slots__ = ("address", "kind", "message")
     kind: str
     address: str
     message: str
+
+    def __init__(self, kind: str, address: str, message: str) -> None:
+        object.__setattr__(self, "kind", kind)
+        object.__setattr__(self, "address", address)
+        object.__setattr__(self, "message", message)
 
     def to_json_dict(self) -> dict[str, str]:
         return {"kind": self.kind, "address": self.address, "message": self.message}
@@ -134,12 +142,19 @@ def _principals(value: Any) -> set[str]:
     return {str(item) for item in _as_list(value)}
 
 
-@dataclass(slots=True)
-class _Grants:
+class _Grants(Record):
+    __slots__ = ("actions", "principals", "resources", "wildcards")
     actions: set[str]
     resources: set[str]
     principals: set[str]
     wildcards: set[str]
+
+    def __init__(self, actions: set[str], resources: set[str], principals: set[str],
+                 wildcards: set[str]) -> None:
+        self.actions = actions
+        self.resources = resources
+        self.principals = principals
+        self.wildcards = wildcards
 
 
 def _grants(documents: list[Any]) -> _Grants:
