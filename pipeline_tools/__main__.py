@@ -1,5 +1,3 @@
-import sys
+from pipeline_tools.cli.main import entry
 
-from pipeline_tools.cli.main import main
-
-sys.exit(main())
+entry()

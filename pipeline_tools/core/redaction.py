@@ -43,19 +43,27 @@ _pattern: _SecretPattern | None = None
 # Credentials that have a recognisable shape are masked even when nobody registered them, and
 # even when only a part of them is shown (an error quoting the request path, a receiver echoing
 # it back). The first group of each alternative is kept; the rest is masked.
-_SHAPED_SECRETS = re.compile(
-    # Slack incoming webhooks: /services/T.../B.../<secret>, with or without the host.
-    r"(/services/)T[A-Z0-9]{2,}/B[A-Z0-9]{2,}/[^\s\"'<>`]+"
-    # Discord webhooks: /api/webhooks/<id>/<token> (also /api/v10/webhooks/...).
-    r"|(/api/(?:v\d+/)?webhooks/)\d+/[^\s\"'<>`]+"
-    r"|\b(gh[pousr]_)[A-Za-z0-9]{20,}"
-    r"|\b(github_pat_)[A-Za-z0-9_]{20,}"
-    # Any URL's user info: scheme://user:password@host.
-    r"|(\b[A-Za-z][A-Za-z0-9+.-]*://)[^\s/@\"'<>`]+@"
-)
+# (Every pattern of this module is compiled on first use: most commands never print an error, and
+# compiling them all would cost each command's start-up a few milliseconds.)
+@functools.cache
+def _shaped_secrets() -> re.Pattern[str]:
+    return re.compile(
+        # Slack incoming webhooks: /services/T.../B.../<secret>, with or without the host.
+        r"(/services/)T[A-Z0-9]{2,}/B[A-Z0-9]{2,}/[^\s\"'<>`]+"
+        # Discord webhooks: /api/webhooks/<id>/<token> (also /api/v10/webhooks/...).
+        r"|(/api/(?:v\d+/)?webhooks/)\d+/[^\s\"'<>`]+"
+        r"|\b(gh[pousr]_)[A-Za-z0-9]{20,}"
+        r"|\b(github_pat_)[A-Za-z0-9_]{20,}"
+        # Any URL's user info: scheme://user:password@host.
+        r"|(\b[A-Za-z][A-Za-z0-9+.-]*://)[^\s/@\"'<>`]+@"
+    )
+
+
 # In error text, any URL's query string too (https://host/hook?token=...): chat messages and
 # reports keep theirs, a link's query is part of where it goes.
-_URL_QUERY = re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s?#\"'<>`]*\?)[^\s#\"'<>`]+")
+@functools.cache
+def _url_query() -> re.Pattern[str]:
+    return re.compile(r"(\b[A-Za-z][A-Za-z0-9+.-]*://[^\s?#\"'<>`]*\?)[^\s#\"'<>`]+")
 
 
 def _keep_prefix(match: re.Match[str]) -> str:
@@ -252,7 +260,7 @@ def redact(text: str) -> str:
         text = pattern.sub(text)
     if not any(hint in text for hint in _SHAPE_HINTS):
         return text
-    return _SHAPED_SECRETS.sub(_keep_prefix, text)
+    return _shaped_secrets().sub(_keep_prefix, text)
 
 
 def redact_tree(value: object) -> object:
@@ -270,7 +278,7 @@ def redact_tree(value: object) -> object:
 def redact_error(text: str) -> str:
     """:func:`redact`, and any URL's query string masked: for error text, which has no use for
     one and may quote a webhook URL we never saw whole."""
-    return _URL_QUERY.sub(lambda m: m.group(1) + MASK, redact(text))
+    return _url_query().sub(lambda m: m.group(1) + MASK, redact(text))
 
 
 def forget_all() -> None:
@@ -286,9 +294,15 @@ def forget_all() -> None:
 # ANSI escape sequences (CSI, OSC and two-character ones), then any other C0/C1 control.
 # An OSC without its terminator is not removed (it would swallow the rest of the text): its
 # introducer is shown as \x9d / \x1b] like any other control character.
-_ANSI = re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
-                   r"|\x1b[@-Z\\-_]")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+@functools.cache
+def _ansi() -> re.Pattern[str]:
+    return re.compile(r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]|(?:\x1b\]|\x9d)[^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)"
+                      r"|\x1b[@-Z\\-_]")
+
+
+@functools.cache
+def _control() -> re.Pattern[str]:
+    return re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
 def neutralise_controls(text: str, *, strip_ansi: bool = True) -> str:
@@ -296,8 +310,8 @@ def neutralise_controls(text: str, *, strip_ansi: bool = True) -> str:
     ``strip_ansi``, shown like the rest), line breaks and tabs turned into spaces, any other
     control character shown as ``\\xNN``."""
     if strip_ansi:
-        text = _ANSI.sub("", text)
-    return _CONTROL.sub(lambda m: " " if m.group() in "\r\n\t\v\f\u2028\u2029"
+        text = _ansi().sub("", text)
+    return _control().sub(lambda m: " " if m.group() in "\r\n\t\v\f\u2028\u2029"
                         else f"\\x{ord(m.group()):02x}", text)
 
 

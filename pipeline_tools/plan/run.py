@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import gc
 import sys
-from pathlib import Path
 
 from pipeline_tools.core.errors import InputError
 from pipeline_tools.plan.model import PlanSummary
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from pathlib import Path
     from typing import Any, TextIO
 
 

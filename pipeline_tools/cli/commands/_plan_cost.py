@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
+
+TYPE_CHECKING = False  # not typing.TYPE_CHECKING: importing typing costs start-up
 
 if TYPE_CHECKING:
     from pipeline_tools.cost.model import CostReport
