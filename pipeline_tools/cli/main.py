@@ -19,6 +19,7 @@ from pipeline_tools.core.redaction import error_line
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from typing import NoReturn
 
 PROG = "pipeline-tools"
@@ -34,7 +35,9 @@ class ArgumentParser(argparse.ArgumentParser):
     def _get_formatter(self) -> argparse.HelpFormatter:
         # argparse asks shutil for the terminal's width, and importing shutil imports zlib, bz2
         # and lzma: a few milliseconds of every command's start-up, for help nobody asked for.
-        return self.formatter_class(prog=self.prog, width=_help_width())
+        # (Every HelpFormatter takes width; typeshed's protocol for formatter_class names only prog.)
+        formatter_class: Callable[..., argparse.HelpFormatter] = self.formatter_class
+        return formatter_class(prog=self.prog, width=_help_width())
 
 
 def _help_width() -> int:
