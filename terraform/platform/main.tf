@@ -395,9 +395,19 @@ module "auth" {
   logout_urls         = ["https://${local.frontend_domain}/"]
   deletion_protection = var.allow_destroy ? false : true
   # Google sign-in: set google_client_id and put the client secret into the Secrets Manager
-  # secret `<project>/<environment>/google-client-secret` (never into tfvars).
-  google_client_id          = var.google_client_id
-  google_client_secret_name = var.google_client_id == null ? null : module.secrets.secret_names["google-client-secret"]
+  # secret `<project>/<environment>/google-client-secret` (never into tfvars). A Lambda from the
+  # deployer package reads it and configures Cognito, so the environment also needs
+  # deployer_package_s3_key; neither the state nor the plan role ever sees the secret.
+  google_client_id                 = var.google_client_id
+  google_client_secret_arn         = var.google_client_id == null ? null : module.secrets.secret_arns["google-client-secret"]
+  google_client_secret_kms_key_arn = var.google_client_id == null ? null : module.secrets.kms_key_arn
+  google_idp_package = var.google_client_id == null || var.deployer_package_s3_key == null ? null : {
+    s3_bucket         = local.artifacts_bucket
+    s3_key            = var.deployer_package_s3_key
+    s3_object_version = local.publish_deployer_package ? aws_s3_object.deployer_package[0].version_id : null
+  }
+  permissions_boundary_arn = local.permissions_boundary_arn
+  log_retention_in_days    = var.log_retention_days
 }
 
 # --- integrations ----------------------------------------------------------------------------

@@ -241,13 +241,18 @@ variable "primary_service" {
 }
 
 variable "google_client_id" {
-  description = "OAuth client id of the Google identity provider (not secret); null turns Google sign-in off. Put the client secret into the Secrets Manager secret `<project>/<environment>/google-client-secret` before setting it."
+  description = "OAuth client id of the Google identity provider (not secret); null turns Google sign-in off. Put the client secret into the Secrets Manager secret `<project>/<environment>/google-client-secret` before setting it; needs `deployer_package_s3_key` (the Lambda that hands the secret to Cognito runs from the deployer package)."
   type        = string
   default     = null
 
   validation {
     condition     = var.google_client_id == null || can(regex("^[0-9]+-[a-z0-9]+\\.apps\\.googleusercontent\\.com$", coalesce(var.google_client_id, "x")))
     error_message = "google_client_id must look like <number>-<id>.apps.googleusercontent.com."
+  }
+
+  validation {
+    condition     = var.google_client_id == null || var.deployer_package_s3_key != null
+    error_message = "google_client_id needs deployer_package_s3_key: a Lambda from the deployer package puts the client secret into Cognito (Terraform never reads it)."
   }
 }
 

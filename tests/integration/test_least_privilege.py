@@ -291,6 +291,14 @@ NEEDED = {
     "lambda:CreateFunction": Request(
         "lambda:CreateFunction", f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:platform-dev-x"
     ),
+    # Google sign-in (module auth): the apply creates the identity provider Lambda and invokes it
+    # (aws_lambda_invocation), which reads the client secret itself.
+    "PassRole Google identity provider role to Lambda": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-google-idp", service="lambda.amazonaws.com"
+    ),
+    "lambda:InvokeFunction Google identity provider": Request(
+        "lambda:InvokeFunction", f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:platform-dev-google-idp"
+    ),
     "ecs:RegisterTaskDefinition": Request("ecs:RegisterTaskDefinition", "*"),
     "ec2:CreateVpc": Request("ec2:CreateVpc", f"arn:aws:ec2:us-east-1:{ACCOUNT}:vpc/*"),
 }
@@ -361,6 +369,15 @@ def test_plan_roles_read_their_state_and_nothing_secret(model: IamModel, state):
             {"kms:ViaService": "secretsmanager.us-east-1.amazonaws.com"},
         )
         assert evaluate(plan, via_secrets_manager).reason == "explicit-deny"
+        # Cognito returns the Google client secret from DescribeIdentityProvider; ReadOnlyAccess
+        # allows cognito-idp:Describe*, the plan role denies it. Nor can a plan role invoke the
+        # Lambda that reads the secret.
+        pool = f"arn:aws:cognito-idp:us-east-1:{ACCOUNT}:userpool/us-east-1_AbCdEf123"
+        decision = evaluate(plan, Request("cognito-idp:DescribeIdentityProvider", pool))
+        assert decision.reason == "explicit-deny"
+        assert evaluate(plan, Request("cognito-idp:DescribeUserPool", pool))  # the plan's refresh
+        google_idp = f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:platform-{env}-google-idp"
+        assert not evaluate(plan, Request("lambda:InvokeFunction", google_idp))
         # Read-only: no IAM write, on itself or anything else.
         assert not evaluate(
             plan, iam_request("iam:PutRolePolicy", f"{IAM}:role/platform-{env}-terraform-plan")

@@ -137,7 +137,8 @@ def _package(args: argparse.Namespace) -> int:
         package.parse_s3_url(args.upload)  # bad input must fail before anything is written
     result = package.build_zip(Path(args.out))
     print(_wrote(result))
-    print(f"handlers: {package.HANDLER} (deployer), {package.ALARM_HANDLER} (alarm notifier)")
+    print(f"handlers: {package.HANDLER} (deployer), {package.ALARM_HANDLER} (alarm notifier), "
+          f"{package.IDP_HANDLER} (Google identity provider)")
     if args.upload:
         version = package.upload(result, args.upload)
         suffix = f" (version {version})" if version else ""

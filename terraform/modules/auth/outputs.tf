@@ -48,3 +48,8 @@ output "identity_providers" {
   description = "Identity providers the app client accepts."
   value       = local.identity_providers
 }
+
+output "google_idp_function_name" {
+  description = "Name of the Lambda that manages the Google identity provider (null while Google is off). Invoke it with the same input to push a rotated secret without an apply."
+  value       = local.google_enabled ? aws_lambda_function.google_idp[0].function_name : null
+}

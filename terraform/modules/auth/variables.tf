@@ -156,14 +156,90 @@ variable "google_client_id" {
   }
 }
 
-variable "google_client_secret_name" {
-  description = "Name of the Secrets Manager secret holding the Google OAuth client secret (a plain string, put out of band). Required when google_client_id is set; never pass the secret itself."
+variable "google_client_secret_arn" {
+  description = "ARN of the Secrets Manager secret holding the Google OAuth client secret (a plain string, or JSON with `client_secret`; put out of band). Required when google_client_id is set. Only the Google identity provider Lambda reads it: never Terraform, never a plan role."
   type        = string
   default     = null
 
   validation {
-    condition     = var.google_client_secret_name == null || can(regex("^[A-Za-z0-9/_+=.@-]{1,512}$", coalesce(var.google_client_secret_name, "x")))
-    error_message = "google_client_secret_name must be a Secrets Manager secret name."
+    condition     = var.google_client_secret_arn == null || can(regex("^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:[0-9]{12}:secret:[A-Za-z0-9/_+=.@-]+$", coalesce(var.google_client_secret_arn, "x")))
+    error_message = "google_client_secret_arn must be a Secrets Manager secret ARN (without wildcards)."
+  }
+
+  validation {
+    condition     = var.google_client_id == null || var.google_client_secret_arn != null
+    error_message = "google_client_secret_arn is required when google_client_id is set."
+  }
+}
+
+variable "google_client_secret_kms_key_arn" {
+  description = "Customer-managed KMS key encrypting the Google client secret (the `secrets` module's `kms_key_arn`), which the Lambda may use through Secrets Manager only; null for the AWS-managed key."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.google_client_secret_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[A-Za-z0-9-]+$", coalesce(var.google_client_secret_kms_key_arn, "x")))
+    error_message = "google_client_secret_kms_key_arn must be a KMS key ARN."
+  }
+}
+
+variable "google_client_secret_revision" {
+  description = "Any string; change it after rotating the Google client secret so the next apply hands the new value to Cognito (the secret itself is never compared: Terraform does not read it)."
+  type        = string
+  default     = "1"
+  nullable    = false
+}
+
+variable "google_idp_package" {
+  description = "The package carrying the Google identity provider Lambda (`pipeline_tools.idp.handler`): the deployer package built by `pipeline-tools deploy package`, as bucket, key and object version (null or \"\": the current object). Required when google_client_id is set."
+  type = object({
+    s3_bucket         = string
+    s3_key            = string
+    s3_object_version = optional(string)
+  })
+  default = null
+
+  validation {
+    condition     = var.google_client_id == null || var.google_idp_package != null
+    error_message = "google_idp_package is required when google_client_id is set: Google sign-in runs a Lambda from the deployer package."
+  }
+
+  validation {
+    condition     = var.google_idp_package == null || endswith(try(var.google_idp_package.s3_key, ""), ".zip")
+    error_message = "google_idp_package.s3_key must name a .zip object."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  description = "Permissions boundary of the Google identity provider Lambda's role (the environment's boundary), or null."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:policy/[A-Za-z0-9+=,.@_/-]+$", coalesce(var.permissions_boundary_arn, "x")))
+    error_message = "permissions_boundary_arn must be an IAM policy ARN."
+  }
+}
+
+variable "lambda_runtime" {
+  description = "Python runtime of the Google identity provider Lambda."
+  type        = string
+  default     = "python3.12"
+
+  validation {
+    condition     = contains(["python3.11", "python3.12"], var.lambda_runtime)
+    error_message = "lambda_runtime must be python3.11 or python3.12."
+  }
+}
+
+variable "log_retention_in_days" {
+  description = "Retention of the Google identity provider Lambda's log group."
+  type        = number
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_in_days)
+    error_message = "log_retention_in_days must be a retention CloudWatch Logs accepts."
   }
 }
 

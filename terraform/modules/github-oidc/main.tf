@@ -317,15 +317,16 @@ data "aws_iam_policy_document" "state" {
   }
 
   # A plan (and a pull request that assumes the role) learns nothing secret: not through
-  # Secrets Manager, not by decrypting with a key that protects secrets, whatever
-  # plan_additional_policy_arns grants. The state holds no secret either (database: RDS-managed
-  # password; see docs/least-privilege.md for the Redis token).
+  # Secrets Manager, not by decrypting with a key that protects secrets, not from Cognito (which
+  # returns the Google client secret from DescribeIdentityProvider; ReadOnlyAccess allows
+  # cognito-idp:Describe*), whatever plan_additional_policy_arns grants. The state holds no secret
+  # either (database: RDS-managed password; Redis: IAM authentication; Google: set by a Lambda).
   dynamic "statement" {
     for_each = each.value.kind == "plan" ? [1] : []
     content {
       sid       = "NoSecrets"
       effect    = "Deny"
-      actions   = ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue"]
+      actions   = ["secretsmanager:GetSecretValue", "secretsmanager:BatchGetSecretValue", "cognito-idp:DescribeIdentityProvider"]
       resources = ["*"]
     }
   }

@@ -254,8 +254,8 @@ module "auth" {
   deletion_protection = !var.allow_destroy
   # Google sign-in: set google_client_id in terraform.tfvars and put the client secret into the
   # Secrets Manager secret `<project>/<environment>/google-client-secret` (never into tfvars).
-  google_client_id          = var.google_client_id
-  google_client_secret_name = var.google_client_id == null ? null : module.secrets.secret_names["google-client-secret"]
+  google_client_id         = var.google_client_id
+  google_client_secret_arn = var.google_client_id == null ? null : module.secrets.secret_arns["google-client-secret"]
 }
 
 # --- integrations ----------------------------------------------------------------------------

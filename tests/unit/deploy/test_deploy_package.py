@@ -21,6 +21,7 @@ def test_rebuilding_gives_the_same_bytes(cli, tmp_path: Path) -> None:
     assert (tmp_path / "a.zip").read_bytes() == (tmp_path / "b.zip").read_bytes()
     assert "pipeline_tools.deploy.handler.lambda_handler" in first.stdout
     assert "pipeline_tools.notify.alarm_handler.lambda_handler" in first.stdout
+    assert "pipeline_tools.idp.handler.lambda_handler" in first.stdout
 
     with zipfile.ZipFile(tmp_path / "a.zip") as archive:
         infos = archive.infolist()
@@ -50,7 +51,8 @@ import pipeline_tools
 assert pipeline_tools.__file__.startswith({str(extracted)!r}), pipeline_tools.__file__
 from pipeline_tools.deploy.handler import lambda_handler
 from pipeline_tools.notify.alarm_handler import lambda_handler as alarm_handler
-for sub in ("pipeline_tools.deploy", "pipeline_tools.notify"):
+from pipeline_tools.idp.handler import lambda_handler as idp_handler
+for sub in ("pipeline_tools.deploy", "pipeline_tools.idp", "pipeline_tools.notify"):
     pkg = importlib.import_module(sub)
     for info in pkgutil.iter_modules(pkg.__path__):
         importlib.import_module(sub + "." + info.name)
