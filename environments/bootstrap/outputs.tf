@@ -43,6 +43,11 @@ output "ecr_repository_urls" {
   value       = module.ecr.repository_urls
 }
 
+output "ecr_push_role_arn" {
+  description = "Role the application repository's CI assumes (aws-actions/configure-aws-credentials `role-to-assume`) to push images: push-only, to `ecr_repositories`."
+  value       = module.ecr_push_role.role_arn
+}
+
 output "permissions_boundary_arns" {
   description = "Per environment, the permissions boundary every IAM role the environment creates must carry (the environment roots compute the same ARN)."
   value       = module.github_oidc.permissions_boundary_arns

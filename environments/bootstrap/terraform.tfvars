@@ -4,3 +4,6 @@ github_repository = "platform-infra"
 
 environments     = ["dev", "staging", "prod"]
 ecr_repositories = ["platform/api", "platform/admin"]
+# The application repository (same owner) whose CI pushes the images: the ECR push role trusts its
+# main branch, push-only to the repositories above. Unset: github_repository itself.
+# application_repository = "platform-app"

@@ -51,6 +51,17 @@ variable "github_repository" {
   }
 }
 
+variable "application_repository" {
+  description = "Repository name (same owner) whose CI builds the images and pushes them with the ECR push role, from its main branch only; null: `github_repository` itself."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.application_repository == null || can(regex("^[A-Za-z0-9._-]{1,100}$", var.application_repository))
+    error_message = "application_repository must be a GitHub repository name (without the owner)."
+  }
+}
+
 variable "ecr_repositories" {
   description = "ECR repositories shared by every environment (a digest verified in staging is the same artifact in prod)."
   type        = set(string)
