@@ -61,6 +61,9 @@ locals {
   }
 
   all_services = merge({ (var.primary_service) = module.ecs }, module.services)
+
+  # Cloud Map: every service is registered; other services resolve it by name inside the VPC.
+  service_registry_arns = var.add_ons.service_discovery ? module.service_discovery[0].service_registry_arns : {}
 }
 
 # --- network ---------------------------------------------------------------------------------
@@ -283,6 +286,8 @@ module "ecs" {
   # Redis authenticates the task role itself (IAM authentication): no token to hand out.
   task_role_policy_json = module.cache.connect_policy_json
 
+  service_registry_arn = lookup(local.service_registry_arns, var.primary_service, null)
+
   permissions_boundary_arn = local.permissions_boundary_arn
 }
 
@@ -313,7 +318,21 @@ module "services" {
   # Redis authenticates the task role itself (IAM authentication): no token to hand out.
   task_role_policy_json = module.cache.connect_policy_json
 
+  service_registry_arn = lookup(local.service_registry_arns, each.key, null)
+
   permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Service discovery: a private DNS namespace in the VPC and a registry per service (A records:
+# awsvpc tasks); each ECS service below names its registry and ECS keeps the records current.
+module "service_discovery" {
+  source = "../modules/service-discovery"
+  count  = var.add_ons.service_discovery ? 1 : 0
+
+  namespace_name = "${var.environment}.${var.project}.internal"
+  description    = "Services of ${local.name}: <service>.${var.environment}.${var.project}.internal"
+  vpc_id         = module.network.vpc_id
+  services       = { for service in keys(var.services) : service => { description = "${local.name} ${service}" } }
 }
 
 # --- data ------------------------------------------------------------------------------------

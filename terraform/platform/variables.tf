@@ -368,3 +368,17 @@ variable "discord_webhook_secret_id" {
     error_message = "discord_webhook_secret_id must be a secret name or ssm:<parameter name>."
   }
 }
+
+variable "add_ons" {
+  description = <<-EOT
+    The platform's optional parts (defaults here; an environment sets only what differs):
+    - `service_discovery` (default on): a Cloud Map private DNS namespace
+      `<environment>.<project>.internal` in the VPC with every service registered, so services
+      reach each other as `<service>.<environment>.<project>.internal`.
+  EOT
+  type = object({
+    service_discovery = optional(bool, true)
+  })
+  default  = {}
+  nullable = false
+}

@@ -293,6 +293,14 @@ NEEDED = {
     ),
     "ecs:RegisterTaskDefinition": Request("ecs:RegisterTaskDefinition", "*"),
     "ec2:CreateVpc": Request("ec2:CreateVpc", f"arn:aws:ec2:us-east-1:{ACCOUNT}:vpc/*"),
+    # Service discovery: the Cloud Map namespace (Cloud Map creates its private hosted zone with the
+    # caller's permissions) and a registry per service.
+    "servicediscovery:CreatePrivateDnsNamespace": Request("servicediscovery:CreatePrivateDnsNamespace", "*"),
+    "route53:CreateHostedZone (the namespace's private zone)": Request("route53:CreateHostedZone", "*"),
+    "ec2:DescribeVpcs (the namespace's VPC)": Request("ec2:DescribeVpcs", "*"),
+    "servicediscovery:CreateService": Request(
+        "servicediscovery:CreateService", f"arn:aws:servicediscovery:us-east-1:{ACCOUNT}:namespace/ns-x"
+    ),
 }
 
 

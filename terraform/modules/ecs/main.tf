@@ -417,6 +417,16 @@ resource "aws_ecs_service" "this" {
     }
   }
 
+  # Service discovery: ECS registers each task's IP address (awsvpc: an A record) and removes it
+  # when the task stops.
+  dynamic "service_registries" {
+    for_each = var.service_registry_arn == null ? [] : [var.service_registry_arn]
+
+    content {
+      registry_arn = service_registries.value
+    }
+  }
+
   tags = var.tags
 
   lifecycle {

@@ -179,6 +179,17 @@ variable "target_group_arn" {
   }
 }
 
+variable "service_registry_arn" {
+  description = "ARN of a Cloud Map service registry (the service-discovery module's `service_registry_arns`) ECS registers every task's IP address in, so other services reach it by name. Null: not registered."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.service_registry_arn == null || can(regex("^arn:aws[a-z-]*:servicediscovery:", var.service_registry_arn))
+    error_message = "service_registry_arn must be a Cloud Map service ARN (arn:aws:servicediscovery:...) or null."
+  }
+}
+
 variable "health_check_grace_period_seconds" {
   description = "Seconds after a task starts during which failing load balancer health checks are ignored (only used with a target group)."
   type        = number
