@@ -335,6 +335,22 @@ module "service_discovery" {
   services       = { for service in keys(var.services) : service => { description = "${local.name} ${service}" } }
 }
 
+# Scheduled and event-driven tasks (add_ons.scheduled_tasks) on the services' cluster, in the
+# private subnets with the tasks' security group.
+module "scheduled_tasks" {
+  source = "../modules/scheduled-tasks"
+  count  = length(var.add_ons.scheduled_tasks) > 0 ? 1 : 0
+
+  name                  = "${local.name}-jobs"
+  cluster_arn           = module.ecs.cluster_arn
+  subnet_ids            = module.network.private_subnet_ids
+  security_group_ids    = [module.security_groups.tasks_security_group_id]
+  tasks                 = var.add_ons.scheduled_tasks
+  log_retention_in_days = var.log_retention_days
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
 # --- data ------------------------------------------------------------------------------------
 
 module "database" {

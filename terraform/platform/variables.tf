@@ -375,10 +375,33 @@ variable "add_ons" {
     - `service_discovery` (default on): a Cloud Map private DNS namespace
       `<environment>.<project>.internal` in the VPC with every service registered, so services
       reach each other as `<service>.<environment>.<project>.internal`.
+    - `scheduled_tasks` (default none): ECS tasks on the services' cluster and private subnets, each
+      run on an EventBridge Scheduler `schedule_expression` (`cron(...)`, `rate(...)`, `at(...)`) or
+      on an EventBridge `event_pattern` (JSON), with its own task definition, roles, log group and
+      dead-letter queue (the scheduled-tasks module; `image` pinned by digest).
   EOT
   type = object({
     service_discovery = optional(bool, true)
+    scheduled_tasks = optional(map(object({
+      image                 = string
+      cpu                   = optional(number, 256)
+      memory                = optional(number, 512)
+      cpu_architecture      = optional(string, "X86_64")
+      command               = optional(list(string), [])
+      environment           = optional(map(string), {})
+      task_role_policy_json = optional(string)
+      schedule_expression   = optional(string)
+      schedule_timezone     = optional(string, "UTC")
+      event_pattern         = optional(string)
+      event_bus_name        = optional(string, "default")
+      enabled               = optional(bool, true)
+    })), {})
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = alltrue([for task in values(var.add_ons.scheduled_tasks) : can(regex("@sha256:[0-9a-f]{64}$", task.image))])
+    error_message = "add_ons.scheduled_tasks: every image must be pinned by digest (<repository>@sha256:<64 hex>), as the services' are."
+  }
 }

@@ -298,6 +298,18 @@ NEEDED = {
     "servicediscovery:CreatePrivateDnsNamespace": Request("servicediscovery:CreatePrivateDnsNamespace", "*"),
     "route53:CreateHostedZone (the namespace's private zone)": Request("route53:CreateHostedZone", "*"),
     "ec2:DescribeVpcs (the namespace's VPC)": Request("ec2:DescribeVpcs", "*"),
+    # Scheduled tasks: the invoke role goes to EventBridge Scheduler (schedules) or EventBridge
+    # (rule targets), which run the task with it.
+    "PassRole scheduled task invoke role to Scheduler": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-jobs-nightly-invoke", service="scheduler.amazonaws.com"
+    ),
+    "PassRole event-driven task invoke role to EventBridge": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-jobs-on-upload-invoke", service="events.amazonaws.com"
+    ),
+    "scheduler:CreateSchedule": Request(
+        "scheduler:CreateSchedule",
+        f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule/platform-dev-jobs/nightly",
+    ),
     "servicediscovery:CreateService": Request(
         "servicediscovery:CreateService", f"arn:aws:servicediscovery:us-east-1:{ACCOUNT}:namespace/ns-x"
     ),

@@ -79,6 +79,7 @@ variable "environments" {
     pass_role_services = optional(list(string), [
       "ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com", "rds.amazonaws.com",
       "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "config.amazonaws.com",
+      "scheduler.amazonaws.com", "events.amazonaws.com",
     ])
   }))
 
