@@ -57,3 +57,8 @@ output "github_environment_rules" {
   description = "Set these in the repository's Settings > Environments before the first apply: deployment branches restricted to the protected branch everywhere, required reviewers on prod. `pipeline-tools doctor` checks them."
   value       = module.github_oidc.github_environment_rules
 }
+
+output "recovery_vault_arn" {
+  description = "The recovery region's backup vault (null without recovery_region): prod's backups copy every recovery point here."
+  value       = one(module.recovery_vault[*].vault_arn)
+}

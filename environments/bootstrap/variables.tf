@@ -90,3 +90,14 @@ variable "pull_request_plan_environments" {
   type        = list(string)
   default     = null
 }
+
+variable "recovery_region" {
+  description = "Region of the recovery vault (`<project>-recovery`, AWS Backup) the environments copy their recovery points to (prod's `add_ons.backups.copy_region` names the same region); null: no recovery vault."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.recovery_region == null || can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", coalesce(var.recovery_region, "x")))
+    error_message = "recovery_region must be an AWS region name such as us-west-2 (another region than aws_region: a copy in the same region survives nothing a region loses)."
+  }
+}

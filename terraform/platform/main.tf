@@ -62,6 +62,9 @@ locals {
 
   all_services = merge({ (var.primary_service) = module.ecs }, module.services)
 
+  # What AWS Backup backs up: the database, and the file system where one exists.
+  backup_resource_arns = [module.database.db_instance_arn]
+
   # Cloud Map: every service is registered; other services resolve it by name inside the VPC.
   service_registry_arns = var.add_ons.service_discovery ? module.service_discovery[0].service_registry_arns : {}
 }
@@ -393,6 +396,24 @@ module "cache" {
   subnet_ids            = module.network.private_subnet_ids
   security_group_ids    = [module.security_groups.redis_security_group_id]
   log_retention_in_days = var.log_retention_days
+}
+
+# Backups and recovery: a vault and a daily plan for the database (and the file system, where one
+# exists), copied in the recovery region (prod) to the vault bootstrap keeps there, so a region's
+# loss or a deleted instance still leaves a restorable copy (runbooks/rds-point-in-time-restore.md).
+module "backups" {
+  source = "../modules/backups"
+  count  = var.add_ons.backups.enabled ? 1 : 0
+
+  name                       = local.name
+  resource_arns              = local.backup_resource_arns
+  retention_days             = var.add_ons.backups.retention_days
+  copy_destination_vault_arn = var.add_ons.backups.copy_region == null ? null : "arn:${data.aws_partition.current.partition}:backup:${var.add_ons.backups.copy_region}:${local.account_id}:backup-vault:${var.project}-recovery"
+  copy_retention_days        = var.add_ons.backups.copy_retention_days
+  # A throwaway run's keys may go after a week (the shortest window KMS allows).
+  kms_key_deletion_window_in_days = var.allow_destroy ? 7 : 30
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }
 
 # --- frontend --------------------------------------------------------------------------------

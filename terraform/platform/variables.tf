@@ -379,6 +379,11 @@ variable "add_ons" {
       run on an EventBridge Scheduler `schedule_expression` (`cron(...)`, `rate(...)`, `at(...)`) or
       on an EventBridge `event_pattern` (JSON), with its own task definition, roles, log group and
       dead-letter queue (the scheduled-tasks module; `image` pinned by digest).
+    - `backups` (default on): an AWS Backup vault (its own KMS key) and a daily plan for the
+      database (and the file system, where a service mounts one), `retention_days` (default 35);
+      with `copy_region` (prod), every recovery point is also copied to the recovery vault
+      bootstrap creates there (`<project>-recovery`, bootstrap's `recovery_region`) and kept
+      `copy_retention_days` (default 35). `enabled = false` leaves only RDS's own snapshots.
   EOT
   type = object({
     service_discovery = optional(bool, true)
@@ -396,9 +401,25 @@ variable "add_ons" {
       event_bus_name        = optional(string, "default")
       enabled               = optional(bool, true)
     })), {})
+    backups = optional(object({
+      enabled             = optional(bool, true)
+      retention_days      = optional(number, 35)
+      copy_region         = optional(string)
+      copy_retention_days = optional(number, 35)
+    }), {})
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.add_ons.backups.retention_days >= 1 && var.add_ons.backups.copy_retention_days >= 1
+    error_message = "add_ons.backups: retention_days and copy_retention_days must be at least 1."
+  }
+
+  validation {
+    condition     = var.add_ons.backups.copy_region == null || can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", coalesce(var.add_ons.backups.copy_region, "x")))
+    error_message = "add_ons.backups.copy_region must be an AWS region name such as us-west-2 (bootstrap's recovery_region)."
+  }
 
   validation {
     condition     = alltrue([for task in values(var.add_ons.scheduled_tasks) : can(regex("@sha256:[0-9a-f]{64}$", task.image))])

@@ -306,6 +306,23 @@ NEEDED = {
     "PassRole event-driven task invoke role to EventBridge": iam_request(
         "iam:PassRole", f"{IAM}:role/platform-dev-jobs-on-upload-invoke", service="events.amazonaws.com"
     ),
+    # Backups: the AWS Backup role gets AWS's own backup and restore policies and goes to AWS Backup.
+    "AttachRolePolicy AWSBackupServiceRolePolicyForBackup": iam_request(
+        "iam:AttachRolePolicy",
+        f"{IAM}:role/platform-dev-backup",
+        boundary=boundary("dev"),
+        policy="arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+    ),
+    "AttachRolePolicy AWSBackupServiceRolePolicyForRestores": iam_request(
+        "iam:AttachRolePolicy",
+        f"{IAM}:role/platform-dev-backup",
+        boundary=boundary("dev"),
+        policy="arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    ),
+    "PassRole backup role to AWS Backup": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-backup", service="backup.amazonaws.com"
+    ),
+    "backup:CreateBackupPlan": Request("backup:CreateBackupPlan", "*"),
     "scheduler:CreateSchedule": Request(
         "scheduler:CreateSchedule",
         f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule/platform-dev-jobs/nightly",
