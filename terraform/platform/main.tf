@@ -62,8 +62,33 @@ locals {
 
   all_services = merge({ (var.primary_service) = module.ecs }, module.services)
 
+  # EFS: one file system for the environment, created when a service asks for a directory on it;
+  # each such service mounts its own access point and its task role may mount only that one.
+  efs_services = { for service, settings in var.services : service => settings.efs if settings.efs != null }
+  efs_volumes = {
+    for service, efs in local.efs_services : service => {
+      file_system_id  = module.efs[0].file_system_id
+      access_point_id = module.efs[0].access_point_ids[service]
+      container_path  = efs.container_path
+      read_only       = efs.read_only
+    }
+  }
+  # The cache's connect policy, plus (for a service with efs) mounting through its access point.
+  task_role_policies = {
+    for service in keys(var.services) : service => !contains(keys(local.efs_services), service) ? module.cache.connect_policy_json : jsonencode({
+      Version = "2012-10-17"
+      Statement = concat(jsondecode(module.cache.connect_policy_json).Statement, [{
+        Sid       = "MountOwnAccessPoint"
+        Effect    = "Allow"
+        Action    = local.efs_services[service].read_only ? ["elasticfilesystem:ClientMount"] : ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+        Resource  = module.efs[0].file_system_arn
+        Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = module.efs[0].access_point_arns[service] } }
+      }])
+    })
+  }
+
   # What AWS Backup backs up: the database, and the file system where one exists.
-  backup_resource_arns = [module.database.db_instance_arn]
+  backup_resource_arns = concat([module.database.db_instance_arn], module.efs[*].file_system_arn)
 
   # Cloud Map: every service is registered; other services resolve it by name inside the VPC.
   service_registry_arns = var.add_ons.service_discovery ? module.service_discovery[0].service_registry_arns : {}
@@ -287,9 +312,10 @@ module "ecs" {
   secrets                = local.service_secrets
   secrets_kms_key_arns   = [module.database.kms_key_arn, module.secrets.kms_key_arn]
   # Redis authenticates the task role itself (IAM authentication): no token to hand out.
-  task_role_policy_json = module.cache.connect_policy_json
+  task_role_policy_json = local.task_role_policies[var.primary_service]
 
   service_registry_arn = lookup(local.service_registry_arns, var.primary_service, null)
+  efs_volume           = lookup(local.efs_volumes, var.primary_service, null)
 
   permissions_boundary_arn = local.permissions_boundary_arn
 }
@@ -319,9 +345,10 @@ module "services" {
   secrets                = local.service_secrets
   secrets_kms_key_arns   = [module.database.kms_key_arn, module.secrets.kms_key_arn]
   # Redis authenticates the task role itself (IAM authentication): no token to hand out.
-  task_role_policy_json = module.cache.connect_policy_json
+  task_role_policy_json = local.task_role_policies[each.key]
 
   service_registry_arn = lookup(local.service_registry_arns, each.key, null)
+  efs_volume           = lookup(local.efs_volumes, each.key, null)
 
   permissions_boundary_arn = local.permissions_boundary_arn
 }
@@ -336,6 +363,22 @@ module "service_discovery" {
   description    = "Services of ${local.name}: <service>.${var.environment}.${var.project}.internal"
   vpc_id         = module.network.vpc_id
   services       = { for service in keys(var.services) : service => { description = "${local.name} ${service}" } }
+}
+
+# EFS: encrypted, a mount target per private subnet reachable only from the tasks' security group,
+# an access point per service that mounts it; backed up by AWS Backup with the database.
+module "efs" {
+  source = "../modules/efs"
+  count  = length(local.efs_services) > 0 ? 1 : 0
+
+  name                      = "${local.name}-files"
+  vpc_id                    = module.network.vpc_id
+  subnet_ids                = module.network.private_subnet_ids
+  client_security_group_ids = [module.security_groups.tasks_security_group_id]
+  access_points = {
+    for service, efs in local.efs_services : service => { path = "/${service}", uid = efs.uid, gid = efs.gid }
+  }
+  kms_key_deletion_window_in_days = var.allow_destroy ? 7 : 30
 }
 
 # Scheduled and event-driven tasks (add_ons.scheduled_tasks) on the services' cluster, in the

@@ -172,7 +172,10 @@ variable "services" {
     creation and autoscaling bounds, health check path, ECS Exec, extra plain environment variables,
     image repository (default `<project>/<name>`; the release entry's repository wins) and optional
     load-balancer routing by `host` header or `path` pattern with a listener rule `priority`. The
-    `primary_service` takes the load balancer's default action and needs no routing.
+    `primary_service` takes the load balancer's default action and needs no routing. `efs`: a
+    directory of the environment's EFS file system (encrypted, a mount target per private subnet,
+    created when a service asks for one) mounted at `container_path` through the service's own
+    access point (`/<service>`, owned by `uid`:`gid`), so no service sees another's files.
   EOT
   type = map(object({
     cpu                    = number
@@ -189,6 +192,12 @@ variable "services" {
       host     = optional(string)
       path     = optional(string)
       priority = number
+    }))
+    efs = optional(object({
+      container_path = string
+      read_only      = optional(bool, false)
+      uid            = optional(number, 1000)
+      gid            = optional(number, 1000)
     }))
   }))
 
@@ -220,6 +229,13 @@ variable "services" {
       )
     ])
     error_message = "a service's routing needs a host or a path (or both) and a priority between 1 and 50000."
+  }
+
+  validation {
+    condition = alltrue([for service in values(var.services) :
+      service.efs == null ? true : (can(regex("^/[A-Za-z0-9_./-]+$", try(service.efs.container_path, ""))) && try(service.efs.uid >= 1 && service.efs.gid >= 1, false))
+    ])
+    error_message = "a service's efs needs an absolute container_path other than / and a uid and gid of at least 1 (not root)."
   }
 
   validation {
