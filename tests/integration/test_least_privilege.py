@@ -323,6 +323,12 @@ NEEDED = {
         "iam:PassRole", f"{IAM}:role/platform-dev-backup", service="backup.amazonaws.com"
     ),
     "backup:CreateBackupPlan": Request("backup:CreateBackupPlan", "*"),
+    # EFS (a service that mounts one): file system, mount targets, access points; no role of its own.
+    "elasticfilesystem:CreateFileSystem": Request("elasticfilesystem:CreateFileSystem", "*"),
+    "elasticfilesystem:CreateAccessPoint": Request(
+        "elasticfilesystem:CreateAccessPoint",
+        f"arn:aws:elasticfilesystem:us-east-1:{ACCOUNT}:file-system/fs-0123456789abcdef0",
+    ),
     "scheduler:CreateSchedule": Request(
         "scheduler:CreateSchedule",
         f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule/platform-dev-jobs/nightly",
