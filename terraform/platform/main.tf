@@ -87,6 +87,10 @@ locals {
     })
   }
 
+  # The access-log bucket exists for the uploads bucket (one count for all its parts: checkov
+  # follows the bucket's settings through it).
+  access_log_bucket_count = var.add_ons.uploads == null ? 0 : 1
+
   # What AWS Backup backs up: the database, and the file system where one exists.
   backup_resource_arns = concat([module.database.db_instance_arn], module.efs[*].file_system_arn)
 
@@ -517,6 +521,139 @@ module "integrations" {
   log_retention_in_days = var.log_retention_days
 
   permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Uploads pipeline (add_ons.uploads): browsers upload to a private bucket with presigned requests
+# from the app's origin; each upload is an S3 event on a queue processed by the application's Lambda.
+module "uploads" {
+  source = "../modules/uploads"
+  count  = var.add_ons.uploads == null ? 0 : 1
+
+  name                 = "${local.name}-uploads"
+  bucket_name          = "${local.name}-uploads-${local.account_id}"
+  cors_allowed_origins = ["https://${local.frontend_domain}"]
+  access_log_bucket    = aws_s3_bucket.access_logs[0].id
+  processor = {
+    s3_bucket       = local.artifacts_bucket
+    s3_key          = var.add_ons.uploads.processor.s3_key
+    handler         = var.add_ons.uploads.processor.handler
+    runtime         = var.add_ons.uploads.processor.runtime
+    timeout_seconds = var.add_ons.uploads.processor.timeout_seconds
+  }
+  force_destroy                   = var.allow_destroy
+  log_retention_in_days           = var.log_retention_days
+  kms_key_deletion_window_in_days = var.allow_destroy ? 7 : 30
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+
+  depends_on = [aws_s3_bucket_policy.access_logs]
+}
+
+# The uploads bucket's server access logs. S3 delivers them with SSE-S3 only (a KMS key is not
+# supported for log delivery), kept a year, never public.
+resource "aws_s3_bucket" "access_logs" {
+  #checkov:skip=CKV_AWS_18:This is the access-log bucket itself; logging its own access would log forever. exp:2027-06-30
+  #checkov:skip=CKV_AWS_144:Access logs are an audit trail of this region's bucket; a copy in another region adds cost, not recovery. exp:2027-06-30
+  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS. exp:2027-06-30
+  #checkov:skip=CKV2_AWS_62:Nothing consumes events of log objects; they are read on demand. exp:2027-06-30
+  #checkov:skip=CKV2_AWS_6:Its public access block is aws_s3_bucket_public_access_block.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
+  #checkov:skip=CKV_AWS_21:Versioned by aws_s3_bucket_versioning.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
+  #checkov:skip=CKV2_AWS_61:Its lifecycle is aws_s3_bucket_lifecycle_configuration.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
+  count = local.access_log_bucket_count
+
+  bucket        = "${local.name}-access-logs-${local.account_id}"
+  force_destroy = var.allow_destroy
+}
+
+resource "aws_s3_bucket_public_access_block" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket                  = aws_s3_bucket.access_logs[0].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  rule {
+    id     = "expire-logs"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = 365
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}
+
+# Only S3's log delivery, for this account's buckets, over TLS.
+resource "aws_s3_bucket_policy" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "S3ServerAccessLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.access_logs[0].arn}/s3/*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      },
+      {
+        Sid       = "TlsOnly"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.access_logs[0].arn, "${aws_s3_bucket.access_logs[0].arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
+
+  depends_on = [aws_s3_bucket_public_access_block.access_logs]
 }
 
 # --- observability ---------------------------------------------------------------------------

@@ -400,6 +400,11 @@ variable "add_ons" {
       with `copy_region` (prod), every recovery point is also copied to the recovery vault
       bootstrap creates there (`<project>-recovery`, bootstrap's `recovery_region`) and kept
       `copy_retention_days` (default 35). `enabled = false` leaves only RDS's own snapshots.
+    - `uploads` (default off, like `integrations`: on once the application has uploaded its
+      processor package to the artifacts bucket): a private uploads bucket taking browser uploads
+      from `https://app.<domain_name>` (CORS) under `incoming/`, each upload an S3 event on an SQS
+      queue (with a dead-letter queue) processed by a Lambda (`processor`: `s3_key` in the artifacts
+      bucket, `handler`, optional `runtime`), and a bucket receiving the uploads bucket's access logs.
   EOT
   type = object({
     service_discovery = optional(bool, true)
@@ -423,6 +428,14 @@ variable "add_ons" {
       copy_region         = optional(string)
       copy_retention_days = optional(number, 35)
     }), {})
+    uploads = optional(object({
+      processor = object({
+        s3_key          = string
+        handler         = string
+        runtime         = optional(string, "python3.12")
+        timeout_seconds = optional(number, 60)
+      })
+    }))
   })
   default  = {}
   nullable = false

@@ -173,7 +173,7 @@ def test_staging_and_prod_back_up_their_database_and_prod_copies_to_the_recovery
         assert namespace["name"] == f"{env}.platform.internal"
 
 
-def test_a_service_asking_for_efs_mounts_its_own_access_point_and_a_scheduled_task_runs(
+def test_a_service_asking_for_efs_mounts_its_own_access_point_and_a_scheduled_task_and_uploads_run(
         dev_root: Terraform, tmp_path: Path):
     small = {"cpu": 256, "memory": 512, "desired_count": 1, "min_capacity": 1, "max_capacity": 2}
     settings = {
@@ -186,7 +186,9 @@ def test_a_service_asking_for_efs_mounts_its_own_access_point_and_a_scheduled_ta
                     "scheduled_tasks": {"nightly": {
                         "image": "public.ecr.aws/docker/library/busybox@sha256:" + "ab" * 32,
                         "command": ["sh", "-c", "echo report"],
-                        "schedule_expression": "cron(15 2 * * ? *)"}}},
+                        "schedule_expression": "cron(15 2 * * ? *)"}},
+                    "uploads": {"processor": {"s3_key": "uploads/processor.zip",
+                                              "handler": "processor.handle"}}},
     }
     planfile = tmp_path / "dev.tfplan"
     dev_root.plan(planfile, *_var_args(settings, tmp_path))
@@ -214,3 +216,17 @@ def test_a_service_asking_for_efs_mounts_its_own_access_point_and_a_scheduled_ta
     schedule = planned[f'{jobs}.aws_scheduler_schedule.task["nightly"]']
     assert schedule["schedule_expression"] == "cron(15 2 * * ? *)"
     assert f'{jobs}.aws_sqs_queue.dlq["nightly"]' in planned
+    # Uploads: from the app's origin only, into a private bucket logged to the access-log bucket;
+    # each upload an S3 event on the processor's queue.
+    uploads = "module.platform.module.uploads[0]"
+    bucket = planned[f"{uploads}.aws_s3_bucket.uploads"]["bucket"]
+    assert bucket == f"platform-dev-uploads-{EMULATOR_ACCOUNT}"
+    (cors,) = planned[f"{uploads}.aws_s3_bucket_cors_configuration.uploads"]["cors_rule"]
+    assert cors["allowed_origins"] == ["https://app.dev.platform.example.com"]
+    logging = planned[f"{uploads}.aws_s3_bucket_logging.uploads"]
+    assert logging["target_prefix"] == f"s3/{bucket}/"
+    assert planned["module.platform.aws_s3_bucket.access_logs[0]"]["bucket"] == (
+        f"platform-dev-access-logs-{EMULATOR_ACCOUNT}")
+    assert f"{uploads}.aws_s3_bucket_notification.uploads" in planned
+    processor = planned[f"{uploads}.module.processor.aws_lambda_function.this"]
+    assert (processor["s3_key"], processor["handler"]) == ("uploads/processor.zip", "processor.handle")
