@@ -2,7 +2,8 @@
 # - state backend: versioned, KMS-encrypted S3 bucket (S3 native locking) + DynamoDB lock table
 # - artifacts bucket (the deployer Lambda package)
 # - GitHub OIDC provider with a read-only plan role and an apply role per environment
-# - ECR repositories shared by all environments
+# - the recovery vault in another region (recovery_region) that prod's backups are copied to
+# - ECR repositories shared by all environments, and the push role of the application repository's CI
 
 data "aws_caller_identity" "current" {}
 
@@ -41,4 +42,32 @@ module "ecr" {
   repositories  = var.ecr_repositories
   kms_key_alias = "${var.project}-ecr"
   force_delete  = var.force_destroy
+}
+
+# The application repository's CI pushes images with this role (OIDC, no keys): push-only, to the
+# repositories above and nothing else. It lives here because bootstrap owns both the ECR
+# repositories and the OIDC provider it trusts; the environments only read the repositories.
+module "ecr_push_role" {
+  source = "../../terraform/modules/ecr-push-role"
+
+  name              = "${var.project}-ecr-push"
+  oidc_provider_arn = module.github_oidc.oidc_provider_arn
+  github_owner      = var.github_owner
+  github_repository = coalesce(var.application_repository, var.github_repository)
+  git_refs          = ["refs/heads/main"]
+  repository_names  = module.ecr.repository_names
+}
+
+# The recovery region's vault: an instance of the backups module with no resources of its own,
+# only the vault (and its key) the environments' plans copy every recovery point to. One per
+# account, so bootstrap owns it; the environment roots have no provider for that region.
+module "recovery_vault" {
+  source    = "../../terraform/modules/backups"
+  count     = var.recovery_region == null ? 0 : 1
+  providers = { aws = aws.recovery }
+
+  name          = "${var.project}-recovery"
+  resource_arns = []
+  # A throwaway bootstrap (force_destroy) lets its key go after a week.
+  kms_key_deletion_window_in_days = var.force_destroy ? 7 : 30
 }

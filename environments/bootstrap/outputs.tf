@@ -43,6 +43,11 @@ output "ecr_repository_urls" {
   value       = module.ecr.repository_urls
 }
 
+output "ecr_push_role_arn" {
+  description = "Role the application repository's CI assumes (aws-actions/configure-aws-credentials `role-to-assume`) to push images: push-only, to `ecr_repositories`."
+  value       = module.ecr_push_role.role_arn
+}
+
 output "permissions_boundary_arns" {
   description = "Per environment, the permissions boundary every IAM role the environment creates must carry (the environment roots compute the same ARN)."
   value       = module.github_oidc.permissions_boundary_arns
@@ -51,4 +56,9 @@ output "permissions_boundary_arns" {
 output "github_environment_rules" {
   description = "Set these in the repository's Settings > Environments before the first apply: deployment branches restricted to the protected branch everywhere, required reviewers on prod. `pipeline-tools doctor` checks them."
   value       = module.github_oidc.github_environment_rules
+}
+
+output "recovery_vault_arn" {
+  description = "The recovery region's backup vault (null without recovery_region): prod's backups copy every recovery point here."
+  value       = one(module.recovery_vault[*].vault_arn)
 }

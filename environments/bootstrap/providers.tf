@@ -12,3 +12,18 @@ provider "aws" {
     }
   }
 }
+
+# The recovery region (recovery_region): the vault prod's backups are copied to. Unset, it points
+# at the main region and creates nothing there.
+provider "aws" {
+  alias  = "recovery"
+  region = coalesce(var.recovery_region, var.aws_region)
+
+  default_tags {
+    tags = {
+      Project     = var.project
+      Environment = "bootstrap"
+      ManagedBy   = "terraform"
+    }
+  }
+}

@@ -51,6 +51,17 @@ variable "github_repository" {
   }
 }
 
+variable "application_repository" {
+  description = "Repository name (same owner) whose CI builds the images and pushes them with the ECR push role, from its main branch only; null: `github_repository` itself."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.application_repository == null || can(regex("^[A-Za-z0-9._-]{1,100}$", var.application_repository))
+    error_message = "application_repository must be a GitHub repository name (without the owner)."
+  }
+}
+
 variable "ecr_repositories" {
   description = "ECR repositories shared by every environment (a digest verified in staging is the same artifact in prod)."
   type        = set(string)
@@ -78,4 +89,15 @@ variable "pull_request_plan_environments" {
   description = "Environments whose read-only plan role pull-request workflows may assume; null: all (the pull-request workflow records each environment's reviewed plan). See docs/least-privilege.md."
   type        = list(string)
   default     = null
+}
+
+variable "recovery_region" {
+  description = "Region of the recovery vault (`<project>-recovery`, AWS Backup) the environments copy their recovery points to (prod's `add_ons.backups.copy_region` names the same region); null: no recovery vault."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.recovery_region == null || can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", coalesce(var.recovery_region, "x")))
+    error_message = "recovery_region must be an AWS region name such as us-west-2 (another region than aws_region: a copy in the same region survives nothing a region loses)."
+  }
 }

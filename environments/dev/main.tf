@@ -26,4 +26,5 @@ module "platform" {
   deployer_package_path     = var.deployer_package_path
   slack_webhook_secret_id   = var.slack_webhook_secret_id
   discord_webhook_secret_id = var.discord_webhook_secret_id
+  add_ons                   = var.add_ons
 }

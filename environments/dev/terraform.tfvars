@@ -68,3 +68,10 @@ account_detectors     = { cloudtrail = false, guardduty = false, config = false 
 # A monthly budget for this environment's resources (their Environment tag), alerting the
 # addresses above; prod also watches the account for cost anomalies.
 budget = { monthly_limit_usd = 300 }
+
+# Optional parts of the platform (terraform/platform/variables.tf, add_ons): service discovery is
+# on. AWS Backup is off in dev: its database is disposable (no final snapshot, RDS's own one-day
+# snapshots), and the local emulator has no AWS Backup selections (docs/local-aws.md).
+add_ons = {
+  backups = { enabled = false }
+}

@@ -23,3 +23,4 @@ variable "deployer_package_s3_key" { default = null }
 variable "deployer_package_path" { default = null } # built by `pipeline-tools deploy package --root`
 variable "slack_webhook_secret_id" { default = null }
 variable "discord_webhook_secret_id" { default = null }
+variable "add_ons" { default = null } # service discovery, backups, scheduled tasks, uploads

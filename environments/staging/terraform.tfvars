@@ -54,3 +54,7 @@ account_detectors     = { cloudtrail = false, guardduty = false, config = false 
 # A monthly budget for this environment's resources (their Environment tag), alerting the
 # addresses above; prod also watches the account for cost anomalies.
 budget = { monthly_limit_usd = 500 }
+
+# Optional parts of the platform (terraform/platform/variables.tf, add_ons): service discovery and
+# AWS Backup of the database (35 days) are on by default.
+add_ons = {}

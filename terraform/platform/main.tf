@@ -61,6 +61,41 @@ locals {
   }
 
   all_services = merge({ (var.primary_service) = module.ecs }, module.services)
+
+  # EFS: one file system for the environment, created when a service asks for a directory on it;
+  # each such service mounts its own access point and its task role may mount only that one.
+  efs_services = { for service, settings in var.services : service => settings.efs if settings.efs != null }
+  efs_volumes = {
+    for service, efs in local.efs_services : service => {
+      file_system_id  = module.efs[0].file_system_id
+      access_point_id = module.efs[0].access_point_ids[service]
+      container_path  = efs.container_path
+      read_only       = efs.read_only
+    }
+  }
+  # The cache's connect policy, plus (for a service with efs) mounting through its access point.
+  task_role_policies = {
+    for service in keys(var.services) : service => !contains(keys(local.efs_services), service) ? module.cache.connect_policy_json : jsonencode({
+      Version = "2012-10-17"
+      Statement = concat(jsondecode(module.cache.connect_policy_json).Statement, [{
+        Sid       = "MountOwnAccessPoint"
+        Effect    = "Allow"
+        Action    = local.efs_services[service].read_only ? ["elasticfilesystem:ClientMount"] : ["elasticfilesystem:ClientMount", "elasticfilesystem:ClientWrite"]
+        Resource  = module.efs[0].file_system_arn
+        Condition = { StringEquals = { "elasticfilesystem:AccessPointArn" = module.efs[0].access_point_arns[service] } }
+      }])
+    })
+  }
+
+  # The access-log bucket exists for the uploads bucket (one count for all its parts: checkov
+  # follows the bucket's settings through it).
+  access_log_bucket_count = var.add_ons.uploads == null ? 0 : 1
+
+  # What AWS Backup backs up: the database, and the file system where one exists.
+  backup_resource_arns = concat([module.database.db_instance_arn], module.efs[*].file_system_arn)
+
+  # Cloud Map: every service is registered; other services resolve it by name inside the VPC.
+  service_registry_arns = var.add_ons.service_discovery ? module.service_discovery[0].service_registry_arns : {}
 }
 
 # --- network ---------------------------------------------------------------------------------
@@ -281,7 +316,10 @@ module "ecs" {
   secrets                = local.service_secrets
   secrets_kms_key_arns   = [module.database.kms_key_arn, module.secrets.kms_key_arn]
   # Redis authenticates the task role itself (IAM authentication): no token to hand out.
-  task_role_policy_json = module.cache.connect_policy_json
+  task_role_policy_json = local.task_role_policies[var.primary_service]
+
+  service_registry_arn = lookup(local.service_registry_arns, var.primary_service, null)
+  efs_volume           = lookup(local.efs_volumes, var.primary_service, null)
 
   permissions_boundary_arn = local.permissions_boundary_arn
 }
@@ -311,7 +349,54 @@ module "services" {
   secrets                = local.service_secrets
   secrets_kms_key_arns   = [module.database.kms_key_arn, module.secrets.kms_key_arn]
   # Redis authenticates the task role itself (IAM authentication): no token to hand out.
-  task_role_policy_json = module.cache.connect_policy_json
+  task_role_policy_json = local.task_role_policies[each.key]
+
+  service_registry_arn = lookup(local.service_registry_arns, each.key, null)
+  efs_volume           = lookup(local.efs_volumes, each.key, null)
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Service discovery: a private DNS namespace in the VPC and a registry per service (A records:
+# awsvpc tasks); each ECS service below names its registry and ECS keeps the records current.
+module "service_discovery" {
+  source = "../modules/service-discovery"
+  count  = var.add_ons.service_discovery ? 1 : 0
+
+  namespace_name = "${var.environment}.${var.project}.internal"
+  description    = "Services of ${local.name}: <service>.${var.environment}.${var.project}.internal"
+  vpc_id         = module.network.vpc_id
+  services       = { for service in keys(var.services) : service => { description = "${local.name} ${service}" } }
+}
+
+# EFS: encrypted, a mount target per private subnet reachable only from the tasks' security group,
+# an access point per service that mounts it; backed up by AWS Backup with the database.
+module "efs" {
+  source = "../modules/efs"
+  count  = length(local.efs_services) > 0 ? 1 : 0
+
+  name                      = "${local.name}-files"
+  vpc_id                    = module.network.vpc_id
+  subnet_ids                = module.network.private_subnet_ids
+  client_security_group_ids = [module.security_groups.tasks_security_group_id]
+  access_points = {
+    for service, efs in local.efs_services : service => { path = "/${service}", uid = efs.uid, gid = efs.gid }
+  }
+  kms_key_deletion_window_in_days = var.allow_destroy ? 7 : 30
+}
+
+# Scheduled and event-driven tasks (add_ons.scheduled_tasks) on the services' cluster, in the
+# private subnets with the tasks' security group.
+module "scheduled_tasks" {
+  source = "../modules/scheduled-tasks"
+  count  = length(var.add_ons.scheduled_tasks) > 0 ? 1 : 0
+
+  name                  = "${local.name}-jobs"
+  cluster_arn           = module.ecs.cluster_arn
+  subnet_ids            = module.network.private_subnet_ids
+  security_group_ids    = [module.security_groups.tasks_security_group_id]
+  tasks                 = var.add_ons.scheduled_tasks
+  log_retention_in_days = var.log_retention_days
 
   permissions_boundary_arn = local.permissions_boundary_arn
 }
@@ -358,6 +443,24 @@ module "cache" {
   subnet_ids            = module.network.private_subnet_ids
   security_group_ids    = [module.security_groups.redis_security_group_id]
   log_retention_in_days = var.log_retention_days
+}
+
+# Backups and recovery: a vault and a daily plan for the database (and the file system, where one
+# exists), copied in the recovery region (prod) to the vault bootstrap keeps there, so a region's
+# loss or a deleted instance still leaves a restorable copy (runbooks/rds-point-in-time-restore.md).
+module "backups" {
+  source = "../modules/backups"
+  count  = var.add_ons.backups.enabled ? 1 : 0
+
+  name                       = local.name
+  resource_arns              = local.backup_resource_arns
+  retention_days             = var.add_ons.backups.retention_days
+  copy_destination_vault_arn = var.add_ons.backups.copy_region == null ? null : "arn:${data.aws_partition.current.partition}:backup:${var.add_ons.backups.copy_region}:${local.account_id}:backup-vault:${var.project}-recovery"
+  copy_retention_days        = var.add_ons.backups.copy_retention_days
+  # A throwaway run's keys may go after a week (the shortest window KMS allows).
+  kms_key_deletion_window_in_days = var.allow_destroy ? 7 : 30
+
+  permissions_boundary_arn = local.permissions_boundary_arn
 }
 
 # --- frontend --------------------------------------------------------------------------------
@@ -428,6 +531,139 @@ module "integrations" {
   log_retention_in_days = var.log_retention_days
 
   permissions_boundary_arn = local.permissions_boundary_arn
+}
+
+# Uploads pipeline (add_ons.uploads): browsers upload to a private bucket with presigned requests
+# from the app's origin; each upload is an S3 event on a queue processed by the application's Lambda.
+module "uploads" {
+  source = "../modules/uploads"
+  count  = var.add_ons.uploads == null ? 0 : 1
+
+  name                 = "${local.name}-uploads"
+  bucket_name          = "${local.name}-uploads-${local.account_id}"
+  cors_allowed_origins = ["https://${local.frontend_domain}"]
+  access_log_bucket    = aws_s3_bucket.access_logs[0].id
+  processor = {
+    s3_bucket       = local.artifacts_bucket
+    s3_key          = var.add_ons.uploads.processor.s3_key
+    handler         = var.add_ons.uploads.processor.handler
+    runtime         = var.add_ons.uploads.processor.runtime
+    timeout_seconds = var.add_ons.uploads.processor.timeout_seconds
+  }
+  force_destroy                   = var.allow_destroy
+  log_retention_in_days           = var.log_retention_days
+  kms_key_deletion_window_in_days = var.allow_destroy ? 7 : 30
+
+  permissions_boundary_arn = local.permissions_boundary_arn
+
+  depends_on = [aws_s3_bucket_policy.access_logs]
+}
+
+# The uploads bucket's server access logs. S3 delivers them with SSE-S3 only (a KMS key is not
+# supported for log delivery), kept a year, never public.
+resource "aws_s3_bucket" "access_logs" {
+  #checkov:skip=CKV_AWS_18:This is the access-log bucket itself; logging its own access would log forever. exp:2027-06-30
+  #checkov:skip=CKV_AWS_144:Access logs are an audit trail of this region's bucket; a copy in another region adds cost, not recovery. exp:2027-06-30
+  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS. exp:2027-06-30
+  #checkov:skip=CKV2_AWS_62:Nothing consumes events of log objects; they are read on demand. exp:2027-06-30
+  #checkov:skip=CKV2_AWS_6:Its public access block is aws_s3_bucket_public_access_block.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
+  #checkov:skip=CKV_AWS_21:Versioned by aws_s3_bucket_versioning.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
+  #checkov:skip=CKV2_AWS_61:Its lifecycle is aws_s3_bucket_lifecycle_configuration.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
+  count = local.access_log_bucket_count
+
+  bucket        = "${local.name}-access-logs-${local.account_id}"
+  force_destroy = var.allow_destroy
+}
+
+resource "aws_s3_bucket_public_access_block" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket                  = aws_s3_bucket.access_logs[0].id
+  block_public_acls       = true
+  block_public_policy     = true
+  ignore_public_acls      = true
+  restrict_public_buckets = true
+}
+
+resource "aws_s3_bucket_ownership_controls" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  rule {
+    object_ownership = "BucketOwnerEnforced"
+  }
+}
+
+resource "aws_s3_bucket_versioning" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  versioning_configuration {
+    status = "Enabled"
+  }
+}
+
+resource "aws_s3_bucket_server_side_encryption_configuration" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  rule {
+    apply_server_side_encryption_by_default {
+      sse_algorithm = "AES256"
+    }
+  }
+}
+
+resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  rule {
+    id     = "expire-logs"
+    status = "Enabled"
+    filter {}
+    expiration {
+      days = 365
+    }
+    noncurrent_version_expiration {
+      noncurrent_days = 30
+    }
+    abort_incomplete_multipart_upload {
+      days_after_initiation = 1
+    }
+  }
+
+  depends_on = [aws_s3_bucket_versioning.access_logs]
+}
+
+# Only S3's log delivery, for this account's buckets, over TLS.
+resource "aws_s3_bucket_policy" "access_logs" {
+  count = local.access_log_bucket_count
+
+  bucket = aws_s3_bucket.access_logs[0].id
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [
+      {
+        Sid       = "S3ServerAccessLogs"
+        Effect    = "Allow"
+        Principal = { Service = "logging.s3.amazonaws.com" }
+        Action    = "s3:PutObject"
+        Resource  = "${aws_s3_bucket.access_logs[0].arn}/s3/*"
+        Condition = { StringEquals = { "aws:SourceAccount" = local.account_id } }
+      },
+      {
+        Sid       = "TlsOnly"
+        Effect    = "Deny"
+        Principal = "*"
+        Action    = "s3:*"
+        Resource  = [aws_s3_bucket.access_logs[0].arn, "${aws_s3_bucket.access_logs[0].arn}/*"]
+        Condition = { Bool = { "aws:SecureTransport" = "false" } }
+      },
+    ]
+  })
+
+  depends_on = [aws_s3_bucket_public_access_block.access_logs]
 }
 
 # --- observability ---------------------------------------------------------------------------

@@ -172,7 +172,10 @@ variable "services" {
     creation and autoscaling bounds, health check path, ECS Exec, extra plain environment variables,
     image repository (default `<project>/<name>`; the release entry's repository wins) and optional
     load-balancer routing by `host` header or `path` pattern with a listener rule `priority`. The
-    `primary_service` takes the load balancer's default action and needs no routing.
+    `primary_service` takes the load balancer's default action and needs no routing. `efs`: a
+    directory of the environment's EFS file system (encrypted, a mount target per private subnet,
+    created when a service asks for one) mounted at `container_path` through the service's own
+    access point (`/<service>`, owned by `uid`:`gid`), so no service sees another's files.
   EOT
   type = map(object({
     cpu                    = number
@@ -189,6 +192,12 @@ variable "services" {
       host     = optional(string)
       path     = optional(string)
       priority = number
+    }))
+    efs = optional(object({
+      container_path = string
+      read_only      = optional(bool, false)
+      uid            = optional(number, 1000)
+      gid            = optional(number, 1000)
     }))
   }))
 
@@ -220,6 +229,13 @@ variable "services" {
       )
     ])
     error_message = "a service's routing needs a host or a path (or both) and a priority between 1 and 50000."
+  }
+
+  validation {
+    condition = alltrue([for service in values(var.services) :
+      service.efs == null ? true : (can(regex("^/[A-Za-z0-9_./-]+$", try(service.efs.container_path, ""))) && try(service.efs.uid >= 1 && service.efs.gid >= 1, false))
+    ])
+    error_message = "a service's efs needs an absolute container_path other than / and a uid and gid of at least 1 (not root)."
   }
 
   validation {
@@ -371,5 +387,76 @@ variable "discord_webhook_secret_id" {
   validation {
     condition     = var.discord_webhook_secret_id == null || can(regex("^(ssm:/?[A-Za-z0-9_./-]+|[A-Za-z0-9/_+=.@-]+)$", coalesce(var.discord_webhook_secret_id, "x")))
     error_message = "discord_webhook_secret_id must be a secret name or ssm:<parameter name>."
+  }
+}
+
+variable "add_ons" {
+  description = <<-EOT
+    The platform's optional parts (defaults here; an environment sets only what differs):
+    - `service_discovery` (default on): a Cloud Map private DNS namespace
+      `<environment>.<project>.internal` in the VPC with every service registered, so services
+      reach each other as `<service>.<environment>.<project>.internal`.
+    - `scheduled_tasks` (default none): ECS tasks on the services' cluster and private subnets, each
+      run on an EventBridge Scheduler `schedule_expression` (`cron(...)`, `rate(...)`, `at(...)`) or
+      on an EventBridge `event_pattern` (JSON), with its own task definition, roles, log group and
+      dead-letter queue (the scheduled-tasks module; `image` pinned by digest).
+    - `backups` (default on): an AWS Backup vault (its own KMS key) and a daily plan for the
+      database (and the file system, where a service mounts one), `retention_days` (default 35);
+      with `copy_region` (prod), every recovery point is also copied to the recovery vault
+      bootstrap creates there (`<project>-recovery`, bootstrap's `recovery_region`) and kept
+      `copy_retention_days` (default 35). `enabled = false` leaves only RDS's own snapshots.
+    - `uploads` (default off, like `integrations`: on once the application has uploaded its
+      processor package to the artifacts bucket): a private uploads bucket taking browser uploads
+      from `https://app.<domain_name>` (CORS) under `incoming/`, each upload an S3 event on an SQS
+      queue (with a dead-letter queue) processed by a Lambda (`processor`: `s3_key` in the artifacts
+      bucket, `handler`, optional `runtime`), and a bucket receiving the uploads bucket's access logs.
+  EOT
+  type = object({
+    service_discovery = optional(bool, true)
+    scheduled_tasks = optional(map(object({
+      image                 = string
+      cpu                   = optional(number, 256)
+      memory                = optional(number, 512)
+      cpu_architecture      = optional(string, "X86_64")
+      command               = optional(list(string), [])
+      environment           = optional(map(string), {})
+      task_role_policy_json = optional(string)
+      schedule_expression   = optional(string)
+      schedule_timezone     = optional(string, "UTC")
+      event_pattern         = optional(string)
+      event_bus_name        = optional(string, "default")
+      enabled               = optional(bool, true)
+    })), {})
+    backups = optional(object({
+      enabled             = optional(bool, true)
+      retention_days      = optional(number, 35)
+      copy_region         = optional(string)
+      copy_retention_days = optional(number, 35)
+    }), {})
+    uploads = optional(object({
+      processor = object({
+        s3_key          = string
+        handler         = string
+        runtime         = optional(string, "python3.12")
+        timeout_seconds = optional(number, 60)
+      })
+    }))
+  })
+  default  = {}
+  nullable = false
+
+  validation {
+    condition     = var.add_ons.backups.retention_days >= 1 && var.add_ons.backups.copy_retention_days >= 1
+    error_message = "add_ons.backups: retention_days and copy_retention_days must be at least 1."
+  }
+
+  validation {
+    condition     = var.add_ons.backups.copy_region == null || can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", coalesce(var.add_ons.backups.copy_region, "x")))
+    error_message = "add_ons.backups.copy_region must be an AWS region name such as us-west-2 (bootstrap's recovery_region)."
+  }
+
+  validation {
+    condition     = alltrue([for task in values(var.add_ons.scheduled_tasks) : can(regex("@sha256:[0-9a-f]{64}$", task.image))])
+    error_message = "add_ons.scheduled_tasks: every image must be pinned by digest (<repository>@sha256:<64 hex>), as the services' are."
   }
 }

@@ -139,3 +139,94 @@ def test_staging_and_prod_plan_and_publish_no_deployer_package(
     # prod owns the account's detectors in the shared account: AWS Config's recorder among them.
     recorder = "module.platform.module.observability.aws_config_configuration_recorder.this[0]"
     assert (recorder in addresses) is (env == "prod")
+
+
+def _planned(tf: Terraform, planfile: Path) -> dict[str, dict]:
+    return {change["address"]: change["change"]["after"] or {}
+            for change in tf.show_json(planfile)["resource_changes"]}
+
+
+def test_staging_and_prod_back_up_their_database_and_prod_copies_to_the_recovery_region(
+        dev_root: Terraform, emulator: Emulator, tmp_path: Path):
+    for env in ("staging", "prod"):
+        data_dir = tmp_path / env / ".terraform"
+        tf = Terraform(REPO_ROOT / "environments" / env,
+                       env=terraform_env({**emulator.env(), "TF_DATA_DIR": str(data_dir)}))
+        tf.init(backend_config={"bucket": STATE_BUCKET, "key": f"{env}/terraform.tfstate",
+                                "region": "us-east-1", "use_path_style": "true"})
+        (tmp_path / env).mkdir(exist_ok=True)
+        planfile = tmp_path / env / "plan.tfplan"
+        tf.plan(planfile, *_var_args({"allowed_account_ids": [EMULATOR_ACCOUNT]}, tmp_path / env))
+        planned = _planned(tf, planfile)
+        (rule,) = planned["module.platform.module.backups[0].aws_backup_plan.daily[0]"]["rule"]
+        assert rule["target_vault_name"] == f"platform-{env}"
+        assert rule["lifecycle"][0]["delete_after"] == 35
+        copies = [(copy["destination_vault_arn"], copy["lifecycle"][0]["delete_after"])
+                  for copy in rule["copy_action"]]
+        # Only prod pays for a second region: the vault bootstrap keeps in its recovery_region.
+        recovery_vault = f"arn:aws:backup:us-west-2:{EMULATOR_ACCOUNT}:backup-vault:platform-recovery"
+        assert copies == ([(recovery_vault, 35)] if env == "prod" else [])
+        assert "module.platform.module.backups[0].aws_backup_selection.this[0]" in planned
+        # Every service registered in the environment's namespace.
+        discovery = "module.platform.module.service_discovery[0]"
+        namespace = planned[f"{discovery}.aws_service_discovery_private_dns_namespace.this"]
+        assert namespace["name"] == f"{env}.platform.internal"
+
+
+def test_a_service_asking_for_efs_mounts_its_own_access_point_and_a_scheduled_task_and_uploads_run(
+        dev_root: Terraform, tmp_path: Path):
+    small = {"cpu": 256, "memory": 512, "desired_count": 1, "min_capacity": 1, "max_capacity": 2}
+    settings = {
+        **LAYOUTS["one-account"],
+        "services": {"api": small,
+                     "admin": {**small, "health_check_path": "/admin/health",
+                               "routing": {"path": "/admin/*", "priority": 100},
+                               "efs": {"container_path": "/srv/reports"}}},
+        "add_ons": {"backups": {"enabled": True, "retention_days": 7},
+                    "scheduled_tasks": {"nightly": {
+                        "image": "public.ecr.aws/docker/library/busybox@sha256:" + "ab" * 32,
+                        "command": ["sh", "-c", "echo report"],
+                        "schedule_expression": "cron(15 2 * * ? *)"}},
+                    "uploads": {"processor": {"s3_key": "uploads/processor.zip",
+                                              "handler": "processor.handle"}}},
+    }
+    planfile = tmp_path / "dev.tfplan"
+    dev_root.plan(planfile, *_var_args(settings, tmp_path))
+    planned = _planned(dev_root, planfile)
+    efs = "module.platform.module.efs[0]"
+    assert planned[f"{efs}.aws_efs_file_system.this"]["encrypted"] is True
+    assert sorted(a for a in planned if a.startswith(f"{efs}.aws_efs_mount_target.")) == [
+        f'{efs}.aws_efs_mount_target.this["0"]', f'{efs}.aws_efs_mount_target.this["1"]']
+    assert planned[f'{efs}.aws_efs_access_point.this["admin"]']["root_directory"][0]["path"] == "/admin"
+    assert not [a for a in planned if a.startswith(f"{efs}.aws_efs_access_point.") and '"admin"' not in a]
+    # admin's task definition mounts it (encrypted in transit, IAM-authorized); api's does not.
+    # (The container definitions are unknown until the database exists; the ecs module mounts the
+    # volume it declares.)
+    admin = planned['module.platform.module.services["admin"].aws_ecs_task_definition.this']
+    (volume,) = [v for v in admin["volume"] if v["name"] == "efs"]
+    configuration = volume["efs_volume_configuration"][0]
+    assert configuration["transit_encryption"] == "ENABLED"
+    assert configuration["authorization_config"][0]["iam"] == "ENABLED"
+    api = planned["module.platform.module.ecs.aws_ecs_task_definition.this"]
+    assert [v["name"] for v in api["volume"]] == ["tmp"]
+    # The file system is backed up with the database.
+    assert "module.platform.module.backups[0].aws_backup_selection.this[0]" in planned
+    # The scheduled task: its schedule, on the services' cluster, with a dead-letter queue.
+    jobs = "module.platform.module.scheduled_tasks[0]"
+    schedule = planned[f'{jobs}.aws_scheduler_schedule.task["nightly"]']
+    assert schedule["schedule_expression"] == "cron(15 2 * * ? *)"
+    assert f'{jobs}.aws_sqs_queue.dlq["nightly"]' in planned
+    # Uploads: from the app's origin only, into a private bucket logged to the access-log bucket;
+    # each upload an S3 event on the processor's queue.
+    uploads = "module.platform.module.uploads[0]"
+    bucket = planned[f"{uploads}.aws_s3_bucket.uploads"]["bucket"]
+    assert bucket == f"platform-dev-uploads-{EMULATOR_ACCOUNT}"
+    (cors,) = planned[f"{uploads}.aws_s3_bucket_cors_configuration.uploads"]["cors_rule"]
+    assert cors["allowed_origins"] == ["https://app.dev.platform.example.com"]
+    logging = planned[f"{uploads}.aws_s3_bucket_logging.uploads"]
+    assert logging["target_prefix"] == f"s3/{bucket}/"
+    assert planned["module.platform.aws_s3_bucket.access_logs[0]"]["bucket"] == (
+        f"platform-dev-access-logs-{EMULATOR_ACCOUNT}")
+    assert f"{uploads}.aws_s3_bucket_notification.uploads" in planned
+    processor = planned[f"{uploads}.module.processor.aws_lambda_function.this"]
+    assert (processor["s3_key"], processor["handler"]) == ("uploads/processor.zip", "processor.handle")

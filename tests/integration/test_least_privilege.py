@@ -301,6 +301,49 @@ NEEDED = {
     ),
     "ecs:RegisterTaskDefinition": Request("ecs:RegisterTaskDefinition", "*"),
     "ec2:CreateVpc": Request("ec2:CreateVpc", f"arn:aws:ec2:us-east-1:{ACCOUNT}:vpc/*"),
+    # Service discovery: the Cloud Map namespace (Cloud Map creates its private hosted zone with the
+    # caller's permissions) and a registry per service.
+    "servicediscovery:CreatePrivateDnsNamespace": Request("servicediscovery:CreatePrivateDnsNamespace", "*"),
+    "route53:CreateHostedZone (the namespace's private zone)": Request("route53:CreateHostedZone", "*"),
+    "ec2:DescribeVpcs (the namespace's VPC)": Request("ec2:DescribeVpcs", "*"),
+    # Scheduled tasks: the invoke role goes to EventBridge Scheduler (schedules) or EventBridge
+    # (rule targets), which run the task with it.
+    "PassRole scheduled task invoke role to Scheduler": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-jobs-nightly-invoke", service="scheduler.amazonaws.com"
+    ),
+    "PassRole event-driven task invoke role to EventBridge": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-jobs-on-upload-invoke", service="events.amazonaws.com"
+    ),
+    # Backups: the AWS Backup role gets AWS's own backup and restore policies and goes to AWS Backup.
+    "AttachRolePolicy AWSBackupServiceRolePolicyForBackup": iam_request(
+        "iam:AttachRolePolicy",
+        f"{IAM}:role/platform-dev-backup",
+        boundary=boundary("dev"),
+        policy="arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+    ),
+    "AttachRolePolicy AWSBackupServiceRolePolicyForRestores": iam_request(
+        "iam:AttachRolePolicy",
+        f"{IAM}:role/platform-dev-backup",
+        boundary=boundary("dev"),
+        policy="arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
+    ),
+    "PassRole backup role to AWS Backup": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-backup", service="backup.amazonaws.com"
+    ),
+    "backup:CreateBackupPlan": Request("backup:CreateBackupPlan", "*"),
+    # EFS (a service that mounts one): file system, mount targets, access points; no role of its own.
+    "elasticfilesystem:CreateFileSystem": Request("elasticfilesystem:CreateFileSystem", "*"),
+    "elasticfilesystem:CreateAccessPoint": Request(
+        "elasticfilesystem:CreateAccessPoint",
+        f"arn:aws:elasticfilesystem:us-east-1:{ACCOUNT}:file-system/fs-0123456789abcdef0",
+    ),
+    "scheduler:CreateSchedule": Request(
+        "scheduler:CreateSchedule",
+        f"arn:aws:scheduler:us-east-1:{ACCOUNT}:schedule/platform-dev-jobs/nightly",
+    ),
+    "servicediscovery:CreateService": Request(
+        "servicediscovery:CreateService", f"arn:aws:servicediscovery:us-east-1:{ACCOUNT}:namespace/ns-x"
+    ),
 }
 
 

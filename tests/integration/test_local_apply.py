@@ -101,6 +101,37 @@ def test_dev_runs_two_services_on_one_cluster_and_load_balancer(dev_run: LocalRu
     assert "in sync" not in result.stdout
 
 
+def test_dev_services_find_each_other_through_cloud_map(dev_run: LocalRun):
+    discovery = aws(dev_run, "servicediscovery")
+    namespaces = {n["Name"]: n for n in discovery.list_namespaces()["Namespaces"]}
+    assert namespaces["dev.platform.internal"]["Type"] == "DNS_PRIVATE"
+    # The only namespace of the run: every registry listed is one of dev's.
+    assert list(namespaces) == ["dev.platform.internal"]
+    registries = {s["Name"]: s["Arn"] for s in discovery.list_services()["Services"]}
+    assert sorted(registries) == ["admin", "api"]
+    # ECS registers each service's tasks in its own registry (api.dev.platform.internal, ...).
+    ecs = aws(dev_run, "ecs")
+    services = ecs.describe_services(cluster="platform-dev", services=["api", "admin"])["services"]
+    assert {s["serviceName"]: [r["registryArn"] for r in s["serviceRegistries"]] for s in services} == {
+        name: [arn] for name, arn in registries.items()}
+
+
+def test_bootstrap_keeps_the_recovery_vault_and_the_image_push_role(dev_run: LocalRun):
+    outputs = {name: item["value"] for name, item in dev_run.bootstrap_outputs.items()}
+    env = dev_run.emulator.env()
+    recovery = boto3.client("backup", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-west-2",
+                            aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                            aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+    vaults = {vault["BackupVaultName"]: vault["BackupVaultArn"]
+              for vault in recovery.list_backup_vaults()["BackupVaultList"]}
+    assert vaults == {"platform-recovery": outputs["recovery_vault_arn"]}
+    assert ":us-west-2:" in outputs["recovery_vault_arn"]
+    role = aws(dev_run, "iam").get_role(RoleName=outputs["ecr_push_role_arn"].split("/")[-1])["Role"]
+    trust = role["AssumeRolePolicyDocument"]
+    trust = json.loads(trust) if isinstance(trust, str) else trust
+    assert "repo:example-org/platform-infra:ref:refs/heads/main" in json.dumps(trust)
+
+
 def test_replan_shows_no_changes(dev_run: LocalRun):
     assert dev_run.replan() == []
 

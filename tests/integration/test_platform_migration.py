@@ -42,7 +42,9 @@ ROOT_FILES = ("*.tf", "terraform.tfvars", ".terraform.lock.hcl")
 # untyped -var value as a string.)
 # Also: the package stays uploaded by hand, as the old layout had it. Letting terraform publish it
 # (deployer_package_path) is a change of its own after the switch: the object is created and both
-# functions take its version (docs/terraform.md). So is the budget the old layout did not have.
+# functions take its version (docs/terraform.md). So is the budget the old layout did not have, and
+# so are the add-ons it did not have (service discovery registers the running services, AWS Backup
+# starts backing up the database: changes of their own after the switch, not part of it).
 OLD_SERVICES = """services = {
   api = {
     cpu = 256, memory = 512, desired_count = 1, min_capacity = 1, max_capacity = 2
@@ -51,6 +53,7 @@ OLD_SERVICES = """services = {
 }
 deployer_package_path = null
 budget                = null
+add_ons               = { service_discovery = false, backups = { enabled = false } }
 """
 
 

@@ -50,7 +50,10 @@ locals {
       secrets                = [for name in sort(keys(var.secrets)) : { name = name, valueFrom = var.secrets[name] }]
       readonlyRootFilesystem = var.readonly_root_filesystem
       # A writable scratch directory for applications that need one despite the read-only root.
-      mountPoints    = [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }]
+      mountPoints = concat(
+        [{ sourceVolume = "tmp", containerPath = "/tmp", readOnly = false }],
+        var.efs_volume == null ? [] : [{ sourceVolume = "efs", containerPath = var.efs_volume.container_path, readOnly = var.efs_volume.read_only }],
+      )
       volumesFrom    = []
       systemControls = []
       logConfiguration = {
@@ -369,6 +372,26 @@ resource "aws_ecs_task_definition" "this" {
     name = "tmp"
   }
 
+  # The EFS file system (efs_volume), only through its access point, encrypted in transit and
+  # authorized by the task role.
+  dynamic "volume" {
+    for_each = var.efs_volume == null ? [] : [var.efs_volume]
+
+    content {
+      name = "efs"
+
+      efs_volume_configuration {
+        file_system_id     = volume.value.file_system_id
+        transit_encryption = "ENABLED"
+
+        authorization_config {
+          access_point_id = volume.value.access_point_id
+          iam             = "ENABLED"
+        }
+      }
+    }
+  }
+
   # Keep superseded revisions registered: the deployment circuit breaker rolls back to the
   # previous revision, and the deployer may still be running one Terraform no longer declares.
   skip_destroy = true
@@ -414,6 +437,16 @@ resource "aws_ecs_service" "this" {
       target_group_arn = load_balancer.value
       container_name   = local.container_name
       container_port   = var.container_port
+    }
+  }
+
+  # Service discovery: ECS registers each task's IP address (awsvpc: an A record) and removes it
+  # when the task stops.
+  dynamic "service_registries" {
+    for_each = var.service_registry_arn == null ? [] : [var.service_registry_arn]
+
+    content {
+      registry_arn = service_registries.value
     }
   }
 

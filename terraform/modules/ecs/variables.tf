@@ -179,6 +179,33 @@ variable "target_group_arn" {
   }
 }
 
+variable "service_registry_arn" {
+  description = "ARN of a Cloud Map service registry (the service-discovery module's `service_registry_arns`) ECS registers every task's IP address in, so other services reach it by name. Null: not registered."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.service_registry_arn == null || can(regex("^arn:aws[a-z-]*:servicediscovery:", var.service_registry_arn))
+    error_message = "service_registry_arn must be a Cloud Map service ARN (arn:aws:servicediscovery:...) or null."
+  }
+}
+
+variable "efs_volume" {
+  description = "An EFS file system mounted into the container at `container_path` through `access_point_id` (the efs module's), with transit encryption and IAM authorization: the task role needs the mount permission (task_role_policy_json). Null: none."
+  type = object({
+    file_system_id  = string
+    access_point_id = string
+    container_path  = string
+    read_only       = optional(bool, false)
+  })
+  default = null
+
+  validation {
+    condition     = var.efs_volume == null || can(regex("^/[A-Za-z0-9_./-]+$", try(var.efs_volume.container_path, "")))
+    error_message = "efs_volume.container_path must be an absolute path other than /."
+  }
+}
+
 variable "health_check_grace_period_seconds" {
   description = "Seconds after a task starts during which failing load balancer health checks are ignored (only used with a target group)."
   type        = number

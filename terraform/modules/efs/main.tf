@@ -68,8 +68,9 @@ resource "aws_security_group" "mount_targets" {
   tags = merge(var.tags, { Name = "${var.name}-efs" })
 }
 
+# By position, like the mount targets: the client groups may be created in the same apply.
 resource "aws_vpc_security_group_ingress_rule" "nfs" {
-  for_each = toset(var.client_security_group_ids)
+  for_each = { for index, group_id in var.client_security_group_ids : tostring(index) => group_id }
 
   security_group_id            = aws_security_group.mount_targets.id
   description                  = "NFS from client tasks"
@@ -81,8 +82,10 @@ resource "aws_vpc_security_group_ingress_rule" "nfs" {
   tags = var.tags
 }
 
+# Keyed by the subnet's position, not its id: an environment creates its subnets in the same apply,
+# and for_each keys must be known when planning.
 resource "aws_efs_mount_target" "this" {
-  for_each = toset(var.subnet_ids)
+  for_each = { for index, subnet_id in var.subnet_ids : tostring(index) => subnet_id }
 
   file_system_id  = aws_efs_file_system.this.id
   subnet_id       = each.value

@@ -25,7 +25,7 @@ output "security_group_id" {
 
 output "mount_target_ids" {
   description = "Mount target in each subnet, by subnet id."
-  value       = { for subnet, mt in aws_efs_mount_target.this : subnet => mt.id }
+  value       = { for mt in aws_efs_mount_target.this : mt.subnet_id => mt.id }
 }
 
 output "client_policy_json" {

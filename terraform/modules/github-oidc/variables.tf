@@ -64,7 +64,7 @@ variable "environments" {
     - iam_name_prefix: IAM roles, policies and instance profiles the apply role may manage must be named with this prefix (default `<name_prefix>-<env>-`);
     - apply_managed_policy_arns: managed policies of the apply role besides ReadOnlyAccess (default PowerUserAccess);
     - plan_additional_policy_arns: extra managed policies for the plan role (never secret reads: the plan role denies them explicitly);
-    - attachable_policy_arns: managed policies, besides the environment's own `policy/<iam_name_prefix>*`, the apply role may attach to its roles (default: the AWS-managed service-role policies the modules use, RDS enhanced monitoring for the database and AWS_ConfigRole for the observability module's Config recorder);
+    - attachable_policy_arns: managed policies, besides the environment's own `policy/<iam_name_prefix>*`, the apply role may attach to its roles (default: the AWS-managed service-role policies the modules use, RDS enhanced monitoring for the database, AWS_ConfigRole for the observability module's Config recorder and AWS Backup's backup and restore policies for the backups module);
     - pass_role_services: services the apply role may pass its environment's roles to (`iam:PassedToService`).
   EOT
   type = map(object({
@@ -75,10 +75,13 @@ variable "environments" {
     attachable_policy_arns = optional(list(string), [
       "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
       "arn:aws:iam::aws:policy/service-role/AWS_ConfigRole",
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForBackup",
+      "arn:aws:iam::aws:policy/service-role/AWSBackupServiceRolePolicyForRestores",
     ])
     pass_role_services = optional(list(string), [
       "ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "monitoring.rds.amazonaws.com", "rds.amazonaws.com",
       "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "config.amazonaws.com",
+      "scheduler.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com",
     ])
   }))
 
