@@ -60,11 +60,12 @@ def read_timings(path: Path, *, warn: Callable[[str], None]) -> dict[str, float]
 
 def write_github_outputs(path: Path, result: AffectedResult, config: RepoConfig,
                          plan_entries: list[MatrixEntry], *, timings: Mapping[str, float],
-                         apply_stages: bool = False, environ: Mapping[str, str] | None = None,
-                         err: TextIO | None = None) -> None:
+                         apply_stages: bool = False, max_jobs: int = GITHUB_MATRIX_LIMIT,
+                         environ: Mapping[str, str] | None = None, err: TextIO | None = None) -> None:
     """Append the workflows' step outputs (:func:`pipeline_tools.affected.output.github_outputs`) to
-    ``path``, with ``apply_stages`` also each stage's apply matrix; warn (a workflow annotation in
-    Actions) when roots were deleted."""
+    ``path``, with ``apply_stages`` also each stage's apply matrix (at most ``max_jobs`` entries per
+    stage: beyond that an entry is a group of roots one job applies one after another); warn (a
+    workflow annotation in Actions) when roots were deleted."""
     import os
     import sys
 
@@ -75,13 +76,10 @@ def write_github_outputs(path: Path, result: AffectedResult, config: RepoConfig,
     err = err or sys.stderr
     stage_entries = []
     for stage in config.stages if apply_stages else ():
-        # One job per root (apply-environment.yml applies one root), up to GitHub's matrix limit:
-        # the plan's max_jobs does not apply, and beyond the limit roots would have to be grouped.
-        entries = build_matrix(result.roots, config, max_jobs=GITHUB_MATRIX_LIMIT, timings=timings,
+        # Each stage is its own matrix (its own stage job), so the limit applies per stage; the
+        # grouping rule is the plan's (same timings), so a stage's groups are balanced by plan time.
+        entries = build_matrix(result.roots, config, max_jobs=max_jobs, timings=timings,
                                stage=stage.name) if stage.apply_on_merge else []
-        if any(len(entry.roots) > 1 for entry in entries):
-            raise InputError(f"stage {stage.name}: {sum(len(e.roots) for e in entries)} affected roots, "
-                             f"more than the {GITHUB_MATRIX_LIMIT} jobs of one apply matrix")
         stage_entries.append(entries)
     outputs = github_outputs(result, config, plan_entries, stage_entries if apply_stages else None)
     try:

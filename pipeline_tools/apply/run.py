@@ -68,9 +68,11 @@ def _check_sha(sha: str) -> None:
 DEFAULT_POLICY = "security/policy.yml"
 
 
-def apply_cost_policy(path: str | None, out: TextIO) -> CostPolicy | None:
+def apply_cost_policy(path: str | None, out: TextIO, env: str | None = None) -> CostPolicy | None:
     """The cost policy the apply enforces: ``path`` (which must exist), else :data:`DEFAULT_POLICY`
-    when the working directory has one, else none (said on ``out``)."""
+    when the working directory has one, else none (said on ``out``). ``env`` without an entry of
+    its own gets its root's stage's (pipeline-tools.yml), as the security gate's threshold does:
+    ``dev-eu-07`` is held to dev's limit rather than to none."""
     from pipeline_tools.cost.run import load_cost_policy
 
     if path is None:
@@ -78,7 +80,20 @@ def apply_cost_policy(path: str | None, out: TextIO) -> CostPolicy | None:
             out.write(f"note: no {DEFAULT_POLICY} here: no cost limits are enforced\n")
             return None
         path = DEFAULT_POLICY
-    return load_cost_policy(path)
+    policy = load_cost_policy(path)
+    if env is None or env in policy.environments:
+        return policy
+    import dataclasses
+
+    from pipeline_tools.config.load import load_config
+
+    config = load_config(repo_root=Path.cwd())
+    # The comment's environment name writes a nested root's "/" as "--" (affected's matrix names).
+    stage = config.stage_for(f"{config.roots_dir}/{env.replace('--', '/')}")
+    if stage is None or stage.name not in policy.environments:
+        return policy
+    return dataclasses.replace(policy, environments={**policy.environments,
+                                                     env: policy.environments[stage.name]})
 
 
 def check(*, repo: str, env: str, sha: str, pr: int | None = None, trusted_author: str | None = None,
@@ -90,7 +105,7 @@ def check(*, repo: str, env: str, sha: str, pr: int | None = None, trusted_autho
 
     out = out or sys.stdout
     repo = _validated(repo, env, sha, pr)
-    cost_policy = apply_cost_policy(policy, out)  # bad policy: exit 2 before anything is asked of GitHub
+    cost_policy = apply_cost_policy(policy, out, env)  # bad policy: exit 2 before GitHub is asked
     client = (github or github_from_env)(trusted_author)
     result = check_apply(client, repo, env=env, sha=sha.lower(), pr=pr, cost_policy=cost_policy)
     where = f"pull request #{result.pull_request}" if result.pull_request else f"commit {sha[:12]}"

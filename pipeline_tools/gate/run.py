@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import subprocess
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -225,6 +226,26 @@ def baseline_at_ref(repo_root: Path, ref: str, baseline: Path) -> Baseline:
     return parse_baseline(data, source=f"baseline at {ref}")
 
 
+def _with_stage_threshold(policy: Policy, environment: str, paths: Sequence[Path],
+                          repo_root: Path) -> Policy:
+    """``policy``, where it has no entry for ``environment``, with the entry of the scanned root's
+    stage (pipeline-tools.yml): at scale, roots such as ``dev-eu-01`` ... ``dev-us-40`` are held to
+    their stage's bar without a policy line each. An environment the policy names keeps its own."""
+    import dataclasses
+
+    if environment in policy.thresholds or not paths:
+        return policy
+    from pipeline_tools.config.load import load_config
+
+    config = load_config(repo_root=repo_root)
+    for path in paths:
+        stage = config.stage_for(_relative(path, repo_root))
+        if stage is not None and stage.name in policy.thresholds:
+            return dataclasses.replace(
+                policy, thresholds={**policy.thresholds, environment: policy.thresholds[stage.name]})
+    return policy
+
+
 def _relative(path: Path, repo_root: Path) -> str:
     try:
         return path.resolve().relative_to(repo_root).as_posix()
@@ -311,6 +332,7 @@ def run_gate(request: GateRequest) -> GateResult:
     with checkov_run.CheckovBatch(binary, scans, request.checkov_timeout) as batch:
         policy, policy_source = _policy(request.policy, repo_root)
         environment = request.environment or policy.default_environment
+        policy = _with_stage_threshold(policy, environment, request.paths, repo_root)
         policy.threshold(environment)  # an unknown environment is bad input
         exceptions_path = _default(request.exceptions, repo_root, DEFAULT_EXCEPTIONS, required=False)
         exceptions = load_exceptions(exceptions_path)

@@ -183,10 +183,11 @@ def service_root_files(env: str, cluster: str, network: Mapping[str, str]) -> di
 
 
 def pipeline_config(uid: str, state_bucket: str, envs: tuple[str, ...],
-                    auto_deploy: Iterable[str] = ()) -> str:
+                    auto_deploy: Iterable[str] = (), max_jobs: int | None = None) -> str:
     """The sandbox's pipeline-tools.yml: project ``loop-<uid>`` so the role name templates give
-    the roles :func:`create_roles` makes, one stage per environment root, the sandbox's bucket;
-    the stages in ``auto_deploy`` get their images by ECR push (the deployer)."""
+    the roles :func:`create_roles` makes, one stage per environment root (and every root whose
+    name starts with it), the sandbox's bucket; the stages in ``auto_deploy`` get their images by
+    ECR push (the deployer); ``max_jobs``: the matrices' limit (beyond it roots are grouped)."""
     auto = set(auto_deploy)
     stages = "".join(f"""  - name: {env}
     roots: ["environments/{env}*"]
@@ -194,13 +195,14 @@ def pipeline_config(uid: str, state_bucket: str, envs: tuple[str, ...],
     required_reviewers: false
     auto_deploy: {"true" if env in auto else "false"}
 """ for env in envs)
+    matrix = f"matrix:\n  max_jobs: {max_jobs}\n" if max_jobs is not None else ""
     return f"""# The loop sandbox's settings (docs/configuration.md), written by loop_sandbox.py.
 version: 1
 project: loop-{uid}
 region: {REGION}
 roots_dir: environments
 state_bucket: "{state_bucket}"
-stages:
+{matrix}stages:
 {stages}"""
 
 
@@ -389,27 +391,32 @@ def _apply_directly(repo_dir: Path, envs: Iterable[str], endpoint: str, state_bu
 
 def build_sandbox(work_dir: Path, endpoint: str, standin: GitHubStandin, copy_from: Path, *,
                   envs: tuple[str, ...] = ENVIRONMENTS, running: Mapping[str, str] | None = None,
-                  managed: tuple[str, ...] = (),
+                  managed: tuple[str, ...] = (), files: Mapping[str, str] | None = None,
+                  max_jobs: int | None = None,
                   progress: Callable[[str], None] | None = None, parallel_legs: int = 1) -> Sandbox:
     """``running``: environment -> image tag its service runs (see the module's docstring); the
     emulator must then run with MOTO_ECS_SERVICE_RUNNING=1, so that deployments complete.
     ``managed``: environments whose ECS task definition and service are in their root (Terraform's,
     as the platform's ecs module makes them), with no release yet; their images arrive by ECR push
-    (the stage's ``auto_deploy``, the deployer with :meth:`Sandbox.deploy_targets_parameter`)."""
+    (the stage's ``auto_deploy``, the deployer with :meth:`Sandbox.deploy_targets_parameter`).
+    ``files``: more files of the first commit (more roots of the stages: ``environments/dev-01``
+    belongs to dev; a module they share); ``max_jobs``: pipeline-tools.yml's ``matrix.max_jobs``."""
     from pipeline_tools.integrations.terraform import MIRROR_ENV, cache_dir, cli_config_for_mirror
     from pipeline_tools.local import cli_standins
 
     uid = uuid.uuid4().hex[:10]
     state_bucket = f"loop-tfstate-{uid}"
-    files: dict[str, str] = {"pipeline-tools.yml": pipeline_config(uid, state_bucket, envs, managed)}
+    first_commit: dict[str, str] = {
+        "pipeline-tools.yml": pipeline_config(uid, state_bucket, envs, managed, max_jobs)}
     for env in envs:
-        files.update(root_files(env))
+        first_commit.update(root_files(env))
+    first_commit.update(files or {})
     digests: dict[str, str] = {}
     if running or managed:
         digests, release_files = _start_services(uid, endpoint, running or {}, managed)
-        files.update(release_files)
+        first_commit.update(release_files)
     repo_dir = work_dir / "repo"
-    init_repository(repo_dir, files, copy_from)
+    init_repository(repo_dir, first_commit, copy_from)
     _client("s3", endpoint).create_bucket(Bucket=state_bucket)
     if running or managed:
         _apply_directly(repo_dir, (*(running or {}), *managed), endpoint, state_bucket,

@@ -64,7 +64,7 @@ def verify_plan(
         from pipeline_tools.apply.records import reviewed_plans_from_github
         from pipeline_tools.apply.run import apply_cost_policy
 
-        cost_policy = apply_cost_policy(policy, out) if checked else None
+        cost_policy = apply_cost_policy(policy, out, env) if checked else None
         client = github(trusted_author) if github is not None else None  # None: built from the environment
         reviewed += reviewed_plans_from_github(
             repo or "", env, prs=prs, since_deployment=since_deployment, base=base,

@@ -65,7 +65,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "workflow warning")
     parser.add_argument("--apply-stages", action="store_true",
                         help="with --github-output: also stage-0 ... stage-5, each stage's apply matrix "
-                        "(one job per root, at most 256 per stage: more is bad input)")
+                        "(one job per root up to --max-jobs per stage, beyond that groups of roots one job "
+                        "applies one after another)")
     parser.add_argument("--step-summary", action="store_true",
                         help="also append the text form to the job summary (GITHUB_STEP_SUMMARY)")
     parser.add_argument("--no-cache", action="store_true",
@@ -112,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         CIEnvironment.from_env().append_step_summary(render(result, "text", config=config))
     if args.github_output:
         write_github_outputs(Path(args.github_output), result, config, entries or [], timings=timings,
-                             apply_stages=args.apply_stages)
+                             apply_stages=args.apply_stages,
+                             max_jobs=args.max_jobs or config.matrix.max_jobs)
     return 0
 

@@ -85,3 +85,49 @@ def test_a_nested_roots_job_name_is_safe_for_artifacts_and_the_comment():
     (entry,) = build_matrix([AffectedRoot("environments/us-east-1/dev", "us-east-1/dev")], CONFIG)
     assert entry.to_json()["name"] == "us-east-1--dev" and valid_env_name(entry.name)
     assert entry.to_json()["names"] == ["us-east-1/dev"]  # the root's own name, unchanged
+
+
+def apply_stage_outputs(paths: list[str], max_jobs: int, tmp_path) -> list[list[dict]]:
+    """``affected --apply-stages``'s stage-0 ... stage-5 outputs for these roots (the pure path:
+    write_github_outputs appends them to a GITHUB_OUTPUT file, which is read back)."""
+    import json
+
+    from pipeline_tools.affected.model import AffectedResult
+    from pipeline_tools.affected.run import write_github_outputs
+
+    result = AffectedResult("base", "head", roots(*paths), [], len(paths))
+    plan = build_matrix(result.roots, CONFIG, max_jobs=max_jobs)
+    output = tmp_path / "github_output"
+    write_github_outputs(output, result, CONFIG, plan, timings={}, apply_stages=True, max_jobs=max_jobs)
+    values = dict(line.split("=", 1) for line in output.read_text().splitlines())
+    return [json.loads(values[f"stage-{k}"])["include"] for k in range(6)]
+
+
+def test_a_stage_beyond_max_jobs_is_applied_in_groups_each_root_once(tmp_path):
+    """What terraform-apply.yml's stage jobs get: at most max_jobs entries per stage, a group's entry
+    without a path and its roots in the order its job applies them (sorted), every root once."""
+    paths = ([f"environments/dev-{i:02d}" for i in range(9)] + [f"environments/staging-{i}" for i in range(3)]
+             + ["environments/prod", "environments/bootstrap"])
+    stages = apply_stage_outputs(paths, 4, tmp_path)
+    dev, staging, prod = stages[0], stages[1], stages[2]
+    # The limit is per stage (each stage is its own matrix): 9 dev roots in 4 jobs.
+    assert [len(e["roots"]) for e in dev] == [3, 2, 2, 2]
+    assert all(e["path"] == "" and e["stage"] == "dev" and e["github_environment"] == "dev" for e in dev)
+    assert [e["name"] for e in dev] == [f"dev-group-{i}-of-4" for i in range(1, 5)]
+    for entry in dev:
+        assert entry["roots"] == sorted(entry["roots"])
+        assert entry["names"] == [path.split("/", 1)[1] for path in entry["roots"]]
+    assert Counter(path for e in dev for path in e["roots"]) == Counter(paths[:9])
+    # Within the limit a stage keeps one job per root, with its path (the single-root job).
+    assert [(e["path"], e["roots"]) for e in staging] == [(p, [p]) for p in paths[9:12]]
+    assert [e["path"] for e in prod] == ["environments/prod"] and stages[3:] == [[], [], []]
+    # bootstrap belongs to no stage: planned, never applied.
+    assert "environments/bootstrap" not in {p for stage in stages for e in stage for p in e["roots"]}
+
+
+def test_a_stage_of_a_thousand_roots_fits_the_matrix_limit(tmp_path):
+    paths = [f"environments/dev-{i:04d}" for i in range(1000)]
+    [dev, *rest] = apply_stage_outputs(paths, 256, tmp_path)
+    assert len(dev) == 256 and not any(rest)
+    assert sorted(path for e in dev for path in e["roots"]) == paths
+    assert {len(e["roots"]) for e in dev} == {3, 4}

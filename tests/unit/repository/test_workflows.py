@@ -35,6 +35,8 @@ from tests.support.paths import REPO_ROOT
 
 WORKFLOWS = REPO_ROOT / ".github" / "workflows"
 WORKFLOW_FILES = sorted(WORKFLOWS.glob("*.yml"))
+# The scripts a workflow step runs (a group of roots, one root after another).
+SCRIPT_FILES = sorted((REPO_ROOT / ".github" / "scripts").glob("*.sh"))
 PLACEHOLDER = "\x00PLACEHOLDER\x00"
 SHA_PINNED = re.compile(r"^[\w.-]+/[\w./-]+@[0-9a-f]{40}$")
 
@@ -213,6 +215,8 @@ def all_invocations() -> list[Invocation]:
     for path in WORKFLOW_FILES:
         for job, step, script in run_steps(load(path)):
             found.extend(invocations_in(path.name, job, step, script))
+    for path in SCRIPT_FILES:
+        found.extend(invocations_in(path.name, "", "", path.read_text()))
     return found
 
 
@@ -373,8 +377,11 @@ def test_a_refused_apply_has_a_dispatch_that_applies_exactly_the_plan_it_showed(
 
     assert apply["needs"] == "plan"
     assert apply["environment"] == "${{ needs.plan.outputs.environment }}"
+    # A merge's apply of one root (root set; a group's job is named by its group) shares the group.
     merge_group = load(WORKFLOWS / "apply-environment.yml")["jobs"]["apply"]["concurrency"]["group"]
-    assert apply["concurrency"] == {"group": merge_group, "cancel-in-progress": False}
+    assert merge_group == "terraform-apply-${{ inputs.root || inputs.name }}"
+    assert apply["concurrency"] == {"group": "terraform-apply-${{ inputs.root }}",
+                                    "cancel-in-progress": False}
     apply_runs = [str(step.get("run", "")) for step in apply["steps"]]
     assert not any(" plan " in run or run.rstrip().endswith(" plan") for run in apply_runs), \
         "the apply job must not re-plan: it applies the plan the reviewers saw"
@@ -425,6 +432,10 @@ def test_run_steps_are_short_and_use_no_gh_jq_or_curl():
                 problems.append(f"{key}: uses {', '.join(used)}")
             if len(lines) > MAX_RUN_LINES:
                 problems.append(f"{key}: {len(lines)} lines")
+    for path in SCRIPT_FILES:
+        used = sorted({m.group(1) for m in tools.finditer(path.read_text())})
+        if used:
+            problems.append(f"{path.name}: uses {', '.join(used)}")
     assert not problems, "\n".join(problems)
     assert seen == set(LONG_STEP_EXCEPTIONS), f"stale exceptions: {set(LONG_STEP_EXCEPTIONS) - seen}"
 
