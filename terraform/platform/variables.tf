@@ -173,6 +173,12 @@ variable "services" {
     image repository (default `<project>/<name>`; the release entry's repository wins) and optional
     load-balancer routing by `host` header or `path` pattern with a listener rule `priority`. The
     `primary_service` takes the load balancer's default action and needs no routing.
+    Roll-out options: `deployment_alarms` (on by default for services behind the load balancer: a
+    deployment during which the service's target group sees 5xx at or above `target_5xx_threshold`
+    a minute, or unhealthy targets, for `evaluation_periods` minutes stops and rolls back;
+    `enable = false` leaves only the circuit breaker), `capacity` (`FARGATE` default, `FARGATE_SPOT`,
+    or `mixed`: one task on-demand, the rest 1:3 on spot; keep production on FARGATE) and
+    `xray_daemon` (an X-Ray daemon sidecar the app reaches at AWS_XRAY_DAEMON_ADDRESS).
   EOT
   type = map(object({
     cpu                    = number
@@ -190,6 +196,15 @@ variable "services" {
       path     = optional(string)
       priority = number
     }))
+    deployment_alarms = optional(object({
+      enable                    = optional(bool, true)
+      rollback                  = optional(bool, true)
+      target_5xx_threshold      = optional(number, 10)
+      unhealthy_hosts_threshold = optional(number, 1)
+      evaluation_periods        = optional(number, 3)
+    }), {})
+    capacity    = optional(string, "FARGATE")
+    xray_daemon = optional(bool, false)
   }))
 
   validation {
@@ -225,6 +240,34 @@ variable "services" {
   validation {
     condition     = length(distinct([for service in values(var.services) : try(service.routing.priority, null) if service.routing != null])) == length([for service in values(var.services) : 1 if service.routing != null])
     error_message = "listener rule priorities must differ between services."
+  }
+
+  validation {
+    condition = alltrue([for service in values(var.services) :
+      contains(["FARGATE", "FARGATE_SPOT", "mixed"], service.capacity) &&
+      service.deployment_alarms.target_5xx_threshold >= 1 && service.deployment_alarms.unhealthy_hosts_threshold >= 1 &&
+      service.deployment_alarms.evaluation_periods >= 1 && service.deployment_alarms.evaluation_periods <= 60
+    ])
+    error_message = "a service's capacity must be FARGATE, FARGATE_SPOT or mixed; its deployment_alarms need thresholds >= 1 and evaluation_periods between 1 and 60."
+  }
+}
+
+variable "endpoint_health" {
+  description = "Route53 health checks on `api.<domain_name>` (path: the primary service's health_check_path) and `app.<domain_name>` (`frontend_path`), alarming after `alarm_evaluation_periods` unhealthy minutes, and expiry alarms on both certificates when fewer than `certificate_expiry_days` days are left. `enable = false` turns all of it off."
+  type = object({
+    enable                   = optional(bool, true)
+    frontend_path            = optional(string, "/")
+    alarm_evaluation_periods = optional(number, 2)
+    certificate_expiry_days  = optional(number, 30)
+  })
+  nullable = false
+  default  = {}
+
+  validation {
+    condition = (startswith(var.endpoint_health.frontend_path, "/") &&
+      var.endpoint_health.alarm_evaluation_periods >= 1 && var.endpoint_health.alarm_evaluation_periods <= 60 &&
+    var.endpoint_health.certificate_expiry_days >= 1 && var.endpoint_health.certificate_expiry_days <= 395)
+    error_message = "endpoint_health needs a frontend_path starting with /, alarm_evaluation_periods 1-60 and certificate_expiry_days 1-395."
   }
 }
 

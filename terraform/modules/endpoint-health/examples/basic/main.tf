@@ -6,6 +6,10 @@
 resource "aws_acm_certificate" "api" {
   domain_name       = "api.${var.domain_name}"
   validation_method = "DNS"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_acm_certificate" "frontend" {
@@ -13,6 +17,10 @@ resource "aws_acm_certificate" "frontend" {
 
   domain_name       = "app.${var.domain_name}"
   validation_method = "DNS"
+
+  lifecycle {
+    create_before_destroy = true
+  }
 }
 
 resource "aws_sns_topic" "alerts" {
