@@ -240,6 +240,29 @@ def test_certificate_expiry_alarms_watch_each_certificate_in_its_region(
     assert outputs["certificate_arns"]["api"].split(":")[3] == HOME_REGION
 
 
+def test_the_notifier_in_another_region_is_subscribed_and_only_that_topic_may_invoke_it(
+        emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Planned only: moto runs no Lambda, and the example has none to subscribe."""
+    example = ModuleExample("endpoint-health", emulator, tmp_path_factory.mktemp("health-plan"),
+                            variables={"region": HOME_REGION})
+    notifier = f"arn:aws:lambda:{HOME_REGION}:123456789012:function:example-alarm-chat"
+    plan = example.plan(notifier_function_arn=notifier)
+    resources = {change["address"]: change for change in plan["resource_changes"]}
+    subscription = resources["module.endpoint_health.aws_sns_topic_subscription.notifier[0]"]
+    assert subscription["change"]["after"]["protocol"] == "lambda"
+    assert subscription["change"]["after"]["endpoint"] == notifier
+    permission = resources["module.endpoint_health.aws_lambda_permission.notifier[0]"]["change"]["after"]
+    assert (permission["function_name"], permission["principal"]) == (notifier, "sns.amazonaws.com")
+    # source_arn is the us-east-1 topic, unknown until it exists: referenced, not a wildcard.
+    assert "source_arn" in resources["module.endpoint_health.aws_lambda_permission.notifier[0]"][
+        "change"]["after_unknown"]
+    # The topic is created with the us-east-1 provider, the permission with the home region's.
+    configuration = plan["configuration"]["root_module"]["module_calls"]["endpoint_health"]["module"]
+    providers = {r["address"]: r.get("provider_config_key", "") for r in configuration["resources"]}
+    assert providers["aws_sns_topic_subscription.notifier"].endswith("us_east_1")
+    assert not providers["aws_lambda_permission.notifier"].endswith("us_east_1")
+
+
 def test_health_example_replans_clean(health: Applied) -> None:
     example, _ = health
     assert example.replan_changes() == []

@@ -45,6 +45,8 @@ module "endpoint_health" {
   certificate_expiry_days    = 30
   alarm_topic_arn            = aws_sns_topic.alerts.arn
   alarm_email_addresses      = ["oncall@example.org"]
+  subscribe_notifier         = var.notifier_function_arn != null
+  notifier_function_arn      = var.notifier_function_arn
 
   # Short-lived example: its key may go after a week.
   kms_key_deletion_window_in_days = 7

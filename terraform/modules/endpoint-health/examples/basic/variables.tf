@@ -19,3 +19,14 @@ variable "domain_name" {
     error_message = "domain_name must be a lowercase DNS name."
   }
 }
+
+variable "notifier_function_arn" {
+  description = "An alarm notifier Lambda to subscribe to the us-east-1 topic across regions (null: none; the emulator's test only plans it)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.notifier_function_arn == null || can(regex("^arn:aws[a-z-]*:lambda:", coalesce(var.notifier_function_arn, "x")))
+    error_message = "notifier_function_arn must be a Lambda function ARN or null."
+  }
+}
