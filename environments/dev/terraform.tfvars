@@ -35,6 +35,8 @@ services = {
     max_capacity      = 2
     health_check_path = "/admin/health"
     routing           = { path = "/admin/*", priority = 100 }
+    # Dev tolerates a task stopped with two minutes' notice: spot capacity (prod stays on-demand).
+    capacity = "FARGATE_SPOT"
   }
 }
 

@@ -96,6 +96,19 @@ locals {
 
   # Cloud Map: every service is registered; other services resolve it by name inside the VPC.
   service_registry_arns = var.add_ons.service_discovery ? module.service_discovery[0].service_registry_arns : {}
+
+  # Deployment alarms per service (null: circuit breaker only); the target group alarms need the
+  # service behind the load balancer (the primary always is, the others with `routing`).
+  deployment_alarms = {
+    for service, settings in var.services : service => settings.deployment_alarms.enable ? {
+      rollback                  = settings.deployment_alarms.rollback
+      target_group_alarms       = service == var.primary_service || settings.routing != null
+      target_5xx_threshold      = settings.deployment_alarms.target_5xx_threshold
+      unhealthy_hosts_threshold = settings.deployment_alarms.unhealthy_hosts_threshold
+      evaluation_periods        = settings.deployment_alarms.evaluation_periods
+      alarm_names               = []
+    } : null
+  }
 }
 
 # --- network ---------------------------------------------------------------------------------
@@ -317,6 +330,12 @@ module "ecs" {
   secrets_kms_key_arns   = [module.database.kms_key_arn, module.secrets.kms_key_arn]
   # Redis authenticates the task role itself (IAM authentication): no token to hand out.
   task_role_policy_json = local.task_role_policies[var.primary_service]
+  # Safer roll-outs (issue 13).
+  deployment_alarms        = local.deployment_alarms[var.primary_service]
+  load_balancer_arn_suffix = module.alb.arn_suffix
+  alarm_topic_arns         = [module.observability.alerts_topic_arn]
+  capacity                 = var.services[var.primary_service].capacity
+  xray_daemon              = var.services[var.primary_service].xray_daemon
 
   service_registry_arn = lookup(local.service_registry_arns, var.primary_service, null)
   efs_volume           = lookup(local.efs_volumes, var.primary_service, null)
@@ -350,6 +369,12 @@ module "services" {
   secrets_kms_key_arns   = [module.database.kms_key_arn, module.secrets.kms_key_arn]
   # Redis authenticates the task role itself (IAM authentication): no token to hand out.
   task_role_policy_json = local.task_role_policies[each.key]
+  # Safer roll-outs (issue 13).
+  deployment_alarms        = local.deployment_alarms[each.key]
+  load_balancer_arn_suffix = each.value.routing == null ? null : module.alb.arn_suffix
+  alarm_topic_arns         = [module.observability.alerts_topic_arn]
+  capacity                 = each.value.capacity
+  xray_daemon              = each.value.xray_daemon
 
   service_registry_arn = lookup(local.service_registry_arns, each.key, null)
   efs_volume           = lookup(local.efs_volumes, each.key, null)
@@ -756,6 +781,35 @@ resource "aws_sns_topic_subscription" "pager" {
   protocol               = "https"
   endpoint               = each.value
   endpoint_auto_confirms = false
+}
+
+# --- health and certificates (issue 13) -------------------------------------------------------
+
+# Route53 health checks on the two public names, and expiry alarms on their certificates. The
+# alarms Route53's and CloudFront's certificate metrics force into us-east-1 notify a topic there
+# (the same people subscribed; the chat notifier where it exists) or, in an environment that runs
+# in us-east-1, the alerts topic itself.
+module "endpoint_health" {
+  source    = "../modules/endpoint-health"
+  count     = var.endpoint_health.enable ? 1 : 0
+  providers = { aws = aws, aws.us_east_1 = aws.us_east_1 }
+
+  name = local.name
+  endpoints = {
+    api      = { fqdn = local.api_domain, path = var.services[var.primary_service].health_check_path }
+    frontend = { fqdn = local.frontend_domain, path = var.endpoint_health.frontend_path }
+  }
+  alarm_evaluation_periods   = var.endpoint_health.alarm_evaluation_periods
+  regional_certificate_arns  = { api = module.dns.certificate_arns["api"] }
+  us_east_1_certificate_arns = { frontend = aws_acm_certificate.frontend.arn }
+  certificate_expiry_days    = var.endpoint_health.certificate_expiry_days
+  alarm_topic_arn            = module.observability.alerts_topic_arn
+  create_us_east_1_topic     = var.aws_region != "us-east-1"
+  us_east_1_alarm_topic_arn  = var.aws_region == "us-east-1" ? module.observability.alerts_topic_arn : null
+  alarm_email_addresses      = var.alarm_email_addresses
+  pager_https_endpoints      = var.pager_https_endpoints
+  subscribe_notifier         = var.deployer_package_s3_key != null
+  notifier_function_arn      = var.deployer_package_s3_key == null ? null : module.alarm_chat[0].function_arn
 }
 
 # --- deploy trigger --------------------------------------------------------------------------

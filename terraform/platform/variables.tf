@@ -176,6 +176,12 @@ variable "services" {
     directory of the environment's EFS file system (encrypted, a mount target per private subnet,
     created when a service asks for one) mounted at `container_path` through the service's own
     access point (`/<service>`, owned by `uid`:`gid`), so no service sees another's files.
+    Roll-out options: `deployment_alarms` (on by default for services behind the load balancer: a
+    deployment during which the service's target group sees 5xx at or above `target_5xx_threshold`
+    a minute, or unhealthy targets, for `evaluation_periods` minutes stops and rolls back;
+    `enable = false` leaves only the circuit breaker), `capacity` (`FARGATE` default, `FARGATE_SPOT`,
+    or `mixed`: one task on-demand, the rest 1:3 on spot; keep production on FARGATE) and
+    `xray_daemon` (an X-Ray daemon sidecar the app reaches at AWS_XRAY_DAEMON_ADDRESS).
   EOT
   type = map(object({
     cpu                    = number
@@ -199,6 +205,15 @@ variable "services" {
       uid            = optional(number, 1000)
       gid            = optional(number, 1000)
     }))
+    deployment_alarms = optional(object({
+      enable                    = optional(bool, true)
+      rollback                  = optional(bool, true)
+      target_5xx_threshold      = optional(number, 10)
+      unhealthy_hosts_threshold = optional(number, 1)
+      evaluation_periods        = optional(number, 3)
+    }), {})
+    capacity    = optional(string, "FARGATE")
+    xray_daemon = optional(bool, false)
   }))
 
   validation {
@@ -241,6 +256,34 @@ variable "services" {
   validation {
     condition     = length(distinct([for service in values(var.services) : try(service.routing.priority, null) if service.routing != null])) == length([for service in values(var.services) : 1 if service.routing != null])
     error_message = "listener rule priorities must differ between services."
+  }
+
+  validation {
+    condition = alltrue([for service in values(var.services) :
+      contains(["FARGATE", "FARGATE_SPOT", "mixed"], service.capacity) &&
+      service.deployment_alarms.target_5xx_threshold >= 1 && service.deployment_alarms.unhealthy_hosts_threshold >= 1 &&
+      service.deployment_alarms.evaluation_periods >= 1 && service.deployment_alarms.evaluation_periods <= 60
+    ])
+    error_message = "a service's capacity must be FARGATE, FARGATE_SPOT or mixed; its deployment_alarms need thresholds >= 1 and evaluation_periods between 1 and 60."
+  }
+}
+
+variable "endpoint_health" {
+  description = "Route53 health checks on `api.<domain_name>` (path: the primary service's health_check_path) and `app.<domain_name>` (`frontend_path`), alarming after `alarm_evaluation_periods` unhealthy minutes, and expiry alarms on both certificates when fewer than `certificate_expiry_days` days are left. `enable = false` turns all of it off."
+  type = object({
+    enable                   = optional(bool, true)
+    frontend_path            = optional(string, "/")
+    alarm_evaluation_periods = optional(number, 2)
+    certificate_expiry_days  = optional(number, 30)
+  })
+  nullable = false
+  default  = {}
+
+  validation {
+    condition = (startswith(var.endpoint_health.frontend_path, "/") &&
+      var.endpoint_health.alarm_evaluation_periods >= 1 && var.endpoint_health.alarm_evaluation_periods <= 60 &&
+    var.endpoint_health.certificate_expiry_days >= 1 && var.endpoint_health.certificate_expiry_days <= 395)
+    error_message = "endpoint_health needs a frontend_path starting with /, alarm_evaluation_periods 1-60 and certificate_expiry_days 1-395."
   }
 }
 

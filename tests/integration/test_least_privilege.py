@@ -300,6 +300,22 @@ NEEDED = {
         "lambda:InvokeFunction", f"arn:aws:lambda:us-east-1:{ACCOUNT}:function:platform-dev-google-idp"
     ),
     "ecs:RegisterTaskDefinition": Request("ecs:RegisterTaskDefinition", "*"),
+    # Issue 13, health and certificates (endpoint-health) and safer roll-outs (ecs): health checks,
+    # alarms in us-east-1 and its topic, the notifier invoked from there.
+    "route53:CreateHealthCheck": Request("route53:CreateHealthCheck", "arn:aws:route53:::healthcheck/*"),
+    "route53:ChangeTagsForResource (health check)": Request(
+        "route53:ChangeTagsForResource", "arn:aws:route53:::healthcheck/abc"
+    ),
+    "cloudwatch:PutMetricAlarm in us-east-1": Request(
+        "cloudwatch:PutMetricAlarm",
+        f"arn:aws:cloudwatch:us-east-1:{ACCOUNT}:alarm:platform-dev-api-unhealthy",
+    ),
+    "sns:CreateTopic in us-east-1": Request(
+        "sns:CreateTopic", f"arn:aws:sns:us-east-1:{ACCOUNT}:platform-dev-health-alarms"
+    ),
+    "lambda:AddPermission (notifier from us-east-1)": Request(
+        "lambda:AddPermission", f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:platform-dev-alarm-chat"
+    ),
     "ec2:CreateVpc": Request("ec2:CreateVpc", f"arn:aws:ec2:us-east-1:{ACCOUNT}:vpc/*"),
     # Service discovery: the Cloud Map namespace (Cloud Map creates its private hosted zone with the
     # caller's permissions) and a registry per service.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import json
 from collections.abc import Iterator
+from urllib.parse import urlparse
 
 import boto3
 import pytest
@@ -130,6 +131,36 @@ def test_bootstrap_keeps_the_recovery_vault_and_the_image_push_role(dev_run: Loc
     trust = role["AssumeRolePolicyDocument"]
     trust = json.loads(trust) if isinstance(trust, str) else trust
     assert "repo:example-org/platform-infra:ref:refs/heads/main" in json.dumps(trust)
+
+
+def test_dev_rolls_back_on_alarms_runs_admin_on_spot_and_checks_its_endpoints(dev_run: LocalRun):
+    """Issue 13: deployment alarms, dev's spot capacity, health checks and certificate expiry."""
+    ecs = aws(dev_run, "ecs")
+    services = {s["serviceName"]: s for s in
+                ecs.describe_services(cluster="platform-dev", services=["api", "admin"])["services"]}
+    # Both services are behind the load balancer: each rolls back on its own target group's alarms.
+    for name, service in services.items():
+        alarms = service["deploymentConfiguration"]["alarms"]
+        assert alarms["enable"] and alarms["rollback"], name
+        assert sorted(alarms["alarmNames"]) == [f"platform-dev-{name}-target-5xx",
+                                                f"platform-dev-{name}-unhealthy-hosts"]
+    assert [p["capacityProvider"] for p in services["admin"]["capacityProviderStrategy"]] == ["FARGATE_SPOT"]
+    assert not services["api"].get("capacityProviderStrategy")  # the api stays on-demand
+
+    route53 = aws(dev_run, "route53")
+    checks = [c["HealthCheckConfig"] for c in route53.list_health_checks()["HealthChecks"]]
+    outputs = {name: item["value"] for name, item in dev_run.env_outputs.items()}
+    api_host, frontend_host = (urlparse(outputs[url]).hostname for url in ("api_url", "frontend_url"))
+    found = sorted((c["Type"], c["FullyQualifiedDomainName"], c["ResourcePath"], c["EnableSNI"])
+                   for c in checks)
+    assert found == sorted([("HTTPS", api_host, "/health", True), ("HTTPS", frontend_host, "/", True)])
+    # dev runs in us-east-1: the health and certificate alarms notify the alerts topic itself.
+    cloudwatch = aws(dev_run, "cloudwatch")
+    names = ["platform-dev-api-unhealthy", "platform-dev-frontend-unhealthy",
+             "platform-dev-api-certificate-expiry", "platform-dev-frontend-certificate-expiry"]
+    alarms = cloudwatch.describe_alarms(AlarmNames=names)["MetricAlarms"]
+    assert sorted(a["AlarmName"] for a in alarms) == sorted(names)
+    assert {a["AlarmActions"][0].rsplit(":", 1)[1] for a in alarms} == {"platform-dev-alerts"}
 
 
 def test_replan_shows_no_changes(dev_run: LocalRun):

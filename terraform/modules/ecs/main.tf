@@ -35,6 +35,11 @@ locals {
   secretsmanager_arns = [for arn in local.secret_arns : arn if split(":", arn)[2] == "secretsmanager"]
   ssm_parameter_arns  = [for arn in local.secret_arns : arn if split(":", arn)[2] == "ssm"]
 
+  # The X-Ray daemon sidecar listens on UDP 2000; tasks share one network namespace (awsvpc), so
+  # the app reaches it on localhost.
+  xray_daemon_address = "127.0.0.1:2000"
+  app_environment     = merge(var.xray_daemon ? { AWS_XRAY_DAEMON_ADDRESS = local.xray_daemon_address } : {}, var.environment)
+
   container_definition = merge(
     {
       name      = local.container_name
@@ -46,7 +51,7 @@ locals {
         protocol      = "tcp"
       }]
       # Sorted lists so the rendered JSON (and therefore the plan) is stable.
-      environment            = [for name in sort(keys(var.environment)) : { name = name, value = var.environment[name] }]
+      environment            = [for name in sort(keys(local.app_environment)) : { name = name, value = local.app_environment[name] }]
       secrets                = [for name in sort(keys(var.secrets)) : { name = name, valueFrom = var.secrets[name] }]
       readonlyRootFilesystem = var.readonly_root_filesystem
       # A writable scratch directory for applications that need one despite the read-only root.
@@ -74,6 +79,50 @@ locals {
         startPeriod = var.container_health_check.start_period
       }
     },
+  )
+
+  # Not essential: a daemon that dies costs traces, not the service.
+  xray_container_definition = {
+    name                   = "xray-daemon"
+    image                  = var.xray_daemon_image
+    essential              = false
+    cpu                    = 32
+    memoryReservation      = 256
+    portMappings           = [{ containerPort = 2000, hostPort = 2000, protocol = "udp" }]
+    environment            = []
+    secrets                = []
+    readonlyRootFilesystem = true
+    mountPoints            = []
+    volumesFrom            = []
+    systemControls         = []
+    logConfiguration = {
+      logDriver = "awslogs"
+      options = {
+        awslogs-group         = aws_cloudwatch_log_group.app.name
+        awslogs-region        = local.region
+        awslogs-stream-prefix = "xray"
+      }
+    }
+  }
+  container_definitions = concat([local.container_definition], var.xray_daemon ? [local.xray_container_definition] : [])
+
+  # FARGATE keeps the launch type (no strategy): existing services stay as they are.
+  capacity_provider_strategy = {
+    FARGATE      = []
+    FARGATE_SPOT = [{ capacity_provider = "FARGATE_SPOT", weight = 1, base = 0 }]
+    mixed = [
+      { capacity_provider = "FARGATE", weight = var.mixed_weights.on_demand, base = var.mixed_on_demand_base },
+      { capacity_provider = "FARGATE_SPOT", weight = var.mixed_weights.spot, base = 0 },
+    ]
+  }[var.capacity]
+
+  # Deployment alarms on the service's own target group: an explicit switch, decidable at plan
+  # time (the target group's and load balancer's ARNs are unknown until they exist).
+  target_group_alarms = var.deployment_alarms == null ? false : var.deployment_alarms.target_group_alarms
+  target_group_suffix = var.target_group_arn == null ? null : element(split(":", var.target_group_arn), 5)
+  deployment_alarm_names = var.deployment_alarms == null ? [] : concat(
+    [for alarm in aws_cloudwatch_metric_alarm.deployment : alarm.alarm_name],
+    var.deployment_alarms.alarm_names,
   )
 }
 
@@ -341,6 +390,25 @@ data "aws_iam_policy_document" "task_exec" {
   }
 }
 
+# X-Ray accepts no resource-level permissions for these actions: "*" is the only resource.
+data "aws_iam_policy_document" "task_xray" {
+  count = var.xray_daemon ? 1 : 0
+
+  statement {
+    sid       = "XrayDaemonSendsTraces"
+    actions   = ["xray:PutTraceSegments", "xray:PutTelemetryRecords", "xray:GetSamplingRules", "xray:GetSamplingTargets", "xray:GetSamplingStatisticSummaries"]
+    resources = ["*"]
+  }
+}
+
+resource "aws_iam_role_policy" "task_xray" {
+  count = var.xray_daemon ? 1 : 0
+
+  name   = "xray-daemon"
+  role   = aws_iam_role.task.id
+  policy = data.aws_iam_policy_document.task_xray[0].json
+}
+
 resource "aws_iam_role_policy" "task_exec" {
   count = var.enable_execute_command ? 1 : 0
 
@@ -361,7 +429,7 @@ resource "aws_ecs_task_definition" "this" {
   memory                   = tostring(var.memory)
   execution_role_arn       = aws_iam_role.execution.arn
   task_role_arn            = aws_iam_role.task.arn
-  container_definitions    = jsonencode([local.container_definition])
+  container_definitions    = jsonencode(local.container_definitions)
 
   runtime_platform {
     operating_system_family = "LINUX"
@@ -404,7 +472,7 @@ resource "aws_ecs_service" "this" {
   cluster                            = local.cluster_arn
   task_definition                    = aws_ecs_task_definition.this.arn
   desired_count                      = var.desired_count
-  launch_type                        = "FARGATE"
+  launch_type                        = var.capacity == "FARGATE" ? "FARGATE" : null
   platform_version                   = var.platform_version
   deployment_minimum_healthy_percent = var.deployment_minimum_healthy_percent
   deployment_maximum_percent         = var.deployment_maximum_percent
@@ -422,6 +490,28 @@ resource "aws_ecs_service" "this" {
   deployment_circuit_breaker {
     enable   = true
     rollback = true
+  }
+
+  # ...and a deployment during which one of these alarms fires stops (and rolls back) too: the
+  # circuit breaker cannot see tasks that start and pass health checks but answer with errors.
+  dynamic "alarms" {
+    for_each = length(local.deployment_alarm_names) > 0 ? [var.deployment_alarms] : []
+
+    content {
+      alarm_names = local.deployment_alarm_names
+      enable      = true
+      rollback    = alarms.value.rollback
+    }
+  }
+
+  dynamic "capacity_provider_strategy" {
+    for_each = local.capacity_provider_strategy
+
+    content {
+      capacity_provider = capacity_provider_strategy.value.capacity_provider
+      weight            = capacity_provider_strategy.value.weight
+      base              = capacity_provider_strategy.value.base
+    }
   }
 
   network_configuration {
@@ -460,6 +550,55 @@ resource "aws_ecs_service" "this" {
     # desired_count: Application Auto Scaling changes it at run time; Terraform only sets the
     # initial count.
     ignore_changes = [task_definition, desired_count]
+  }
+}
+
+# ---------------------------------------------------------------------------------------------
+# Deployment alarms (optional): what the service's users see, on its own target group
+# ---------------------------------------------------------------------------------------------
+
+resource "aws_cloudwatch_metric_alarm" "deployment" {
+  for_each = local.target_group_alarms ? {
+    target-5xx = {
+      description = "Targets of ${local.family} answer with 5xx: a deployment in progress stops and rolls back."
+      metric      = "HTTPCode_Target_5XX_Count"
+      statistic   = "Sum"
+      threshold   = var.deployment_alarms.target_5xx_threshold
+    }
+    unhealthy-hosts = {
+      description = "Targets of ${local.family} fail their health checks: a deployment in progress stops and rolls back."
+      metric      = "UnHealthyHostCount"
+      statistic   = "Maximum"
+      threshold   = var.deployment_alarms.unhealthy_hosts_threshold
+    }
+  } : {}
+
+  alarm_name          = "${local.family}-${each.key}"
+  alarm_description   = each.value.description
+  namespace           = "AWS/ApplicationELB"
+  metric_name         = each.value.metric
+  statistic           = each.value.statistic
+  period              = 60
+  evaluation_periods  = var.deployment_alarms.evaluation_periods
+  threshold           = each.value.threshold
+  comparison_operator = "GreaterThanOrEqualToThreshold"
+  # No requests, no 5xx: missing data is not a failure.
+  treat_missing_data = "notBreaching"
+  alarm_actions      = var.alarm_topic_arns
+  ok_actions         = var.alarm_topic_arns
+
+  dimensions = {
+    LoadBalancer = var.load_balancer_arn_suffix
+    TargetGroup  = local.target_group_suffix
+  }
+
+  tags = var.tags
+
+  lifecycle {
+    precondition {
+      condition     = var.target_group_arn != null && var.load_balancer_arn_suffix != null
+      error_message = "deployment_alarms.target_group_alarms needs target_group_arn and load_balancer_arn_suffix (or set it to false)."
+    }
   }
 }
 

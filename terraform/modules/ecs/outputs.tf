@@ -77,3 +77,8 @@ output "autoscaling_resource_id" {
   description = "Application Auto Scaling resource ID of the service (null when autoscaling is off)."
   value       = try(aws_appautoscaling_target.this[0].resource_id, null)
 }
+
+output "deployment_alarm_names" {
+  description = "The CloudWatch alarms that stop and roll back a deployment of the service (created here and given), empty without deployment_alarms."
+  value       = local.deployment_alarm_names
+}

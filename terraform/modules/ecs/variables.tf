@@ -417,3 +417,117 @@ variable "permissions_boundary_arn" {
     error_message = "permissions_boundary_arn must be a customer-managed IAM policy ARN."
   }
 }
+
+# --- safer roll-outs ---------------------------------------------------------------------------
+
+variable "deployment_alarms" {
+  description = <<-EOT
+    CloudWatch alarms that stop a deployment (and, with `rollback`, roll it back) while it runs,
+    in addition to the circuit breaker (which only sees tasks that never start or never pass health
+    checks). With `target_group_alarms` (needs target_group_arn and load_balancer_arn_suffix), the
+    module creates two alarms on the service's target group: target 5xx responses per minute at or
+    above `target_5xx_threshold` and unhealthy targets at or above `unhealthy_hosts_threshold`, each
+    for `evaluation_periods` one-minute periods. `alarm_names` adds alarms created elsewhere. Null:
+    no deployment alarms.
+  EOT
+  type = object({
+    rollback                  = optional(bool, true)
+    target_group_alarms       = optional(bool, true)
+    target_5xx_threshold      = optional(number, 10)
+    unhealthy_hosts_threshold = optional(number, 1)
+    evaluation_periods        = optional(number, 3)
+    alarm_names               = optional(list(string), [])
+  })
+  default = null
+
+  validation {
+    condition = var.deployment_alarms == null ? true : (
+      var.deployment_alarms.target_5xx_threshold >= 1 && var.deployment_alarms.unhealthy_hosts_threshold >= 1 &&
+      var.deployment_alarms.evaluation_periods >= 1 && var.deployment_alarms.evaluation_periods <= 60 &&
+      alltrue([for name in var.deployment_alarms.alarm_names : length(name) >= 1 && length(name) <= 255])
+    )
+    error_message = "deployment_alarms needs thresholds >= 1, evaluation_periods between 1 and 60 and alarm names of 1-255 characters."
+  }
+}
+
+variable "load_balancer_arn_suffix" {
+  description = "ARN suffix (`app/<name>/<id>`) of the load balancer in front of target_group_arn: the LoadBalancer dimension of the target group's deployment alarms (needed with deployment_alarms.target_group_alarms)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.load_balancer_arn_suffix == null || can(regex("^app/[A-Za-z0-9-]+/[0-9a-f]+$", coalesce(var.load_balancer_arn_suffix, "x")))
+    error_message = "load_balancer_arn_suffix must look like app/<name>/<id> or be null."
+  }
+}
+
+variable "alarm_topic_arns" {
+  description = "SNS topics the deployment alarms notify as they go into and out of ALARM (people learn of a roll-back too)."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.alarm_topic_arns : can(regex("^arn:aws[a-z-]*:sns:", arn))])
+    error_message = "alarm_topic_arns must be SNS topic ARNs."
+  }
+}
+
+variable "capacity" {
+  description = <<-EOT
+    Where the service's tasks run: `FARGATE` (on-demand, default), `FARGATE_SPOT` (up to 70% cheaper,
+    but AWS may stop a task with two minutes' notice) or `mixed` (the first `mixed_on_demand_base`
+    tasks on-demand, the rest split on-demand:spot by `mixed_weights`). Keep production on FARGATE.
+    Changing from FARGATE to a spot option (or back) replaces the service: its launch type changes.
+  EOT
+  type        = string
+  default     = "FARGATE"
+  nullable    = false
+
+  validation {
+    condition     = contains(["FARGATE", "FARGATE_SPOT", "mixed"], var.capacity)
+    error_message = "capacity must be FARGATE, FARGATE_SPOT or mixed."
+  }
+}
+
+variable "mixed_on_demand_base" {
+  description = "With capacity = mixed: tasks that always run on on-demand FARGATE before the weights apply."
+  type        = number
+  default     = 1
+
+  validation {
+    condition     = var.mixed_on_demand_base >= 0 && var.mixed_on_demand_base <= 100000 && floor(var.mixed_on_demand_base) == var.mixed_on_demand_base
+    error_message = "mixed_on_demand_base must be an integer between 0 and 100000."
+  }
+}
+
+variable "mixed_weights" {
+  description = "With capacity = mixed: relative weights of on-demand FARGATE and FARGATE_SPOT for the tasks above the base (e.g. 1:3 puts three of every four on spot)."
+  type = object({
+    on_demand = number
+    spot      = number
+  })
+  default = { on_demand = 1, spot = 3 }
+
+  validation {
+    condition     = var.mixed_weights.on_demand >= 0 && var.mixed_weights.spot >= 0 && var.mixed_weights.on_demand + var.mixed_weights.spot >= 1 && var.mixed_weights.on_demand <= 1000 && var.mixed_weights.spot <= 1000
+    error_message = "mixed_weights must be between 0 and 1000 each, not both 0."
+  }
+}
+
+variable "xray_daemon" {
+  description = "Run the AWS X-Ray daemon as a sidecar: the app sends traces to it at AWS_XRAY_DAEMON_ADDRESS (127.0.0.1:2000, UDP), it forwards them to X-Ray with the task role, which may then put trace segments and telemetry and read sampling rules. Its logs go to the service's log group (stream prefix `xray`)."
+  type        = bool
+  default     = false
+  nullable    = false
+}
+
+variable "xray_daemon_image" {
+  description = "Image of the X-Ray daemon sidecar (AWS's public image; pin a digest for reproducible task definitions)."
+  type        = string
+  default     = "public.ecr.aws/xray/aws-xray-daemon:3.x"
+
+  validation {
+    condition     = can(regex("^[a-z0-9.-]+(:[0-9]+)?/[a-z0-9._/-]+(:[A-Za-z0-9._-]+|@sha256:[0-9a-f]{64})$", var.xray_daemon_image))
+    error_message = "xray_daemon_image must be an image reference with a tag or a sha256 digest."
+  }
+}
