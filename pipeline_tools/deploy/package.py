@@ -24,11 +24,12 @@ from pipeline_tools.core.errors import ExternalError, InputError
 from pipeline_tools.core.files import atomic_path
 
 # The handlers Terraform configures (docs/architecture.md): the deployer (module deploy-trigger),
-# the alarm notifier (module alarm-chat) and the Google identity provider (module auth) run from
-# the same package.
+# the alarm notifier (module alarm-chat), the Google identity provider (module auth) and the
+# built-in uploads processor (module uploads) run from the same package.
 HANDLER = "pipeline_tools.deploy.handler.lambda_handler"
 ALARM_HANDLER = "pipeline_tools.notify.alarm_handler.lambda_handler"
 IDP_HANDLER = "pipeline_tools.idp.handler.lambda_handler"
+UPLOADS_HANDLER = "pipeline_tools.uploads.handler.lambda_handler"
 
 # What the handler imports, relative to the directory that contains the ``pipeline_tools`` package.
 # Single modules, then whole sub-packages. tests/unit/deploy/test_deploy_package.py imports the
@@ -41,6 +42,7 @@ _PACKAGES = (
     "pipeline_tools/deploy",
     "pipeline_tools/idp",
     "pipeline_tools/notify",
+    "pipeline_tools/uploads",
 )
 # 1980-01-01 is the earliest timestamp a zip entry can hold.
 _FIXED_DATE_TIME = (1980, 1, 1, 0, 0, 0)

@@ -89,7 +89,11 @@ locals {
 
   # The access-log bucket exists for the uploads bucket (one count for all its parts: checkov
   # follows the bucket's settings through it).
-  access_log_bucket_count = var.add_ons.uploads == null ? 0 : 1
+  access_log_bucket_count = local.uploads_on ? 1 : 0
+  # Uploads run where their processor's package exists: the application's own, or the built-in
+  # processor of the deployer package (pipeline_tools/uploads) where that package is published.
+  uploads_on            = var.add_ons.uploads.enabled && (var.add_ons.uploads.processor != null || var.deployer_package_s3_key != null)
+  uploads_app_processor = var.add_ons.uploads.processor
 
   # What AWS Backup backs up: the database, and the file system where one exists.
   backup_resource_arns = concat([module.database.db_instance_arn], module.efs[*].file_system_arn)
@@ -559,21 +563,35 @@ module "integrations" {
 }
 
 # Uploads pipeline (add_ons.uploads): browsers upload to a private bucket with presigned requests
-# from the app's origin; each upload is an S3 event on a queue processed by the application's Lambda.
+# from the app's origin; each upload is an S3 event on a queue processed by a Lambda: the
+# application's own processor, or the built-in one from the deployer package (the same package,
+# key and published version as the deployer's).
 module "uploads" {
   source = "../modules/uploads"
-  count  = var.add_ons.uploads == null ? 0 : 1
+  count  = local.uploads_on ? 1 : 0
 
   name                 = "${local.name}-uploads"
   bucket_name          = "${local.name}-uploads-${local.account_id}"
   cors_allowed_origins = ["https://${local.frontend_domain}"]
   access_log_bucket    = aws_s3_bucket.access_logs[0].id
-  processor = {
-    s3_bucket       = local.artifacts_bucket
-    s3_key          = var.add_ons.uploads.processor.s3_key
-    handler         = var.add_ons.uploads.processor.handler
-    runtime         = var.add_ons.uploads.processor.runtime
-    timeout_seconds = var.add_ons.uploads.processor.timeout_seconds
+  processor = local.uploads_app_processor != null ? {
+    s3_bucket             = local.artifacts_bucket
+    s3_key                = local.uploads_app_processor.s3_key
+    handler               = local.uploads_app_processor.handler
+    runtime               = local.uploads_app_processor.runtime
+    timeout_seconds       = local.uploads_app_processor.timeout_seconds
+    read_package_version  = true
+    s3_object_version     = null
+    environment_variables = {}
+    } : {
+    s3_bucket             = local.artifacts_bucket
+    s3_key                = var.deployer_package_s3_key
+    handler               = "pipeline_tools.uploads.handler.lambda_handler"
+    runtime               = "python3.12"
+    timeout_seconds       = 60
+    read_package_version  = !local.publish_deployer_package
+    s3_object_version     = local.publish_deployer_package ? aws_s3_object.deployer_package[0].version_id : null
+    environment_variables = { UPLOADS_MAX_BYTES = tostring(var.add_ons.uploads.max_bytes), UPLOADS_ALLOWED_CONTENT_TYPES = join(",", var.add_ons.uploads.allowed_content_types) }
   }
   force_destroy                   = var.allow_destroy
   log_retention_in_days           = var.log_retention_days

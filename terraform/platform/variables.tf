@@ -448,11 +448,14 @@ variable "add_ons" {
       with `copy_region` (prod), every recovery point is also copied to the recovery vault
       bootstrap creates there (`<project>-recovery`, bootstrap's `recovery_region`) and kept
       `copy_retention_days` (default 35). `enabled = false` leaves only RDS's own snapshots.
-    - `uploads` (default off, like `integrations`: on once the application has uploaded its
-      processor package to the artifacts bucket): a private uploads bucket taking browser uploads
-      from `https://app.<domain_name>` (CORS) under `incoming/`, each upload an S3 event on an SQS
-      queue (with a dead-letter queue) processed by a Lambda (`processor`: `s3_key` in the artifacts
-      bucket, `handler`, optional `runtime`), and a bucket receiving the uploads bucket's access logs.
+    - `uploads` (default on wherever its processor's package exists): a private uploads bucket
+      taking browser uploads from `https://app.<domain_name>` (CORS) under `incoming/`, each upload
+      an S3 event on an SQS queue (with a dead-letter queue) processed by a Lambda, and a bucket
+      receiving the uploads bucket's access logs. The processor is the built-in one from the
+      deployer package (where `deployer_package_s3_key` is set: it tags each upload
+      `processed=true` or `rejected=<reason>` by `max_bytes`, default 25 MiB, and
+      `allowed_content_types`), or the application's own (`processor`: `s3_key` in the artifacts
+      bucket, `handler`, optional `runtime`). Without either, or with `enabled = false`, no uploads.
   EOT
   type = object({
     service_discovery = optional(bool, true)
@@ -477,16 +480,24 @@ variable "add_ons" {
       copy_retention_days = optional(number, 35)
     }), {})
     uploads = optional(object({
-      processor = object({
+      enabled               = optional(bool, true)
+      max_bytes             = optional(number, 26214400)
+      allowed_content_types = optional(list(string), ["image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"])
+      processor = optional(object({
         s3_key          = string
         handler         = string
         runtime         = optional(string, "python3.12")
         timeout_seconds = optional(number, 60)
-      })
-    }))
+      }))
+    }), {})
   })
   default  = {}
   nullable = false
+
+  validation {
+    condition     = var.add_ons.uploads.max_bytes >= 1 && length(var.add_ons.uploads.allowed_content_types) > 0 && alltrue([for type in var.add_ons.uploads.allowed_content_types : can(regex("^[a-z0-9.+-]+/[a-z0-9.+-]+$", type))])
+    error_message = "add_ons.uploads: max_bytes must be at least 1 and allowed_content_types media types such as image/png (lower case)."
+  }
 
   validation {
     condition     = var.add_ons.backups.retention_days >= 1 && var.add_ons.backups.copy_retention_days >= 1

@@ -138,7 +138,7 @@ def _package(args: argparse.Namespace) -> int:
     result = package.build_zip(Path(args.out))
     print(_wrote(result))
     print(f"handlers: {package.HANDLER} (deployer), {package.ALARM_HANDLER} (alarm notifier), "
-          f"{package.IDP_HANDLER} (Google identity provider)")
+          f"{package.IDP_HANDLER} (Google identity provider), {package.UPLOADS_HANDLER} (uploads processor)")
     if args.upload:
         version = package.upload(result, args.upload)
         suffix = f" (version {version})" if version else ""

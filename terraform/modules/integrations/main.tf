@@ -8,17 +8,21 @@ data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
+# Reading the package object's current version makes a new upload update the function (unless the
+# caller publishes the package and passes its version: read_package_version = false).
 data "aws_s3_object" "package" {
+  count  = var.read_package_version ? 1 : 0
   bucket = var.s3_bucket
   key    = var.s3_key
 }
 
 locals {
-  partition       = data.aws_partition.current.partition
-  region          = data.aws_region.current.name
-  account_id      = data.aws_caller_identity.current.account_id
-  log_group_name  = "/aws/lambda/${var.name}"
-  package_version = data.aws_s3_object.package.version_id == "" ? null : data.aws_s3_object.package.version_id
+  partition              = data.aws_partition.current.partition
+  region                 = data.aws_region.current.name
+  account_id             = data.aws_caller_identity.current.account_id
+  log_group_name         = "/aws/lambda/${var.name}"
+  package_version        = local.package_object_version == null || local.package_object_version == "" ? null : local.package_object_version
+  package_object_version = var.read_package_version ? data.aws_s3_object.package[0].version_id : var.s3_object_version
 
   send_policy_json = jsonencode({
     Version = "2012-10-17"

@@ -28,6 +28,24 @@ variable "s3_key" {
   }
 }
 
+variable "read_package_version" {
+  description = "Read the package object's current version from S3 (data \"aws_s3_object\"), so a new upload updates the function. False when the caller publishes the package itself (an aws_s3_object resource) and passes its version as `s3_object_version`: the object need not exist before the plan."
+  type        = bool
+  default     = true
+  nullable    = false
+}
+
+variable "s3_object_version" {
+  description = "Version of the package object to deploy, when `read_package_version` is false (the caller's aws_s3_object version_id; null or \"\" on an unversioned bucket: the current object)."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.s3_object_version == null || can(regex("^[^\\s]{0,1000}$", coalesce(var.s3_object_version, "x")))
+    error_message = "s3_object_version must be an S3 object version id (no spaces, at most 1,000 characters)."
+  }
+}
+
 variable "handler" {
   description = "Handler of the consumer Lambda (module.function for Python)."
   type        = string

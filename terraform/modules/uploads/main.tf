@@ -165,6 +165,8 @@ module "processor" {
   name                  = "${var.name}-processor"
   s3_bucket             = var.processor.s3_bucket
   s3_key                = var.processor.s3_key
+  read_package_version  = var.processor.read_package_version
+  s3_object_version     = var.processor.s3_object_version
   handler               = var.processor.handler
   runtime               = var.processor.runtime
   memory_size           = var.processor.memory_size
@@ -185,6 +187,14 @@ data "aws_iam_policy_document" "read_uploads" {
   statement {
     sid       = "ReadUploads"
     actions   = ["s3:GetObject", "s3:GetObjectVersion"]
+    resources = ["${aws_s3_bucket.uploads.arn}/${var.upload_prefix}*"]
+  }
+
+  # The verdict goes on the object as a tag (the built-in processor: processed=true or
+  # rejected=<reason>); the processor never rewrites or deletes an upload.
+  statement {
+    sid       = "TagUploads"
+    actions   = ["s3:GetObjectTagging", "s3:PutObjectTagging"]
     resources = ["${aws_s3_bucket.uploads.arn}/${var.upload_prefix}*"]
   }
 

@@ -75,12 +75,17 @@ variable "processor" {
   description = <<-EOT
     The Lambda that processes each upload (through the queue, in batches, reporting partial batch
     failures): its package in S3 (`s3_bucket`, `s3_key`, a .zip), `handler`, and optionally
-    `runtime`, `memory_size`, `timeout_seconds`, `environment_variables`. It may read (not write) the
-    uploads; the bucket name is in its environment as `UPLOADS_BUCKET`.
+    `runtime`, `memory_size`, `timeout_seconds`, `environment_variables`. It may read the uploads
+    and tag them (not change or delete them); the bucket name is in its environment as
+    `UPLOADS_BUCKET`. A caller that publishes the package itself sets `read_package_version = false`
+    and passes its `s3_object_version` (the object need not exist before the plan). The deployer
+    package carries a built-in processor: `pipeline_tools.uploads.handler.lambda_handler`.
   EOT
   type = object({
     s3_bucket             = string
     s3_key                = string
+    read_package_version  = optional(bool, true)
+    s3_object_version     = optional(string)
     handler               = string
     runtime               = optional(string, "python3.12")
     memory_size           = optional(number, 256)

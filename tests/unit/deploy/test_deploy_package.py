@@ -22,6 +22,7 @@ def test_rebuilding_gives_the_same_bytes(cli, tmp_path: Path) -> None:
     assert "pipeline_tools.deploy.handler.lambda_handler" in first.stdout
     assert "pipeline_tools.notify.alarm_handler.lambda_handler" in first.stdout
     assert "pipeline_tools.idp.handler.lambda_handler" in first.stdout
+    assert "pipeline_tools.uploads.handler.lambda_handler" in first.stdout
 
     with zipfile.ZipFile(tmp_path / "a.zip") as archive:
         infos = archive.infolist()
@@ -52,7 +53,8 @@ assert pipeline_tools.__file__.startswith({str(extracted)!r}), pipeline_tools.__
 from pipeline_tools.deploy.handler import lambda_handler
 from pipeline_tools.notify.alarm_handler import lambda_handler as alarm_handler
 from pipeline_tools.idp.handler import lambda_handler as idp_handler
-for sub in ("pipeline_tools.deploy", "pipeline_tools.idp", "pipeline_tools.notify"):
+from pipeline_tools.uploads.handler import lambda_handler as uploads_handler
+for sub in ("pipeline_tools.deploy", "pipeline_tools.idp", "pipeline_tools.notify", "pipeline_tools.uploads"):
     pkg = importlib.import_module(sub)
     for info in pkgutil.iter_modules(pkg.__path__):
         importlib.import_module(sub + "." + info.name)

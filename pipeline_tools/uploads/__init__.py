@@ -1,0 +1,1 @@
+"""The uploads pipeline's built-in processor (module uploads): checks each uploaded object."""
