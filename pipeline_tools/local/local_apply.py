@@ -34,6 +34,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import functools
+import json
 import sys
 import tempfile
 import time
@@ -142,7 +143,24 @@ class LocalRun:
             # Silently skipping one would leave protections on and the destroy would fail late.
             raise InputError(f"environments/{name} does not declare {', '.join(missing)}, "
                              "which the local run sets (see docs/local-aws.md)")
-        return [f"-var={key}={value}" for key, value in wanted.items()]
+        return [f"-var={key}={value}" for key, value in wanted.items()] + self._emulator_gap_args(name)
+
+    def _emulator_gap_args(self, name: str) -> list[str]:
+        """A var file turning off, for this run only, what the emulator cannot run (docs/local-aws.md):
+        the uploads pipeline, because moto invokes a queue's Lambda inside the request that adds a
+        message (S3's test event when the notification is set) and, without Docker, that request
+        never returns."""
+        if name not in ENVIRONMENTS:
+            return []
+        add_ons = root_variable_values(self.root_dir(name)).get("add_ons")
+        if not isinstance(add_ons, dict):
+            add_ons = {}
+        uploads = add_ons.get("uploads")
+        gaps = {"add_ons": {**add_ons, "uploads": {**(uploads if isinstance(uploads, dict) else {}),
+                                                    "enabled": False}}}
+        path = self.workdir / f"{name}-emulator-gaps.tfvars.json"
+        path.write_text(json.dumps(gaps))
+        return [f"-var-file={path}"]
 
     def s3(self) -> Any:
         import boto3
