@@ -12,31 +12,21 @@ import logging
 import uuid
 from typing import Any
 
-import boto3
 import pytest
 
 from pipeline_tools.core import redaction
 from pipeline_tools.idp import handler
 from pipeline_tools.idp.google import FIXED_PROVIDER_DETAILS
+from tests.support.emulator_clients import emulator_client
 
 CLIENT_ID = "1234567890-abcdefg.apps.googleusercontent.com"
-
-
-def aws(env: dict[str, str], service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
 
 
 @pytest.fixture
 def world(emulator) -> Any:  # type: ignore[no-untyped-def]
     """A user pool and the Google client secret, both new on the shared emulator."""
     env = emulator.env()
-    cognito, secrets = aws(env, "cognito-idp"), aws(env, "secretsmanager")
+    cognito, secrets = emulator_client(env, "cognito-idp"), emulator_client(env, "secretsmanager")
     suffix = uuid.uuid4().hex[:8]
     pool_id = cognito.create_user_pool(PoolName=f"idp-{suffix}")["UserPool"]["Id"]
     secret_value = f"GOCSPX-first-{uuid.uuid4().hex}"

@@ -19,7 +19,6 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import boto3
 import pytest
 
 from pipeline_tools.deploy import package
@@ -27,6 +26,7 @@ from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.local import emulator as emulator_module
 from pipeline_tools.local.request_recorder import LOG_ENV
 from tests.conftest import REPO_ROOT
+from tests.support.emulator_clients import emulator_client
 
 pytestmark = pytest.mark.terraform
 
@@ -38,18 +38,8 @@ SECRET_READS = {"secretsmanager.GetSecretValue", "secretsmanager.BatchGetSecretV
                 "AWSCognitoIdentityProviderService.DescribeIdentityProvider"}
 
 
-def client(env: dict[str, str], service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
-
-
 def client_of(world: dict[str, Any], service: str) -> Any:
-    return client(world["env"], service)
+    return emulator_client(world["env"], service)
 
 
 def targets(requests: Path, since: int) -> list[str]:
@@ -73,9 +63,9 @@ def world(tmp_path_factory) -> Iterator[dict[str, Any]]:
     server = emulator_module.start(extra_env={LOG_ENV: str(requests)})
     try:
         env = server.env()
-        arn = client(env, "secretsmanager").create_secret(
+        arn = emulator_client(env, "secretsmanager").create_secret(
             Name="platform/dev/google-client-secret", SecretString=SECRET_VALUE)["ARN"]
-        s3 = client(env, "s3")
+        s3 = emulator_client(env, "s3")
         s3.create_bucket(Bucket=BUCKET)
         built = package.build_zip(work / "deployer.zip")
         s3.put_object(Bucket=BUCKET, Key="deployer/lambda.zip", Body=built.path.read_bytes())

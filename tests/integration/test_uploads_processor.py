@@ -12,28 +12,18 @@ import uuid
 from typing import Any
 from urllib.parse import unquote_plus
 
-import boto3
 import pytest
 
 from pipeline_tools.uploads import handler
 from pipeline_tools.uploads.check import Settings
-
-
-def aws(env: dict[str, str], service: str) -> Any:
-    return boto3.client(
-        service,
-        endpoint_url=env["AWS_ENDPOINT_URL"],
-        region_name=env["AWS_REGION"],
-        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-    )
+from tests.support.emulator_clients import emulator_client
 
 
 @pytest.fixture
 def pipeline(emulator) -> Any:  # type: ignore[no-untyped-def]
     """A bucket notifying a queue of objects under incoming/, as the uploads module wires them."""
     env = emulator.env()
-    s3, sqs = aws(env, "s3"), aws(env, "sqs")
+    s3, sqs = emulator_client(env, "s3"), emulator_client(env, "sqs")
     suffix = uuid.uuid4().hex[:8]
     bucket = f"uploads-{suffix}"
     s3.create_bucket(Bucket=bucket)
