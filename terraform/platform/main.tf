@@ -605,13 +605,13 @@ module "uploads" {
 # The uploads bucket's server access logs. S3 delivers them with SSE-S3 only (a KMS key is not
 # supported for log delivery), kept a year, never public.
 resource "aws_s3_bucket" "access_logs" {
-  #checkov:skip=CKV_AWS_18:This is the access-log bucket itself; logging its own access would log forever. exp:2027-06-30
-  #checkov:skip=CKV_AWS_144:Access logs are an audit trail of this region's bucket; a copy in another region adds cost, not recovery. exp:2027-06-30
-  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS. exp:2027-06-30
-  #checkov:skip=CKV2_AWS_62:Nothing consumes events of log objects; they are read on demand. exp:2027-06-30
-  #checkov:skip=CKV2_AWS_6:Its public access block is aws_s3_bucket_public_access_block.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
-  #checkov:skip=CKV_AWS_21:Versioned by aws_s3_bucket_versioning.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
-  #checkov:skip=CKV2_AWS_61:Its lifecycle is aws_s3_bucket_lifecycle_configuration.access_logs below; checkov does not connect the two through the conditional count. exp:2027-06-30
+  #checkov:skip=CKV_AWS_18:This is the access-log bucket itself; logging its own access would log forever. exp:2027-03-01
+  #checkov:skip=CKV_AWS_144:Access logs are an audit trail of this region's bucket; a copy in another region adds cost, not recovery. exp:2027-03-01
+  #checkov:skip=CKV_AWS_145:S3 server access log delivery supports only SSE-S3 on the target bucket, not SSE-KMS. exp:2027-03-01
+  #checkov:skip=CKV2_AWS_62:Nothing consumes events of log objects; they are read on demand. exp:2027-03-01
+  #checkov:skip=CKV2_AWS_6:Its public access block is aws_s3_bucket_public_access_block.access_logs below; checkov does not connect the two through the conditional count. exp:2027-03-01
+  #checkov:skip=CKV_AWS_21:Versioned by aws_s3_bucket_versioning.access_logs below; checkov does not connect the two through the conditional count. exp:2027-03-01
+  #checkov:skip=CKV2_AWS_61:Its lifecycle is aws_s3_bucket_lifecycle_configuration.access_logs below; checkov does not connect the two through the conditional count. exp:2027-03-01
   count = local.access_log_bucket_count
 
   bucket        = "${local.name}-access-logs-${local.account_id}"

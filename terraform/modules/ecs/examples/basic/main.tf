@@ -4,10 +4,10 @@
 # destroyed against the local AWS emulator by tests/integration/test_rollout_health_modules.py.
 
 resource "aws_lb" "example" {
-  #checkov:skip=CKV_AWS_91:Example load balancer, destroyed after the test; the platform's alb module logs its access. exp:2027-06-30
-  #checkov:skip=CKV_AWS_150:Example load balancer, destroyed after the test: deletion protection would stop that. exp:2027-06-30
-  #checkov:skip=CKV2_AWS_28:Example load balancer without listeners' traffic; the platform puts WAF in front of its ALB (waf module). exp:2027-06-30
-  #checkov:skip=CKV2_AWS_20:Example load balancer with no listener at all (nothing to redirect to HTTPS). exp:2027-06-30
+  #checkov:skip=CKV_AWS_91:Example load balancer, destroyed after the test; the platform's alb module logs its access. exp:2027-03-01
+  #checkov:skip=CKV_AWS_150:Example load balancer, destroyed after the test: deletion protection would stop that. exp:2027-03-01
+  #checkov:skip=CKV2_AWS_28:Example load balancer without listeners' traffic; the platform puts WAF in front of its ALB (waf module). exp:2027-03-01
+  #checkov:skip=CKV2_AWS_20:Example load balancer with no listener at all (nothing to redirect to HTTPS). exp:2027-03-01
   name                       = "example-rollout"
   internal                   = true
   load_balancer_type         = "application"
@@ -17,7 +17,7 @@ resource "aws_lb" "example" {
 }
 
 resource "aws_lb_target_group" "example" {
-  #checkov:skip=CKV_AWS_378:Example target group; the platform terminates TLS at its ALB and forwards HTTP inside the VPC by design. exp:2027-06-30
+  #checkov:skip=CKV_AWS_378:Example target group; the platform terminates TLS at its ALB and forwards HTTP inside the VPC by design. exp:2027-03-01
   name        = "example-rollout"
   vpc_id      = var.vpc_id
   target_type = "ip"
