@@ -44,7 +44,8 @@ ROOT_FILES = ("*.tf", "terraform.tfvars", ".terraform.lock.hcl")
 # (deployer_package_path) is a change of its own after the switch: the object is created and both
 # functions take its version (docs/terraform.md). So is the budget the old layout did not have, and
 # so are the add-ons it did not have (service discovery registers the running services, AWS Backup
-# starts backing up the database: changes of their own after the switch, not part of it). The
+# starts backing up the database, the uploads pipeline is new: changes of their own after the
+# switch, not part of it). The
 # deployment alarms (issue 13) would update the service in place: they are turned on after the
 # switch too.
 OLD_SERVICES = """services = {
@@ -56,7 +57,9 @@ OLD_SERVICES = """services = {
 }
 deployer_package_path = null
 budget                = null
-add_ons               = { service_discovery = false, backups = { enabled = false } }
+add_ons = {
+  service_discovery = false, backups = { enabled = false }, uploads = { enabled = false }
+}
 """
 
 
