@@ -29,17 +29,33 @@ def cache_dir() -> Path:
     return Path(base) / "pipeline-tools"
 
 
+def mirror_is_unpacked(mirror: str | Path) -> bool:
+    """Whether a filesystem mirror holds providers unpacked (HOST/NAMESPACE/TYPE/VERSION/PLATFORM/
+    directories) rather than as the registry's zip files."""
+    return any(path.is_dir() for path in Path(mirror).glob("*/*/*/*/*"))
+
+
 def cli_config_for_mirror(mirror: str) -> Path:
-    """Write (once) a terraform CLI config that installs providers from ``mirror``."""
+    """Write (once) a terraform CLI config that installs providers from ``mirror``.
+
+    A mirror of zips gets a plugin cache, so that each provider is unpacked once. An unpacked
+    mirror gets none: terraform links every root's provider straight to the mirror, and a shared
+    cache would only add a race. (Every ``terraform init`` of a root without a lock file deletes
+    and re-creates the cache's entry for each provider, so a terraform starting in another root at
+    that moment finds no provider there: terraform documents the cache as not safe for concurrent
+    use, and parallel tests and matrix legs are concurrent.)
+    """
     root = cache_dir() / "terraform"
-    plugin_cache = root / "plugin-cache"
-    plugin_cache.mkdir(parents=True, exist_ok=True)
+    root.mkdir(parents=True, exist_ok=True)
     text = (
         "provider_installation {\n"
         f"  filesystem_mirror {{\n    path = {json.dumps(mirror)}\n  }}\n"
         "}\n"
-        f"plugin_cache_dir = {json.dumps(str(plugin_cache))}\n"
     )
+    if not mirror_is_unpacked(mirror):
+        plugin_cache = root / "plugin-cache"
+        plugin_cache.mkdir(parents=True, exist_ok=True)
+        text += f"plugin_cache_dir = {json.dumps(str(plugin_cache))}\n"
     config = root / "terraformrc"
     if not config.exists() or config.read_text() != text:
         # A name of this process's own: two processes writing at once must not rename one file twice.
@@ -47,6 +63,49 @@ def cli_config_for_mirror(mirror: str) -> Path:
         tmp.write_text(text)
         tmp.replace(config)
     return config
+
+
+def seed_plugin_cache(shared: Path, private: Path) -> None:
+    """Make ``private`` a plugin cache of one job's own holding what ``shared`` holds, each provider
+    a link to the directory it resolves to, as a runner restores its own copy of a cache.
+
+    One job's ``terraform init`` then rewrites only its own cache's entries (see
+    :func:`cli_config_for_mirror` for why sharing one cache between concurrent jobs fails).
+    """
+    private.mkdir(parents=True, exist_ok=True)
+    if not shared.is_dir():
+        return
+    # HOST/NAMESPACE/TYPE/VERSION/PLATFORM: an unpacked provider (or a link to one).
+    for entry in shared.glob("*/*/*/*/*"):
+        if not entry.is_dir():
+            continue
+        link = private / entry.relative_to(shared)
+        link.parent.mkdir(parents=True, exist_ok=True)
+        link.symlink_to(entry.resolve(), target_is_directory=True)
+
+
+def keep_new_providers(private: Path, shared: Path) -> None:
+    """After a job: the providers terraform downloaded into the job's own cache (directories, not
+    links) that ``shared`` lacks are moved there whole, for the jobs that start later (the cache a
+    runner saves). A directory renamed into place appears at once or not at all; a job that lost
+    the race to another one keeps its copy to itself."""
+    import shutil
+
+    if not private.is_dir():
+        return
+    for entry in private.glob("*/*/*/*/*"):
+        if entry.is_symlink() or not entry.is_dir():
+            continue
+        target = shared / entry.relative_to(private)
+        if target.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = target.with_name(f".{target.name}.{os.getpid()}.{id(entry)}.tmp")
+        shutil.copytree(entry, staging, symlinks=True)
+        try:
+            staging.rename(target)
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
 
 
 def parse_backend_config(pairs: Sequence[str]) -> dict[str, str]:

@@ -35,6 +35,7 @@ import argparse
 import contextlib
 import functools
 import json
+import re
 import sys
 import tempfile
 import time
@@ -216,22 +217,27 @@ class LocalRun:
     def run_logged(self, tf: Any, name: str, verb: str, args: list[str]) -> None:
         """Run terraform; on failure keep the whole output in a log and report every error.
 
-        An apply that failed by the emulator's known security group race is applied once more
-        (``emulator.is_emulator_race``); the re-plan that follows must still be clean.
+        An apply that failed by the emulator's known security group race is applied again, up to
+        ``emulator.RACE_RETRIES`` times (``emulator.is_emulator_race``); the re-plan that follows
+        must still be clean.
         """
-        from pipeline_tools.local.emulator import is_emulator_race
+        from pipeline_tools.local.emulator import RACE_RETRIES, is_emulator_race
 
         completed = tf.run(args, check=False)
-        if completed.returncode != 0 and verb == "apply" and is_emulator_race(completed.stderr or ""):
+        applies = 1
+        while (completed.returncode != 0 and verb == "apply" and applies <= RACE_RETRIES
+               and is_emulator_race(completed.stderr or "")):
             race = terraform_errors(completed.stderr)
             self.printer.say(f"    the emulator's security group race ({race}); applying once more "
                              "(docs/local-aws.md)")
             completed = tf.run(args, check=False)
+            applies += 1
         if completed.returncode == 0:
             return
         log = self.workdir / f"{name}-{verb}.log"
         log.write_text(redact((completed.stdout or "") + (completed.stderr or "")))
-        raise ExternalError(f"terraform {verb} of environments/{name} failed: "
+        attempts = f" after {applies} applies" if applies > 1 else ""
+        raise ExternalError(f"terraform {verb} of environments/{name} failed{attempts}: "
                             f"{terraform_errors(completed.stderr or completed.stdout or '')} "
                             f"(full output: {log})")
 
@@ -386,20 +392,30 @@ def aws_call(what: str, action: Callable[[], T]) -> T:
 
 
 def terraform_errors(output: str, limit: int = 12) -> str:
-    """Every ``Error:`` summary with the resource it concerns, on one line, secrets masked."""
+    """Every ``Error:`` summary with the resource it concerns and the AWS error code, on one line,
+    secrets masked."""
     lines = [line.strip(" │╷╵") for line in output.splitlines()]
     errors: list[str] = []
     for index, line in enumerate(lines):
         if line.startswith("Error:"):
-            context = [candidate.strip() for candidate in lines[index + 1:index + 12]]
-            where = next((c for c in context if c.startswith("with ")), "") or next(
-                (c for c in context if c.startswith("on ")), "")
+            following = lines[index + 1:]
+            end = next((i for i, c in enumerate(following) if c.startswith("Error:")), len(following))
+            context = [candidate.strip() for candidate in following[:end]]
+            where = next((c for c in context[:11] if c.startswith("with ")), "") or next(
+                (c for c in context[:11] if c.startswith("on ")), "")
             where = where.removeprefix("with ").rstrip(",:")
-            errors.append(f"{line} [{where}]" if where else line)
+            # The summary often says only what was being done; the code says why (in the same line
+            # or in the detail below it).
+            code = _API_ERROR.search(" ".join([line, *context]))
+            summary = line if code is None or code.group(0) in line else f"{line} ({code.group(0)})"
+            errors.append(f"{summary} [{where}]" if where else summary)
     text = "; ".join(errors[:limit]) or " ".join(line for line in lines if line)[-600:]
     if len(errors) > limit:
         text += f"; and {len(errors) - limit} more"
     return redact(text)
+
+
+_API_ERROR = re.compile(r"api error [A-Za-z0-9_.]+")
 
 
 def _output(outputs: dict[str, Any], name: str) -> Any:

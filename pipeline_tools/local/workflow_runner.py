@@ -129,8 +129,9 @@ class RunnerSettings:
     secrets: dict[str, str] = field(default_factory=dict)
     # Added to every job's environment (provider mirror, checkov, ...): what a runner image has.
     base_env: dict[str, str] = field(default_factory=dict)
-    # Shared across jobs so that terraform downloads/links providers once (the "cache" a runner
-    # restores); pre-linked at $RUNNER_TEMP/terraform-plugin-cache.
+    # The plugin cache jobs restore: each job's $RUNNER_TEMP/terraform-plugin-cache starts as a copy
+    # of it (links to the providers it holds), as each GitHub runner restores its own copy; never one
+    # directory shared by jobs that run at once (integrations.terraform.seed_plugin_cache).
     plugin_cache: Path | None = None
     # Directories put first on every job's PATH (the gh / tfsec stand-ins).
     extra_path: list[Path] = field(default_factory=list)
@@ -441,8 +442,9 @@ class _Run:
         workspace.mkdir(parents=True)
         runner_temp.mkdir()
         if self.settings.plugin_cache is not None:
-            self.settings.plugin_cache.mkdir(parents=True, exist_ok=True)
-            (runner_temp / "terraform-plugin-cache").symlink_to(self.settings.plugin_cache)
+            from pipeline_tools.integrations.terraform import seed_plugin_cache
+
+            seed_plugin_cache(self.settings.plugin_cache, runner_temp / "terraform-plugin-cache")
         environment = job.get("environment")
         if isinstance(environment, dict):
             environment = environment.get("name")
@@ -463,6 +465,10 @@ class _Run:
                     | ((job.get("defaults") or {}).get("run") or {}))
         for index, step in enumerate(job.get("steps") or []):
             leg.run_step(index, step, defaults)
+        if self.settings.plugin_cache is not None:
+            from pipeline_tools.integrations.terraform import keep_new_providers
+
+            keep_new_providers(runner_temp / "terraform-plugin-cache", self.settings.plugin_cache)
         failed = any(s.conclusion == "failure" for s in leg.steps)
         result = JobResult(job_id, display, "failure" if failed else "success", steps=leg.steps,
                            summary=leg.summary, annotations=leg.annotations,

@@ -8,8 +8,8 @@ each stage's apply in at most 4 jobs, each applying its roots one after another
 dev root's apply finishes before any staging root's starts (and staging before prod), and a
 re-plan of every root afterwards shows no changes.
 
-Runtime: terraform init per root links the provider from the shared plugin cache (the runner's
-``plugin_cache``); two matrix legs run at a time.
+Runtime: terraform init per root links the provider from the job's plugin cache (its own copy of
+the runner's ``plugin_cache``, as on GitHub); two matrix legs run at a time.
 """
 
 from __future__ import annotations
@@ -89,7 +89,7 @@ def status_ids(sandbox: Sandbox) -> dict[str, dict[str, list[int]]]:
 def replan_changes(sandbox: Sandbox, scratch: Path) -> dict[str, int]:
     """Each root of main's head planned again with the emulator's admin credentials: name -> terraform
     plan's detailed exit code (0: no changes)."""
-    from pipeline_tools.integrations.terraform import Terraform, cache_dir, terraform_env
+    from pipeline_tools.integrations.terraform import Terraform, cache_dir, seed_plugin_cache, terraform_env
     from pipeline_tools.local.emulator import client_env
 
     scratch.mkdir()
@@ -98,11 +98,14 @@ def replan_changes(sandbox: Sandbox, scratch: Path) -> dict[str, int]:
     subprocess.run(["tar", "-x", "-C", str(scratch)], input=archive, check=True)
     bucket = f"loop-tfstate-{sandbox.uid}"
     plugins = cache_dir() / "terraform" / "plugin-cache"
-    plugins.mkdir(parents=True, exist_ok=True)
-    env = terraform_env({**client_env(sandbox.endpoint), "TF_PLUGIN_CACHE_DIR": str(plugins)})
+    env = terraform_env(client_env(sandbox.endpoint))
 
     def replan(name: str) -> int:
-        terraform = Terraform(scratch / "environments" / name, env=env)
+        # A cache of its own per root: two inits at once must not share one (seed_plugin_cache).
+        own_cache = scratch / f"{name}.plugin-cache"
+        seed_plugin_cache(plugins, own_cache)
+        terraform = Terraform(scratch / "environments" / name,
+                              env={**env, "TF_PLUGIN_CACHE_DIR": str(own_cache)})
         terraform.init(backend_config={"bucket": bucket})
         return terraform.plan(scratch / f"{name}.tfplan", "-lock=false", detailed_exitcode=True)
 

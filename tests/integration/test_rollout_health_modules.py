@@ -13,11 +13,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 
-from pipeline_tools.iam.evaluate import Principal, Request, evaluate, parse_policy
+from pipeline_tools.iam.evaluate import Principal, Request, evaluate
 from pipeline_tools.local.emulator import Emulator
+from tests.support.emulator_clients import emulator_client, private_network
+from tests.support.emulator_clients import role_principal as emulator_role_principal
 from tests.support.module_example import ModuleExample
 
 pytestmark = pytest.mark.terraform
@@ -27,36 +28,17 @@ Applied = tuple[ModuleExample, dict[str, Any]]
 
 
 def client(emulator: Emulator, service: str, region: str | None = None) -> Any:
-    env = emulator.env()
-    return boto3.client(service, endpoint_url=env["AWS_ENDPOINT_URL"],
-                        region_name=region or env["AWS_REGION"],
-                        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-                        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+    return emulator_client(emulator.env(), service, region)
 
 
 def role_principal(emulator: Emulator, role_name: str) -> Principal:
-    """The role as IAM holds it: its inline policies, read back from the emulator."""
-    iam = client(emulator, "iam")
-    role_arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
-    statements = []
-    for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
-        document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
-        document = document if isinstance(document, dict) else json.loads(document)
-        statements += parse_policy(document, policy_name)
-    return Principal(role_arn=role_arn, identity=statements)
+    return emulator_role_principal(emulator.env(), role_name)
 
 
 @pytest.fixture(scope="module")
 def network(emulator: Emulator) -> dict[str, Any]:
-    """A VPC with two subnets in two zones and a security group: what an environment's network gives."""
     emulator.reset()
-    ec2 = client(emulator, "ec2")
-    vpc_id = ec2.create_vpc(CidrBlock="10.78.0.0/16")["Vpc"]["VpcId"]
-    subnet_ids = [ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.78.{index}.0/24",
-                                    AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
-                  for index, zone in enumerate("ab", start=1)]
-    group_id = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=vpc_id)["GroupId"]
-    return {"vpc_id": vpc_id, "subnet_ids": subnet_ids, "security_group_ids": [group_id]}
+    return private_network(emulator.env(), 78)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -15,12 +15,13 @@ from collections.abc import Iterator
 from typing import Any
 from urllib.parse import unquote_plus
 
-import boto3
 import pytest
 from botocore.config import Config
 
 from pipeline_tools.iam.evaluate import Principal, Request, evaluate, parse_policy, trust_allows
 from pipeline_tools.local.emulator import Emulator
+from tests.support.emulator_clients import emulator_client, private_network
+from tests.support.emulator_clients import role_principal as emulator_role_principal
 from tests.support.module_example import ModuleExample
 
 pytestmark = pytest.mark.terraform
@@ -30,37 +31,18 @@ Applied = tuple[ModuleExample, dict[str, Any]]
 
 
 def client(emulator: Emulator, service: str) -> Any:
-    env = emulator.env()
     # No host prefixes (Cloud Map's DiscoverInstances goes to "data-<endpoint>"): one local endpoint.
-    return boto3.client(service, endpoint_url=env["AWS_ENDPOINT_URL"], region_name=env["AWS_REGION"],
-                        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
-                        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
-                        config=Config(inject_host_prefix=False))
+    return emulator_client(emulator.env(), service, config=Config(inject_host_prefix=False))
 
 
 def role_principal(emulator: Emulator, role_name: str) -> Principal:
-    """The role as IAM holds it: its inline policies, read back from the emulator."""
-    iam = client(emulator, "iam")
-    role_arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
-    statements = []
-    for policy_name in iam.list_role_policies(RoleName=role_name)["PolicyNames"]:
-        document = iam.get_role_policy(RoleName=role_name, PolicyName=policy_name)["PolicyDocument"]
-        document = document if isinstance(document, dict) else json.loads(document)
-        statements += parse_policy(document, policy_name)
-    return Principal(role_arn=role_arn, identity=statements)
+    return emulator_role_principal(emulator.env(), role_name)
 
 
 @pytest.fixture(scope="module")
-def network(emulator: Emulator) -> dict[str, list[str]]:
-    """A VPC with two private subnets and a security group: what an environment's network module gives."""
+def network(emulator: Emulator) -> dict[str, Any]:
     emulator.reset()
-    ec2 = client(emulator, "ec2")
-    vpc_id = ec2.create_vpc(CidrBlock="10.77.0.0/16")["Vpc"]["VpcId"]
-    subnet_ids = [ec2.create_subnet(VpcId=vpc_id, CidrBlock=f"10.77.{index}.0/24",
-                                    AvailabilityZone=f"us-east-1{zone}")["Subnet"]["SubnetId"]
-                  for index, zone in enumerate("ab", start=1)]
-    group_id = ec2.create_security_group(GroupName="tasks", Description="tasks", VpcId=vpc_id)["GroupId"]
-    return {"vpc_id": [vpc_id], "subnet_ids": subnet_ids, "security_group_ids": [group_id]}
+    return private_network(emulator.env(), 77)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -68,7 +50,7 @@ def network(emulator: Emulator) -> dict[str, list[str]]:
 # ---------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def scheduled_tasks(emulator: Emulator, network: dict[str, list[str]],
+def scheduled_tasks(emulator: Emulator, network: dict[str, Any],
                     tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
     example = ModuleExample("scheduled-tasks", emulator, tmp_path_factory.mktemp("scheduled-tasks"),
                             variables={"subnet_ids": network["subnet_ids"],
@@ -81,7 +63,7 @@ def scheduled_tasks(emulator: Emulator, network: dict[str, list[str]],
 
 
 def test_scheduled_task_runs_its_own_definition_with_a_dead_letter_queue(
-        emulator: Emulator, network: dict[str, list[str]],
+        emulator: Emulator, network: dict[str, Any],
         scheduled_tasks: Applied) -> None:
     _, outputs = scheduled_tasks
     scheduler = client(emulator, "scheduler")
@@ -196,10 +178,10 @@ def test_scheduled_tasks_destroy_leaves_nothing(
 # ---------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def service_discovery(emulator: Emulator, network: dict[str, list[str]],
+def service_discovery(emulator: Emulator, network: dict[str, Any],
                       tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
     example = ModuleExample("service-discovery", emulator, tmp_path_factory.mktemp("service-discovery"),
-                            variables={"vpc_id": network["vpc_id"][0]})
+                            variables={"vpc_id": network["vpc_id"]})
     try:
         yield example, example.apply()
     finally:
@@ -208,7 +190,7 @@ def service_discovery(emulator: Emulator, network: dict[str, list[str]],
 
 
 def test_namespace_is_private_to_the_vpc_and_services_resolve_in_it(
-        emulator: Emulator, network: dict[str, list[str]],
+        emulator: Emulator, network: dict[str, Any],
         service_discovery: Applied) -> None:
     _, outputs = service_discovery
     cloud_map = client(emulator, "servicediscovery")
@@ -368,10 +350,10 @@ def test_uploads_destroy_leaves_nothing(emulator: Emulator, uploads: Applied) ->
 # ---------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def efs(emulator: Emulator, network: dict[str, list[str]],
+def efs(emulator: Emulator, network: dict[str, Any],
         tmp_path_factory: pytest.TempPathFactory) -> Iterator[Applied]:
     example = ModuleExample("efs", emulator, tmp_path_factory.mktemp("efs"),
-                            variables={"vpc_id": network["vpc_id"][0], "subnet_ids": network["subnet_ids"],
+                            variables={"vpc_id": network["vpc_id"], "subnet_ids": network["subnet_ids"],
                                        "client_security_group_ids": network["security_group_ids"]})
     try:
         yield example, example.apply()
@@ -381,7 +363,7 @@ def efs(emulator: Emulator, network: dict[str, list[str]],
 
 
 def test_file_system_is_encrypted_and_mounted_in_every_private_subnet(
-        emulator: Emulator, network: dict[str, list[str]], efs: Applied) -> None:
+        emulator: Emulator, network: dict[str, Any], efs: Applied) -> None:
     _, outputs = efs
     efs_api, ec2 = client(emulator, "efs"), client(emulator, "ec2")
     (file_system,) = efs_api.describe_file_systems(FileSystemId=outputs["file_system_id"])["FileSystems"]
