@@ -395,19 +395,34 @@ def test_apply_role_reads_and_writes_its_own_state_only(model: IamModel, dev_app
         assert not _allowed(model, dev_apply, state_request("s3:PutObject", state, other))
 
 
-def test_the_apply_role_publishes_the_deployer_package_and_no_plan_role_can(
-        model: IamModel, dev_apply: Principal, bootstrap_plan: dict, state):
-    """dev's apply uploads the package (aws_s3_object.deployer_package); the artifacts bucket
-    encrypts with the state key and an S3 Bucket Key, so S3 asks KMS under the bucket's ARN."""
+# Where each environment's tfvars publish the functions package (deployer_package_s3_key).
+PACKAGE_KEYS = {"dev": "deployer/pipeline-tools-deployer.zip",
+                "staging": "deployer/staging/pipeline-tools-deployer.zip",
+                "prod": "deployer/prod/pipeline-tools-deployer.zip"}
+
+
+@pytest.mark.parametrize("env", sorted(PACKAGE_KEYS))
+def test_each_apply_role_publishes_its_functions_package_and_no_plan_role_can(
+        model: IamModel, bootstrap_plan: dict, state, env: str):
+    """Every environment's apply uploads its package (aws_s3_object.deployer_package); the
+    artifacts bucket encrypts with the state key and an S3 Bucket Key, so S3 asks KMS under the
+    bucket's ARN. The functions that run from it get their roles passed to Lambda, nowhere else."""
     bucket = bootstrap_plan["planned_values"]["outputs"]["artifacts_bucket_name"]["value"]
-    package = f"arn:aws:s3:::{bucket}/deployer/pipeline-tools-deployer.zip"
+    package = f"arn:aws:s3:::{bucket}/{PACKAGE_KEYS[env]}"
     context = {"kms:EncryptionContext:aws:s3:arn": f"arn:aws:s3:::{bucket}"}
     upload = (Request("s3:PutObject", package), Request("kms:GenerateDataKey", state["key"], context))
-    assert _allowed(model, dev_apply, upload)
-    for env in ("dev", "staging", "prod"):
-        plan = model.principal(f"platform-{env}-terraform-plan")
-        assert not evaluate(plan, Request("s3:PutObject", package)), env
-        assert evaluate(plan, Request("s3:GetObject", package)), env  # the plan's refresh reads it
+    apply_role = model.principal(f"platform-{env}-terraform-apply")
+    assert _allowed(model, apply_role, upload)
+    for function in ("alarm-chat", "uploads-processor"):
+        role = f"{IAM}:role/platform-{env}-{function}"
+        assert evaluate(apply_role, iam_request("iam:CreateRole", role, boundary=boundary(env))), function
+        for service, allowed in (("lambda.amazonaws.com", True), ("ec2.amazonaws.com", False)):
+            passed = evaluate(apply_role, iam_request("iam:PassRole", role, service=service))
+            assert bool(passed) is allowed, (function, service)
+    for reader in ("dev", "staging", "prod"):
+        plan = model.principal(f"platform-{reader}-terraform-plan")
+        assert not evaluate(plan, Request("s3:PutObject", package)), reader
+        assert evaluate(plan, Request("s3:GetObject", package)), reader  # the plan's refresh reads it
 
 
 def test_plan_roles_read_their_state_and_nothing_secret(model: IamModel, state):
