@@ -65,9 +65,11 @@ account_detectors     = { cloudtrail = true, guardduty = true, config = true }
 # addresses above; prod also watches the account for cost anomalies.
 budget = { monthly_limit_usd = 3000, anomaly_detection = true }
 
-# Optional parts of the platform (terraform/platform/variables.tf, add_ons): service discovery and
-# AWS Backup of the database are on by default; prod also copies every recovery point to the
-# recovery region's vault (bootstrap's recovery_region).
+# Optional parts of the platform (terraform/platform/variables.tf, add_ons): service discovery,
+# AWS Backup of the database and the uploads pipeline are on by default; prod also copies every
+# recovery point to the recovery region's vault, and replicates its uploads (user data) to the
+# replica bucket there (both in bootstrap's recovery_region).
 add_ons = {
   backups = { retention_days = 35, copy_region = "us-west-2", copy_retention_days = 35 }
+  uploads = { replica_region = "us-west-2" }
 }

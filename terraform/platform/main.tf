@@ -600,6 +600,13 @@ module "uploads" {
     s3_object_version     = local.publish_deployer_package ? aws_s3_object.deployer_package[0].version_id : null
     environment_variables = { UPLOADS_MAX_BYTES = tostring(var.add_ons.uploads.max_bytes), UPLOADS_ALLOWED_CONTENT_TYPES = join(",", var.add_ons.uploads.allowed_content_types) }
   }
+  # User data survives the loss of a region (prod): every upload and delete marker is replicated to
+  # the replica bucket bootstrap keeps in the recovery region, its key named by alias (no provider
+  # for that region here), as the backups' copy names bootstrap's recovery vault.
+  replication = var.add_ons.uploads.replica_region == null ? null : {
+    destination_bucket_arn  = "arn:${data.aws_partition.current.partition}:s3:::${var.project}-uploads-replica-${local.account_id}"
+    destination_kms_key_arn = "arn:${data.aws_partition.current.partition}:kms:${var.add_ons.uploads.replica_region}:${local.account_id}:alias/${var.project}-uploads-replica"
+  }
   force_destroy                   = var.allow_destroy
   log_retention_in_days           = var.log_retention_days
   kms_key_deletion_window_in_days = var.allow_destroy ? 7 : 30

@@ -467,6 +467,9 @@ variable "add_ons" {
       `processed=true` or `rejected=<reason>` by `max_bytes`, default 25 MiB, and
       `allowed_content_types`), or the application's own (`processor`: `s3_key` in the artifacts
       bucket, `handler`, optional `runtime`). Without either, or with `enabled = false`, no uploads.
+      With `replica_region` (prod: bootstrap's `recovery_region`), every upload and delete marker
+      is replicated to bootstrap's replica bucket there, `<project>-uploads-replica-<account id>`,
+      re-encrypted with its key (alias `<project>-uploads-replica`).
   EOT
   type = object({
     service_discovery = optional(bool, true)
@@ -500,6 +503,7 @@ variable "add_ons" {
         runtime         = optional(string, "python3.12")
         timeout_seconds = optional(number, 60)
       }))
+      replica_region = optional(string)
     }), {})
   })
   default  = {}
@@ -508,6 +512,11 @@ variable "add_ons" {
   validation {
     condition     = var.add_ons.uploads.max_bytes >= 1 && length(var.add_ons.uploads.allowed_content_types) > 0 && alltrue([for type in var.add_ons.uploads.allowed_content_types : can(regex("^[a-z0-9.+-]+/[a-z0-9.+-]+$", type))])
     error_message = "add_ons.uploads: max_bytes must be at least 1 and allowed_content_types media types such as image/png (lower case)."
+  }
+
+  validation {
+    condition     = var.add_ons.uploads.replica_region == null || (can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", coalesce(var.add_ons.uploads.replica_region, "x"))) && var.add_ons.uploads.replica_region != var.aws_region)
+    error_message = "add_ons.uploads.replica_region must be an AWS region name such as us-west-2 other than aws_region (bootstrap's recovery_region, where its uploads replica bucket is)."
   }
 
   validation {

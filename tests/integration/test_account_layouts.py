@@ -161,6 +161,17 @@ def test_staging_and_prod_run_the_functions_package_but_deploy_only_by_promotion
     assert processor["handler"] == "pipeline_tools.uploads.handler.lambda_handler"
     assert processor["s3_key"] == package["key"]
     assert f"{uploads}.aws_s3_bucket_notification.uploads" in planned
+    # prod's uploads (user data) replicate to bootstrap's replica bucket in the recovery region.
+    replication = planned.get(f"{uploads}.aws_s3_bucket_replication_configuration.uploads[0]")
+    if env == "prod":
+        (rule,) = replication["rule"]
+        (destination,) = rule["destination"]
+        assert destination["bucket"] == f"arn:aws:s3:::platform-uploads-replica-{EMULATOR_ACCOUNT}"
+        assert destination["encryption_configuration"] == [{
+            "replica_kms_key_id": f"arn:aws:kms:us-west-2:{EMULATOR_ACCOUNT}:alias/platform-uploads-replica"}]
+        assert rule["delete_marker_replication"] == [{"status": "Enabled"}]
+    else:
+        assert replication is None
     # ... and no ECR push deploys here: promotion changes the release file, nothing else does.
     assert not [address for address in planned if "deploy_trigger" in address]
     # prod owns the account's detectors in the shared account: AWS Config's recorder among them.

@@ -209,6 +209,12 @@ ESCALATION_PATHS = {
     "PassRole of a staging task role to ecs:RunTask": iam_request(
         "iam:PassRole", STAGING_TASK, service="ecs-tasks.amazonaws.com"
     ),
+    "PassRole of a task role to S3 (only the replication role goes there)": iam_request(
+        "iam:PassRole", DEV_TASK, service="s3.amazonaws.com"
+    ),
+    "PassRole of staging's uploads replication role to S3": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-staging-uploads-replication", service="s3.amazonaws.com"
+    ),
     "PassRole of its own role to a service it does not use (EC2)": iam_request(
         "iam:PassRole", DEV_TASK, service="ec2.amazonaws.com"
     ),
@@ -347,6 +353,16 @@ NEEDED = {
         "iam:PassRole", f"{IAM}:role/platform-dev-backup", service="backup.amazonaws.com"
     ),
     "backup:CreateBackupPlan": Request("backup:CreateBackupPlan", "*"),
+    # Uploads replication (prod): the role S3 assumes, created with the boundary and passed to S3.
+    "CreateRole uploads replication role": iam_request(
+        "iam:CreateRole", f"{IAM}:role/platform-dev-uploads-replication", boundary=boundary("dev")
+    ),
+    "PassRole uploads replication role to S3": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-uploads-replication", service="s3.amazonaws.com"
+    ),
+    "s3:PutReplicationConfiguration": Request(
+        "s3:PutReplicationConfiguration", "arn:aws:s3:::platform-dev-uploads-123456789012"
+    ),
     # EFS (a service that mounts one): file system, mount targets, access points; no role of its own.
     "elasticfilesystem:CreateFileSystem": Request("elasticfilesystem:CreateFileSystem", "*"),
     "elasticfilesystem:CreateAccessPoint": Request(
@@ -419,6 +435,11 @@ def test_each_apply_role_publishes_its_functions_package_and_no_plan_role_can(
         for service, allowed in (("lambda.amazonaws.com", True), ("ec2.amazonaws.com", False)):
             passed = evaluate(apply_role, iam_request("iam:PassRole", role, service=service))
             assert bool(passed) is allowed, (function, service)
+    # prod's uploads replicate to the recovery region: S3 gets the replication role, only S3.
+    replication = f"{IAM}:role/platform-{env}-uploads-replication"
+    assert evaluate(apply_role, iam_request("iam:PassRole", replication, service="s3.amazonaws.com"))
+    assert not evaluate(apply_role, iam_request("iam:PassRole", f"{IAM}:role/platform-{env}-alarm-chat",
+                                                service="s3.amazonaws.com"))
     for reader in ("dev", "staging", "prod"):
         plan = model.principal(f"platform-{reader}-terraform-plan")
         assert not evaluate(plan, Request("s3:PutObject", package)), reader
