@@ -109,6 +109,14 @@ def test_a_package_that_was_not_built_is_refused_with_the_command_that_builds_it
     assert "pipeline-tools deploy package --root" in str(refused.value)
 
 
+def test_a_deploy_trigger_without_the_functions_package_is_refused(dev_root: Terraform, tmp_path: Path):
+    settings = {**LAYOUTS["one-account"], "deployer_package_s3_key": None, "deployer_package_path": None,
+                "deploy_on_image_push": True}
+    with pytest.raises(ExternalError) as refused:
+        dev_root.plan(tmp_path / "dev.tfplan", *_var_args(settings, tmp_path))
+    assert "deploy_on_image_push = true needs deployer_package_s3_key" in str(refused.value)
+
+
 def test_without_a_package_path_the_uploaded_object_is_read_and_nothing_is_published(
         dev_root: Terraform, emulator: Emulator, tmp_path: Path):
     # The other way (and how the migration keeps the package): uploaded outside terraform.
