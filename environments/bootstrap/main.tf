@@ -2,7 +2,8 @@
 # - state backend: versioned, KMS-encrypted S3 bucket (S3 native locking) + DynamoDB lock table
 # - artifacts bucket (the deployer Lambda package)
 # - GitHub OIDC provider with a read-only plan role and an apply role per environment
-# - the recovery vault in another region (recovery_region) that prod's backups are copied to
+# - the recovery vault in another region (recovery_region) that prod's backups are copied to, and
+#   the replica bucket prod's uploads (user data) are replicated to
 # - ECR repositories shared by all environments, and the push role of the application repository's CI
 
 data "aws_caller_identity" "current" {}
@@ -68,6 +69,21 @@ module "recovery_vault" {
 
   name          = "${var.project}-recovery"
   resource_arns = []
+  # A throwaway bootstrap (force_destroy) lets its key go after a week.
+  kms_key_deletion_window_in_days = var.force_destroy ? 7 : 30
+}
+
+# The recovery region's replica bucket: prod's uploads bucket replicates every upload and delete
+# marker here (the uploads module's `replication`), re-encrypted with this bucket's key, which prod
+# names by its alias. One per account, like the vault; the environment roots have no provider here.
+module "uploads_replica" {
+  source    = "../../terraform/modules/replica-bucket"
+  count     = var.recovery_region == null ? 0 : 1
+  providers = { aws = aws.recovery }
+
+  bucket_name    = "${var.project}-uploads-replica-${local.account_id}"
+  kms_alias_name = "${var.project}-uploads-replica"
+  force_destroy  = var.force_destroy
   # A throwaway bootstrap (force_destroy) lets its key go after a week.
   kms_key_deletion_window_in_days = var.force_destroy ? 7 : 30
 }

@@ -62,3 +62,8 @@ output "recovery_vault_arn" {
   description = "The recovery region's backup vault (null without recovery_region): prod's backups copy every recovery point here."
   value       = one(module.recovery_vault[*].vault_arn)
 }
+
+output "uploads_replica_bucket_arn" {
+  description = "The recovery region's replica bucket (null without recovery_region): prod's uploads replicate here (`add_ons.uploads.replica_region`)."
+  value       = one(module.uploads_replica[*].bucket_arn)
+}

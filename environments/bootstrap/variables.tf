@@ -92,7 +92,7 @@ variable "pull_request_plan_environments" {
 }
 
 variable "recovery_region" {
-  description = "Region of the recovery vault (`<project>-recovery`, AWS Backup) the environments copy their recovery points to (prod's `add_ons.backups.copy_region` names the same region); null: no recovery vault."
+  description = "Region of the recovery vault (`<project>-recovery`, AWS Backup) the environments copy their recovery points to (prod's `add_ons.backups.copy_region` names the same region) and of the uploads replica bucket (`<project>-uploads-replica-<account id>`, prod's `add_ons.uploads.replica_region`); null: neither."
   type        = string
   default     = null
 

@@ -56,11 +56,14 @@ cache = {
   num_cache_clusters = 1
 }
 
-log_retention_days      = 30
+log_retention_days = 30
+# The functions package (pipeline_tools' Lambda zip: deployer, alarm notifier, uploads processor),
+# built here by `pipeline-tools deploy package --root environments/dev` before terraform runs (the
+# pipeline's jobs and make local-apply do it); terraform publishes it to the key below.
 deployer_package_s3_key = "deployer/pipeline-tools-deployer.zip"
-# Built here by `pipeline-tools deploy package --root environments/dev` before terraform runs (the
-# pipeline's jobs and make local-apply do it); terraform publishes it to the key above.
-deployer_package_path = ".build/pipeline-tools-deployer.zip"
+deployer_package_path   = ".build/pipeline-tools-deployer.zip"
+# dev deploys every image pushed to ECR by itself (EventBridge -> deployer Lambda).
+deploy_on_image_push = true
 
 # Account-level detectors live in one environment only (one GuardDuty detector and one AWS Config
 # recorder per account and region; one multi-region trail is enough): prod owns them in the

@@ -45,6 +45,16 @@ cache = {
 }
 
 log_retention_days = 365
+# The functions package (pipeline_tools' Lambda zip): the alarm notifier (alarms to Slack /
+# Discord), the built-in uploads processor and Google sign-in run from it. Built here by
+# `pipeline-tools deploy package --root environments/prod` before terraform runs, as in dev, and
+# published under a key of this environment's own: in a shared account, each root's state owns
+# its object (one object owned by three states would change under each other's reviewed plans).
+deployer_package_s3_key = "deployer/prod/pipeline-tools-deployer.zip"
+deployer_package_path   = ".build/pipeline-tools-deployer.zip"
+# No deploy on ECR push: prod's images change only through its release file, by promotion
+# (docs/promotion.md); the apply workflow rolls the promoted digest out.
+deploy_on_image_push = false
 
 # Account-level detectors live in one environment only (one GuardDuty detector and one AWS Config
 # recorder per account and region; one multi-region trail is enough): prod owns them in the
@@ -55,9 +65,11 @@ account_detectors     = { cloudtrail = true, guardduty = true, config = true }
 # addresses above; prod also watches the account for cost anomalies.
 budget = { monthly_limit_usd = 3000, anomaly_detection = true }
 
-# Optional parts of the platform (terraform/platform/variables.tf, add_ons): service discovery and
-# AWS Backup of the database are on by default; prod also copies every recovery point to the
-# recovery region's vault (bootstrap's recovery_region).
+# Optional parts of the platform (terraform/platform/variables.tf, add_ons): service discovery,
+# AWS Backup of the database and the uploads pipeline are on by default; prod also copies every
+# recovery point to the recovery region's vault, and replicates its uploads (user data) to the
+# replica bucket there (both in bootstrap's recovery_region).
 add_ons = {
   backups = { retention_days = 35, copy_region = "us-west-2", copy_retention_days = 35 }
+  uploads = { replica_region = "us-west-2" }
 }

@@ -24,6 +24,7 @@ module "platform" {
   budget                    = var.budget
   deployer_package_s3_key   = var.deployer_package_s3_key
   deployer_package_path     = var.deployer_package_path
+  deploy_on_image_push      = var.deploy_on_image_push
   slack_webhook_secret_id   = var.slack_webhook_secret_id
   discord_webhook_secret_id = var.discord_webhook_secret_id
   add_ons                   = var.add_ons

@@ -45,6 +45,16 @@ cache = {
 }
 
 log_retention_days = 90
+# The functions package (pipeline_tools' Lambda zip): the alarm notifier (alarms to Slack /
+# Discord), the built-in uploads processor and Google sign-in run from it. Built here by
+# `pipeline-tools deploy package --root environments/staging` before terraform runs, as in dev, and
+# published under a key of this environment's own: in a shared account, each root's state owns
+# its object (one object owned by three states would change under each other's reviewed plans).
+deployer_package_s3_key = "deployer/staging/pipeline-tools-deployer.zip"
+deployer_package_path   = ".build/pipeline-tools-deployer.zip"
+# No deploy on ECR push: staging's images change only through its release file, by promotion
+# (docs/promotion.md); the apply workflow rolls the promoted digest out.
+deploy_on_image_push = false
 
 # Account-level detectors live in one environment only (one GuardDuty detector and one AWS Config
 # recorder per account and region; one multi-region trail is enough): prod owns them in the

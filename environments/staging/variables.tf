@@ -21,6 +21,7 @@ variable "account_detectors" { default = null }
 variable "budget" { default = null }
 variable "deployer_package_s3_key" { default = null }
 variable "deployer_package_path" { default = null } # built by `pipeline-tools deploy package --root`
+variable "deploy_on_image_push" { default = null }  # ECR push -> ECS roll-out (dev)
 variable "slack_webhook_secret_id" { default = null }
 variable "discord_webhook_secret_id" { default = null }
 variable "add_ons" { default = null } # service discovery, backups, scheduled tasks, uploads

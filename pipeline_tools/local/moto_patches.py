@@ -715,6 +715,41 @@ def s3_delete_marker_dispose() -> None:
     FakeDeleteMarker.dispose = dispose
 
 
+@patch("s3-replication-read-back")
+def s3_replication_read_back() -> None:
+    """A bucket's replication rules read back as they were put.
+
+    Gap: moto stores the rules PutBucketReplication is given, but GetBucketReplication answers
+    every rule with ``DeleteMarkerReplication`` ``Disabled``, a ``Filter`` of ``Prefix ""`` and no
+    ``SourceSelectionCriteria``, so ``aws_s3_bucket_replication_configuration`` with delete-marker
+    replication and SSE-KMS source selection (the uploads module's ``replication``) differs from
+    its configuration on every plan. AWS returns the rules as configured
+    (https://docs.aws.amazon.com/AmazonS3/latest/API/API_GetBucketReplication.html).
+    """
+    from moto.core.responses import ActionResult
+    from moto.s3.exceptions import ReplicationConfigurationNotFoundError
+    from moto.s3.responses import S3Response
+
+    def rule_as_put(rule: dict[str, Any]) -> dict[str, Any]:
+        # xmltodict gives text for numbers and None for an empty element such as <Filter/>.
+        answer = {key: value for key, value in rule.items() if value is not None}
+        answer["Priority"] = int(rule.get("Priority") or 1)
+        answer["Filter"] = rule.get("Filter") or {}
+        answer.setdefault("DeleteMarkerReplication", {"Status": "Disabled"})
+        return answer
+
+    def get_bucket_replication(self: S3Response) -> Any:
+        self.data["Action"] = "GetBucketReplication"
+        replication = self.backend.get_bucket_replication(self.bucket_name)
+        if not replication:
+            raise ReplicationConfigurationNotFoundError(bucket_name=self.bucket_name)
+        rules = [rule_as_put(rule) for rule in replication["Rule"]]
+        return self.serialized(ActionResult(
+            {"ReplicationConfiguration": {"Role": replication["Role"], "Rules": rules}}))
+
+    S3Response.get_bucket_replication = get_bucket_replication
+
+
 def _cloudfront_policy_api(kind: str, path: str) -> None:
     """Create/Get/GetConfig/Update/Delete/List for one CloudFront policy type (``kind`` e.g.
     ``CachePolicy``), stored as the config the caller sent, with an ETag that Update and Delete

@@ -296,6 +296,23 @@ def policy_deny_applies_only_when_its_condition_holds(clients: Clients) -> bool:
     return _raises(lambda: s3.put_object(Bucket="probe-tls-only", Key="state", Body=b"{}"))
 
 
+@probe("s3-replication-read-back")
+def s3_replication_read_back(clients: Clients) -> bool:
+    s3 = clients("s3")
+    for bucket in ("probe-replicated", "probe-replica"):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_replication(Bucket="probe-replicated", ReplicationConfiguration={
+        "Role": "arn:aws:iam::123456789012:role/probe-replication",
+        "Rules": [{"ID": "all", "Priority": 1, "Status": "Enabled", "Filter": {},
+                   "DeleteMarkerReplication": {"Status": "Enabled"},
+                   "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+                   "Destination": {"Bucket": "arn:aws:s3:::probe-replica"}}]})
+    (rule,) = s3.get_bucket_replication(Bucket="probe-replicated")["ReplicationConfiguration"]["Rules"]
+    return (rule.get("DeleteMarkerReplication") != {"Status": "Enabled"}
+            or "SourceSelectionCriteria" not in rule)
+
+
 @probe("s3-delete-marker-dispose")
 def s3_delete_marker_dispose(clients: Clients) -> bool:
     s3 = clients("s3")

@@ -1,7 +1,8 @@
 # The whole platform of one environment: network, the services on ECS Fargate behind an ALB with
 # HTTPS and WAF, the frontend on S3 + CloudFront, PostgreSQL, Redis, DNS and certificates, secrets,
-# sign-in, integrations, observability and (where the deployer package is published) the deploy
-# trigger. environments/<env> call it with their sizing; nothing here differs per environment.
+# sign-in, integrations, observability, the functions that run from pipeline_tools' package (alarm
+# notifier, uploads processor, Google identity provider) and, where ECR pushes deploy by themselves
+# (deploy_on_image_push: dev), the deploy trigger. environments/<env> call it with their sizing.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
@@ -13,8 +14,14 @@ locals {
   # IAM role without it.
   permissions_boundary_arn = "arn:${data.aws_partition.current.partition}:iam::${local.account_id}:policy/${var.project}-boundaries/${var.project}-${var.environment}-permissions-boundary"
   artifacts_bucket         = "${var.project}-artifacts-${local.account_id}"
-  # The deployer package is published by this composition (see aws_s3_object.deployer_package).
-  publish_deployer_package = var.deployer_package_s3_key != null && var.deployer_package_path != null
+  # The functions package (pipeline_tools' Lambda zip) exists for this environment: the alarm
+  # notifier, the built-in uploads processor and the Google identity provider run from it.
+  functions_package = var.deployer_package_s3_key != null
+  # ... and is published by this composition (see aws_s3_object.deployer_package).
+  publish_deployer_package = local.functions_package && var.deployer_package_path != null
+  # ECR pushes deploy by themselves (EventBridge -> deployer Lambda): a separate decision from
+  # having the package. Null keeps the behaviour from before the switch: wherever the key is set.
+  deploy_on_image_push = var.deploy_on_image_push == null ? local.functions_package : var.deploy_on_image_push
 
   api_domain      = "api.${var.domain_name}"
   frontend_domain = "app.${var.domain_name}"
@@ -91,8 +98,8 @@ locals {
   # follows the bucket's settings through it).
   access_log_bucket_count = local.uploads_on ? 1 : 0
   # Uploads run where their processor's package exists: the application's own, or the built-in
-  # processor of the deployer package (pipeline_tools/uploads) where that package is published.
-  uploads_on            = var.add_ons.uploads.enabled && (var.add_ons.uploads.processor != null || var.deployer_package_s3_key != null)
+  # processor of the functions package (pipeline_tools/uploads) where that package exists.
+  uploads_on            = var.add_ons.uploads.enabled && (var.add_ons.uploads.processor != null || local.functions_package)
   uploads_app_processor = var.add_ons.uploads.processor
 
   # What AWS Backup backs up: the database, and the file system where one exists.
@@ -528,12 +535,12 @@ module "auth" {
   deletion_protection = var.allow_destroy ? false : true
   # Google sign-in: set google_client_id and put the client secret into the Secrets Manager
   # secret `<project>/<environment>/google-client-secret` (never into tfvars). A Lambda from the
-  # deployer package reads it and configures Cognito, so the environment also needs
+  # functions package reads it and configures Cognito, so the environment also needs
   # deployer_package_s3_key; neither the state nor the plan role ever sees the secret.
   google_client_id                 = var.google_client_id
   google_client_secret_arn         = var.google_client_id == null ? null : module.secrets.secret_arns["google-client-secret"]
   google_client_secret_kms_key_arn = var.google_client_id == null ? null : module.secrets.kms_key_arn
-  google_idp_package = var.google_client_id == null || var.deployer_package_s3_key == null ? null : {
+  google_idp_package = var.google_client_id == null || !local.functions_package ? null : {
     s3_bucket         = local.artifacts_bucket
     s3_key            = var.deployer_package_s3_key
     s3_object_version = local.publish_deployer_package ? aws_s3_object.deployer_package[0].version_id : null
@@ -564,8 +571,8 @@ module "integrations" {
 
 # Uploads pipeline (add_ons.uploads): browsers upload to a private bucket with presigned requests
 # from the app's origin; each upload is an S3 event on a queue processed by a Lambda: the
-# application's own processor, or the built-in one from the deployer package (the same package,
-# key and published version as the deployer's).
+# application's own processor, or the built-in one from the functions package (the same package,
+# key and published version as the alarm notifier's).
 module "uploads" {
   source = "../modules/uploads"
   count  = local.uploads_on ? 1 : 0
@@ -592,6 +599,13 @@ module "uploads" {
     read_package_version  = !local.publish_deployer_package
     s3_object_version     = local.publish_deployer_package ? aws_s3_object.deployer_package[0].version_id : null
     environment_variables = { UPLOADS_MAX_BYTES = tostring(var.add_ons.uploads.max_bytes), UPLOADS_ALLOWED_CONTENT_TYPES = join(",", var.add_ons.uploads.allowed_content_types) }
+  }
+  # User data survives the loss of a region (prod): every upload and delete marker is replicated to
+  # the replica bucket bootstrap keeps in the recovery region, its key named by alias (no provider
+  # for that region here), as the backups' copy names bootstrap's recovery vault.
+  replication = var.add_ons.uploads.replica_region == null ? null : {
+    destination_bucket_arn  = "arn:${data.aws_partition.current.partition}:s3:::${var.project}-uploads-replica-${local.account_id}"
+    destination_kms_key_arn = "arn:${data.aws_partition.current.partition}:kms:${var.add_ons.uploads.replica_region}:${local.account_id}:alias/${var.project}-uploads-replica"
   }
   force_destroy                   = var.allow_destroy
   log_retention_in_days           = var.log_retention_days
@@ -731,7 +745,8 @@ module "observability" {
   permissions_boundary_arn = local.permissions_boundary_arn
 }
 
-# The deployer package (the deployer's and the alarm notifier's code), built by `pipeline-tools
+# The functions package (the code of the deployer, the alarm notifier, the uploads processor and
+# the Google identity provider), built by `pipeline-tools
 # deploy package --root <root>` in the same job before terraform runs and published here: a new
 # package is a planned, reviewed change (the object's hash, then both functions' versions), and
 # the first apply in a fresh account needs no upload by hand (docs/deployer.md, "The package").
@@ -771,11 +786,11 @@ module "budget" {
 }
 
 # Alarms reach people: the alerts topic -> the alarm notifier Lambda -> Slack / Discord, and a
-# pager's HTTPS endpoints. The notifier runs from the deployer package, so it exists where that
-# package is published (deployer_package_s3_key set: dev today).
+# pager's HTTPS endpoints. The notifier runs from the functions package, so it exists wherever that
+# package is (deployer_package_s3_key set: every environment of this repository).
 module "alarm_chat" {
   source = "../modules/alarm-chat"
-  count  = var.deployer_package_s3_key == null ? 0 : 1
+  count  = local.functions_package ? 1 : 0
 
   name                      = "${local.name}-alarm-chat"
   topic_arn                 = module.observability.alerts_topic_arn
@@ -793,7 +808,7 @@ module "alarm_chat" {
 
 # Without the notifier, a pager that takes SNS over HTTPS subscribes to the topic directly.
 resource "aws_sns_topic_subscription" "pager" {
-  for_each = var.deployer_package_s3_key == null ? toset(var.pager_https_endpoints) : toset([])
+  for_each = local.functions_package ? toset([]) : toset(var.pager_https_endpoints)
 
   topic_arn              = module.observability.alerts_topic_arn
   protocol               = "https"
@@ -826,17 +841,18 @@ module "endpoint_health" {
   us_east_1_alarm_topic_arn  = var.aws_region == "us-east-1" ? module.observability.alerts_topic_arn : null
   alarm_email_addresses      = var.alarm_email_addresses
   pager_https_endpoints      = var.pager_https_endpoints
-  subscribe_notifier         = var.deployer_package_s3_key != null
-  notifier_function_arn      = var.deployer_package_s3_key == null ? null : module.alarm_chat[0].function_arn
+  subscribe_notifier         = local.functions_package
+  notifier_function_arn      = local.functions_package ? module.alarm_chat[0].function_arn : null
 }
 
 # --- deploy trigger --------------------------------------------------------------------------
 
-# Every push to ECR deploys to this environment (EventBridge -> deployer Lambda), where the
-# deployer package is published (deployer_package_s3_key set: dev today).
+# Every push to ECR deploys to this environment (EventBridge -> deployer Lambda from the functions
+# package), where deploy_on_image_push says so (dev). staging and prod change their images only
+# through promotion (docs/promotion.md): no trigger there, although they have the package.
 module "deploy_trigger" {
   source = "../modules/deploy-trigger"
-  count  = var.deployer_package_s3_key == null ? 0 : 1
+  count  = local.deploy_on_image_push ? 1 : 0
 
   name        = "${local.name}-deployer"
   environment = var.environment

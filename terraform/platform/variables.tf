@@ -300,7 +300,7 @@ variable "primary_service" {
 }
 
 variable "google_client_id" {
-  description = "OAuth client id of the Google identity provider (not secret); null turns Google sign-in off. Put the client secret into the Secrets Manager secret `<project>/<environment>/google-client-secret` before setting it; needs `deployer_package_s3_key` (the Lambda that hands the secret to Cognito runs from the deployer package)."
+  description = "OAuth client id of the Google identity provider (not secret); null turns Google sign-in off. Put the client secret into the Secrets Manager secret `<project>/<environment>/google-client-secret` before setting it; needs `deployer_package_s3_key` (the Lambda that hands the secret to Cognito runs from the functions package)."
   type        = string
   default     = null
 
@@ -311,7 +311,7 @@ variable "google_client_id" {
 
   validation {
     condition     = var.google_client_id == null || var.deployer_package_s3_key != null
-    error_message = "google_client_id needs deployer_package_s3_key: a Lambda from the deployer package puts the client secret into Cognito (Terraform never reads it)."
+    error_message = "google_client_id needs deployer_package_s3_key: a Lambda from the functions package puts the client secret into Cognito (Terraform never reads it)."
   }
 }
 
@@ -390,7 +390,7 @@ variable "budget" {
 }
 
 variable "deployer_package_s3_key" {
-  description = "Key of the deployer Lambda package in bootstrap's artifacts bucket; set where ECR pushes deploy automatically (dev). With `deployer_package_path` Terraform publishes the package there; without it, upload it first (`pipeline-tools deploy package --out deployer.zip --upload s3://<project>-artifacts-<account id>/<key>`). Null: no deploy trigger."
+  description = "Key of the functions package (pipeline_tools' Lambda zip: the deployer, the alarm notifier, the uploads processor and the Google identity provider run from it) in bootstrap's artifacts bucket. Set it in every environment whose alarms should reach Slack / Discord, that runs the built-in uploads processor or Google sign-in; whether ECR pushes also deploy automatically is `deploy_on_image_push`. With `deployer_package_path` Terraform publishes the package there; without it, upload it first (`pipeline-tools deploy package --out deployer.zip --upload s3://<project>-artifacts-<account id>/<key>`). In an account shared by several environments give each its own key (dev `deployer/pipeline-tools-deployer.zip`, staging `deployer/staging/...`): each root's state owns its object. Null: no functions package, so none of those functions."
   type        = string
   default     = null
 
@@ -400,8 +400,19 @@ variable "deployer_package_s3_key" {
   }
 }
 
+variable "deploy_on_image_push" {
+  description = "Whether every push to ECR deploys to this environment by itself (the `deploy-trigger` module: EventBridge rule -> deployer Lambda, from the functions package). Null (the default) keeps the behaviour from before this switch existed: on wherever `deployer_package_s3_key` is set. dev sets true; staging and prod set false, they change only through promotion (docs/promotion.md). True needs `deployer_package_s3_key`."
+  type        = bool
+  default     = null
+
+  validation {
+    condition     = var.deploy_on_image_push != true || var.deployer_package_s3_key != null
+    error_message = "deploy_on_image_push = true needs deployer_package_s3_key: the deployer Lambda runs from the functions package."
+  }
+}
+
 variable "deployer_package_path" {
-  description = "The deployer package this root publishes: a zip built by `pipeline-tools deploy package --root <root>` in the same job before terraform runs (the pipeline's plan, apply and drift jobs do; so does `make local-apply`), relative to the root. Terraform uploads it to `deployer_package_s3_key` in bootstrap's artifacts bucket, so a new package is a planned and reviewed change and nothing is uploaded by hand. Null: the object at `deployer_package_s3_key` is uploaded outside Terraform (`pipeline-tools deploy package --out deployer.zip --upload s3://...`)."
+  description = "The functions package this root publishes: a zip built by `pipeline-tools deploy package --root <root>` in the same job before terraform runs (the pipeline's plan, apply and drift jobs do; so does `make local-apply`), relative to the root. Terraform uploads it to `deployer_package_s3_key` in bootstrap's artifacts bucket, so a new package is a planned and reviewed change and nothing is uploaded by hand. Null: the object at `deployer_package_s3_key` is uploaded outside Terraform (`pipeline-tools deploy package --out deployer.zip --upload s3://...`)."
   type        = string
   default     = null
 
@@ -452,10 +463,13 @@ variable "add_ons" {
       taking browser uploads from `https://app.<domain_name>` (CORS) under `incoming/`, each upload
       an S3 event on an SQS queue (with a dead-letter queue) processed by a Lambda, and a bucket
       receiving the uploads bucket's access logs. The processor is the built-in one from the
-      deployer package (where `deployer_package_s3_key` is set: it tags each upload
+      functions package (where `deployer_package_s3_key` is set: it tags each upload
       `processed=true` or `rejected=<reason>` by `max_bytes`, default 25 MiB, and
       `allowed_content_types`), or the application's own (`processor`: `s3_key` in the artifacts
       bucket, `handler`, optional `runtime`). Without either, or with `enabled = false`, no uploads.
+      With `replica_region` (prod: bootstrap's `recovery_region`), every upload and delete marker
+      is replicated to bootstrap's replica bucket there, `<project>-uploads-replica-<account id>`,
+      re-encrypted with its key (alias `<project>-uploads-replica`).
   EOT
   type = object({
     service_discovery = optional(bool, true)
@@ -489,6 +503,7 @@ variable "add_ons" {
         runtime         = optional(string, "python3.12")
         timeout_seconds = optional(number, 60)
       }))
+      replica_region = optional(string)
     }), {})
   })
   default  = {}
@@ -497,6 +512,11 @@ variable "add_ons" {
   validation {
     condition     = var.add_ons.uploads.max_bytes >= 1 && length(var.add_ons.uploads.allowed_content_types) > 0 && alltrue([for type in var.add_ons.uploads.allowed_content_types : can(regex("^[a-z0-9.+-]+/[a-z0-9.+-]+$", type))])
     error_message = "add_ons.uploads: max_bytes must be at least 1 and allowed_content_types media types such as image/png (lower case)."
+  }
+
+  validation {
+    condition     = var.add_ons.uploads.replica_region == null || (can(regex("^[a-z]{2}(-gov)?-[a-z]+-[0-9]$", coalesce(var.add_ons.uploads.replica_region, "x"))) && var.add_ons.uploads.replica_region != var.aws_region)
+    error_message = "add_ons.uploads.replica_region must be an AWS region name such as us-west-2 other than aws_region (bootstrap's recovery_region, where its uploads replica bucket is)."
   }
 
   validation {

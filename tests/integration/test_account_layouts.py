@@ -56,10 +56,11 @@ def dev_root(emulator: Emulator, tmp_path_factory: pytest.TempPathFactory) -> It
             ecr.create_repository(repositoryName=repository)
     s3 = boto3.client("s3", **clients)
     s3.create_bucket(Bucket=STATE_BUCKET)
-    # dev publishes the deployer package to bootstrap's artifacts bucket: built in the root first,
-    # as every plan job does (nothing is uploaded by hand).
+    # Every environment publishes the functions package to bootstrap's artifacts bucket: built in
+    # each root first, as every plan job does (nothing is uploaded by hand).
     s3.create_bucket(Bucket=f"platform-artifacts-{EMULATOR_ACCOUNT}")
-    assert build_for_root(REPO_ROOT / "environments" / "dev") is not None
+    for root in ("dev", "staging", "prod"):
+        assert build_for_root(REPO_ROOT / "environments" / root) is not None
     data_dir = tmp_path_factory.mktemp("layouts") / ".terraform"
     tf = Terraform(REPO_ROOT / "environments" / "dev",
                    env=terraform_env({**env, "TF_DATA_DIR": str(data_dir)}))
@@ -84,6 +85,9 @@ def test_dev_plans_in_each_account_layout(dev_root: Terraform, layout: str, tmp_
     # The same platform either way: both services, the cluster, the database.
     # The deployer package is published by the apply itself (the first apply needs no upload).
     assert "module.platform.aws_s3_object.deployer_package[0]" in created
+    # dev deploys every ECR push by itself (deploy_on_image_push = true), and its alarms reach chat.
+    assert "module.platform.module.deploy_trigger[0].aws_cloudwatch_event_rule.ecr_push" in created
+    assert "module.platform.module.alarm_chat[0].aws_lambda_function.this" in created
     for address in ("module.platform.module.ecs.aws_ecs_service.this",
                     'module.platform.module.services["admin"].aws_ecs_service.this',
                     "module.platform.module.database.aws_db_instance.this"):
@@ -105,6 +109,14 @@ def test_a_package_that_was_not_built_is_refused_with_the_command_that_builds_it
     assert "pipeline-tools deploy package --root" in str(refused.value)
 
 
+def test_a_deploy_trigger_without_the_functions_package_is_refused(dev_root: Terraform, tmp_path: Path):
+    settings = {**LAYOUTS["one-account"], "deployer_package_s3_key": None, "deployer_package_path": None,
+                "deploy_on_image_push": True}
+    with pytest.raises(ExternalError) as refused:
+        dev_root.plan(tmp_path / "dev.tfplan", *_var_args(settings, tmp_path))
+    assert "deploy_on_image_push = true needs deployer_package_s3_key" in str(refused.value)
+
+
 def test_without_a_package_path_the_uploaded_object_is_read_and_nothing_is_published(
         dev_root: Terraform, emulator: Emulator, tmp_path: Path):
     # The other way (and how the migration keeps the package): uploaded outside terraform.
@@ -122,28 +134,57 @@ def test_without_a_package_path_the_uploaded_object_is_read_and_nothing_is_publi
     assert "module.platform.module.deploy_trigger[0].aws_lambda_function.this" in addresses
 
 
+def _planned(tf: Terraform, planfile: Path) -> dict[str, dict]:
+    return {change["address"]: change["change"]["after"] or {}
+            for change in tf.show_json(planfile)["resource_changes"]}
+
+
 @pytest.mark.parametrize("env", ["staging", "prod"])
-def test_staging_and_prod_plan_and_publish_no_deployer_package(
+def test_staging_and_prod_run_the_functions_package_but_deploy_only_by_promotion(
         dev_root: Terraform, emulator: Emulator, env: str, tmp_path: Path):
-    # dev_root's fixture created what every root reads (the ECR repositories, the state bucket).
-    # These roots set no deployer_package_path: nothing about the package may stop their plans.
+    # dev_root's fixture created what every root reads (the ECR repositories, the state bucket and
+    # the artifacts bucket) and built the package in each root, as every plan job does.
     tf = Terraform(REPO_ROOT / "environments" / env,
                    env=terraform_env({**emulator.env(), "TF_DATA_DIR": str(tmp_path / ".terraform")}))
     tf.init(backend_config={"bucket": STATE_BUCKET, "key": f"{env}/terraform.tfstate", "region": "us-east-1",
                             "use_path_style": "true"})
     planfile = tmp_path / f"{env}.tfplan"
     tf.plan(planfile, *_var_args({"allowed_account_ids": [EMULATOR_ACCOUNT]}, tmp_path))
-    addresses = {change["address"] for change in tf.show_json(planfile)["resource_changes"]}
-    assert "module.platform.module.ecs.aws_ecs_service.this" in addresses
-    assert not [a for a in addresses if "deployer_package" in a or "deploy_trigger" in a]
+    planned = _planned(tf, planfile)
+    assert "module.platform.module.ecs.aws_ecs_service.this" in planned
+    # The functions package is published under this environment's own key (not dev's object).
+    package = planned["module.platform.aws_s3_object.deployer_package[0]"]
+    assert package["key"] == f"deployer/{env}/pipeline-tools-deployer.zip"
+    # Its alarms reach chat: the notifier Lambda subscribed to the alerts topic.
+    notifier = planned["module.platform.module.alarm_chat[0].aws_lambda_function.this"]
+    assert notifier["handler"] == "pipeline_tools.notify.alarm_handler.lambda_handler"
+    assert notifier["s3_key"] == package["key"]
+    chat = planned["module.platform.module.alarm_chat[0].aws_sns_topic_subscription.chat"]
+    assert chat["protocol"] == "lambda"
+    # The uploads pipeline runs with the built-in processor from the same package.
+    uploads = "module.platform.module.uploads[0]"
+    bucket = planned[f"{uploads}.aws_s3_bucket.uploads"]["bucket"]
+    assert bucket == f"platform-{env}-uploads-{EMULATOR_ACCOUNT}"
+    processor = planned[f"{uploads}.module.processor.aws_lambda_function.this"]
+    assert processor["handler"] == "pipeline_tools.uploads.handler.lambda_handler"
+    assert processor["s3_key"] == package["key"]
+    assert f"{uploads}.aws_s3_bucket_notification.uploads" in planned
+    # prod's uploads (user data) replicate to bootstrap's replica bucket in the recovery region.
+    replication = planned.get(f"{uploads}.aws_s3_bucket_replication_configuration.uploads[0]")
+    if env == "prod":
+        (rule,) = replication["rule"]
+        (destination,) = rule["destination"]
+        assert destination["bucket"] == f"arn:aws:s3:::platform-uploads-replica-{EMULATOR_ACCOUNT}"
+        assert destination["encryption_configuration"] == [{
+            "replica_kms_key_id": f"arn:aws:kms:us-west-2:{EMULATOR_ACCOUNT}:alias/platform-uploads-replica"}]
+        assert rule["delete_marker_replication"] == [{"status": "Enabled"}]
+    else:
+        assert replication is None
+    # ... and no ECR push deploys here: promotion changes the release file, nothing else does.
+    assert not [address for address in planned if "deploy_trigger" in address]
     # prod owns the account's detectors in the shared account: AWS Config's recorder among them.
     recorder = "module.platform.module.observability.aws_config_configuration_recorder.this[0]"
-    assert (recorder in addresses) is (env == "prod")
-
-
-def _planned(tf: Terraform, planfile: Path) -> dict[str, dict]:
-    return {change["address"]: change["change"]["after"] or {}
-            for change in tf.show_json(planfile)["resource_changes"]}
+    assert (recorder in planned) is (env == "prod")
 
 
 def test_staging_and_prod_back_up_their_database_and_prod_copies_to_the_recovery_region(

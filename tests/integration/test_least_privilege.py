@@ -209,6 +209,12 @@ ESCALATION_PATHS = {
     "PassRole of a staging task role to ecs:RunTask": iam_request(
         "iam:PassRole", STAGING_TASK, service="ecs-tasks.amazonaws.com"
     ),
+    "PassRole of a task role to S3 (only the replication role goes there)": iam_request(
+        "iam:PassRole", DEV_TASK, service="s3.amazonaws.com"
+    ),
+    "PassRole of staging's uploads replication role to S3": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-staging-uploads-replication", service="s3.amazonaws.com"
+    ),
     "PassRole of its own role to a service it does not use (EC2)": iam_request(
         "iam:PassRole", DEV_TASK, service="ec2.amazonaws.com"
     ),
@@ -347,6 +353,16 @@ NEEDED = {
         "iam:PassRole", f"{IAM}:role/platform-dev-backup", service="backup.amazonaws.com"
     ),
     "backup:CreateBackupPlan": Request("backup:CreateBackupPlan", "*"),
+    # Uploads replication (prod): the role S3 assumes, created with the boundary and passed to S3.
+    "CreateRole uploads replication role": iam_request(
+        "iam:CreateRole", f"{IAM}:role/platform-dev-uploads-replication", boundary=boundary("dev")
+    ),
+    "PassRole uploads replication role to S3": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-uploads-replication", service="s3.amazonaws.com"
+    ),
+    "s3:PutReplicationConfiguration": Request(
+        "s3:PutReplicationConfiguration", "arn:aws:s3:::platform-dev-uploads-123456789012"
+    ),
     # EFS (a service that mounts one): file system, mount targets, access points; no role of its own.
     "elasticfilesystem:CreateFileSystem": Request("elasticfilesystem:CreateFileSystem", "*"),
     "elasticfilesystem:CreateAccessPoint": Request(
@@ -395,19 +411,39 @@ def test_apply_role_reads_and_writes_its_own_state_only(model: IamModel, dev_app
         assert not _allowed(model, dev_apply, state_request("s3:PutObject", state, other))
 
 
-def test_the_apply_role_publishes_the_deployer_package_and_no_plan_role_can(
-        model: IamModel, dev_apply: Principal, bootstrap_plan: dict, state):
-    """dev's apply uploads the package (aws_s3_object.deployer_package); the artifacts bucket
-    encrypts with the state key and an S3 Bucket Key, so S3 asks KMS under the bucket's ARN."""
+# Where each environment's tfvars publish the functions package (deployer_package_s3_key).
+PACKAGE_KEYS = {"dev": "deployer/pipeline-tools-deployer.zip",
+                "staging": "deployer/staging/pipeline-tools-deployer.zip",
+                "prod": "deployer/prod/pipeline-tools-deployer.zip"}
+
+
+@pytest.mark.parametrize("env", sorted(PACKAGE_KEYS))
+def test_each_apply_role_publishes_its_functions_package_and_no_plan_role_can(
+        model: IamModel, bootstrap_plan: dict, state, env: str):
+    """Every environment's apply uploads its package (aws_s3_object.deployer_package); the
+    artifacts bucket encrypts with the state key and an S3 Bucket Key, so S3 asks KMS under the
+    bucket's ARN. The functions that run from it get their roles passed to Lambda, nowhere else."""
     bucket = bootstrap_plan["planned_values"]["outputs"]["artifacts_bucket_name"]["value"]
-    package = f"arn:aws:s3:::{bucket}/deployer/pipeline-tools-deployer.zip"
+    package = f"arn:aws:s3:::{bucket}/{PACKAGE_KEYS[env]}"
     context = {"kms:EncryptionContext:aws:s3:arn": f"arn:aws:s3:::{bucket}"}
     upload = (Request("s3:PutObject", package), Request("kms:GenerateDataKey", state["key"], context))
-    assert _allowed(model, dev_apply, upload)
-    for env in ("dev", "staging", "prod"):
-        plan = model.principal(f"platform-{env}-terraform-plan")
-        assert not evaluate(plan, Request("s3:PutObject", package)), env
-        assert evaluate(plan, Request("s3:GetObject", package)), env  # the plan's refresh reads it
+    apply_role = model.principal(f"platform-{env}-terraform-apply")
+    assert _allowed(model, apply_role, upload)
+    for function in ("alarm-chat", "uploads-processor"):
+        role = f"{IAM}:role/platform-{env}-{function}"
+        assert evaluate(apply_role, iam_request("iam:CreateRole", role, boundary=boundary(env))), function
+        for service, allowed in (("lambda.amazonaws.com", True), ("ec2.amazonaws.com", False)):
+            passed = evaluate(apply_role, iam_request("iam:PassRole", role, service=service))
+            assert bool(passed) is allowed, (function, service)
+    # prod's uploads replicate to the recovery region: S3 gets the replication role, only S3.
+    replication = f"{IAM}:role/platform-{env}-uploads-replication"
+    assert evaluate(apply_role, iam_request("iam:PassRole", replication, service="s3.amazonaws.com"))
+    assert not evaluate(apply_role, iam_request("iam:PassRole", f"{IAM}:role/platform-{env}-alarm-chat",
+                                                service="s3.amazonaws.com"))
+    for reader in ("dev", "staging", "prod"):
+        plan = model.principal(f"platform-{reader}-terraform-plan")
+        assert not evaluate(plan, Request("s3:PutObject", package)), reader
+        assert evaluate(plan, Request("s3:GetObject", package)), reader  # the plan's refresh reads it
 
 
 def test_plan_roles_read_their_state_and_nothing_secret(model: IamModel, state):

@@ -117,7 +117,7 @@ def test_dev_services_find_each_other_through_cloud_map(dev_run: LocalRun):
         name: [arn] for name, arn in registries.items()}
 
 
-def test_bootstrap_keeps_the_recovery_vault_and_the_image_push_role(dev_run: LocalRun):
+def test_bootstrap_keeps_the_recovery_vault_the_uploads_replica_and_the_image_push_role(dev_run: LocalRun):
     outputs = {name: item["value"] for name, item in dev_run.bootstrap_outputs.items()}
     env = dev_run.emulator.env()
     recovery = boto3.client("backup", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-west-2",
@@ -127,6 +127,13 @@ def test_bootstrap_keeps_the_recovery_vault_and_the_image_push_role(dev_run: Loc
               for vault in recovery.list_backup_vaults()["BackupVaultList"]}
     assert vaults == {"platform-recovery": outputs["recovery_vault_arn"]}
     assert ":us-west-2:" in outputs["recovery_vault_arn"]
+    # ... and the replica bucket prod's uploads replicate to, in the same recovery region.
+    replica = outputs["uploads_replica_bucket_arn"].removeprefix("arn:aws:s3:::")
+    replica_s3 = boto3.client("s3", endpoint_url=env["AWS_ENDPOINT_URL"], region_name="us-west-2",
+                              aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+                              aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"])
+    assert replica_s3.get_bucket_location(Bucket=replica)["LocationConstraint"] == "us-west-2"
+    assert replica_s3.get_bucket_versioning(Bucket=replica)["Status"] == "Enabled"
     role = aws(dev_run, "iam").get_role(RoleName=outputs["ecr_push_role_arn"].split("/")[-1])["Role"]
     trust = role["AssumeRolePolicyDocument"]
     trust = json.loads(trust) if isinstance(trust, str) else trust

@@ -507,6 +507,28 @@ def test_s3_delete_marker_versions_can_be_deleted(patched, stock, still_needed):
     assert_stock(still_needed, "s3-delete-marker-dispose", gap == "error 500")
 
 
+def test_s3_replication_rules_read_back_as_put(patched, stock, still_needed):
+    def scenario(server: Emulator) -> object:
+        s3 = client(server, "s3")
+        source, replica = unique("replicated"), unique("replica")
+        for bucket in (source, replica):
+            s3.create_bucket(Bucket=bucket)
+            s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+        # What the uploads module's replication puts: delete markers and SSE-KMS objects replicated.
+        s3.put_bucket_replication(Bucket=source, ReplicationConfiguration={
+            "Role": "arn:aws:iam::123456789012:role/example-uploads-replication",
+            "Rules": [{"ID": "uploads-to-replica", "Priority": 1, "Status": "Enabled", "Filter": {},
+                       "DeleteMarkerReplication": {"Status": "Enabled"},
+                       "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+                       "Destination": {"Bucket": f"arn:aws:s3:::{replica}", "StorageClass": "STANDARD"}}]})
+        (rule,) = s3.get_bucket_replication(Bucket=source)["ReplicationConfiguration"]["Rules"]
+        return (rule.get("DeleteMarkerReplication"), rule.get("SourceSelectionCriteria"), rule.get("Filter"))
+
+    fixed, gap = both(patched, stock, scenario)
+    assert fixed == ({"Status": "Enabled"}, {"SseKmsEncryptedObjects": {"Status": "Enabled"}}, {})
+    assert_stock(still_needed, "s3-replication-read-back", gap != fixed)
+
+
 # --- EC2 and Lambda ----------------------------------------------------------------------------
 
 def test_ec2_group_rule_keeps_its_description(patched, stock, still_needed):

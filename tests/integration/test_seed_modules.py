@@ -331,6 +331,61 @@ def test_processor_reads_uploads_and_nothing_else(emulator: Emulator, uploads: A
     assert function["Configuration"]["Environment"]["Variables"]["UPLOADS_BUCKET"] == bucket
 
 
+def test_uploads_replicate_with_delete_markers_to_the_replica_region_under_a_minimal_role(
+        emulator: Emulator, uploads: Applied) -> None:
+    _, outputs = uploads
+    bucket, replica = outputs["bucket_name"], outputs["replica_bucket_name"]
+    s3 = client(emulator, "s3")
+    configuration = s3.get_bucket_replication(Bucket=bucket)["ReplicationConfiguration"]
+    assert configuration["Role"] == outputs["replication_role_arn"]
+    (rule,) = configuration["Rules"]
+    assert rule["Status"] == "Enabled"
+    assert rule["DeleteMarkerReplication"] == {"Status": "Enabled"}
+    assert rule["SourceSelectionCriteria"]["SseKmsEncryptedObjects"] == {"Status": "Enabled"}
+    assert rule["Destination"]["Bucket"] == f"arn:aws:s3:::{replica}"
+    replica_alias = rule["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"]
+    assert replica_alias.endswith(":alias/example-uploads-replica") and ":us-west-2:" in replica_alias
+    # The replica: in the other region, versioned, encrypted with its own key, private.
+    assert s3.get_bucket_location(Bucket=replica)["LocationConstraint"] == "us-west-2"
+    assert s3.get_bucket_versioning(Bucket=replica)["Status"] == "Enabled"
+    (sse,) = s3.get_bucket_encryption(Bucket=replica)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert sse["ApplyServerSideEncryptionByDefault"]["KMSMasterKeyID"] == outputs["replica_kms_key_arn"]
+    assert all(s3.get_public_access_block(Bucket=replica)["PublicAccessBlockConfiguration"].values())
+
+    # Only S3, for this account, may assume the role; it reads the source and writes the replica.
+    iam = client(emulator, "iam")
+    role_name = outputs["replication_role_arn"].rsplit("/", 1)[1]
+    trust = parse_policy(iam.get_role(RoleName=role_name)["Role"]["AssumeRolePolicyDocument"])
+    own_account = {"aws:SourceAccount": "123456789012"}
+    assert trust_allows(trust, action="sts:AssumeRole", context=own_account, service="s3.amazonaws.com")
+    assert not trust_allows(trust, action="sts:AssumeRole", context={"aws:SourceAccount": "210987654321"},
+                            service="s3.amazonaws.com")
+    assert not trust_allows(trust, action="sts:AssumeRole", context=own_account,
+                            service="lambda.amazonaws.com")
+    role = role_principal(emulator, role_name)
+
+    def may(action: str, resource: str, **context: Any) -> bool:
+        return evaluate(role, Request(action, resource, context)).allowed
+
+    assert may("s3:GetObjectVersionForReplication", f"arn:aws:s3:::{bucket}/incoming/photo.jpg")
+    assert may("s3:ReplicateObject", f"arn:aws:s3:::{replica}/incoming/photo.jpg")
+    assert may("s3:ReplicateDelete", f"arn:aws:s3:::{replica}/incoming/photo.jpg")
+    assert not may("s3:ReplicateObject", f"arn:aws:s3:::{bucket}/incoming/photo.jpg")
+    assert not may("s3:GetObject", f"arn:aws:s3:::{replica}/incoming/photo.jpg")
+    assert not may("s3:DeleteObject", f"arn:aws:s3:::{bucket}/incoming/photo.jpg")
+    # The replica's key by its alias, through S3 in the replica's region, for the replica only.
+    replica_key = outputs["replica_kms_key_arn"]
+    through_s3 = {"kms:ViaService": "s3.us-west-2.amazonaws.com",
+                  "kms:EncryptionContext:aws:s3:arn": f"arn:aws:s3:::{replica}",
+                  "kms:ResourceAliases": ["alias/example-uploads-replica"]}
+    assert may("kms:GenerateDataKey", replica_key, **through_s3)
+    assert not may("kms:GenerateDataKey", replica_key,
+                   **{**through_s3, "kms:ResourceAliases": ["alias/other"]})
+    assert not may("kms:Decrypt", replica_key, **through_s3)
+    assert not may("kms:GenerateDataKey", replica_key,
+                   **{**through_s3, "kms:ViaService": "ec2.us-west-2.amazonaws.com"})
+
+
 def test_uploads_replan_clean(uploads: Applied) -> None:
     example, _ = uploads
     assert example.replan_changes() == []
@@ -341,6 +396,7 @@ def test_uploads_destroy_leaves_nothing(emulator: Emulator, uploads: Applied) ->
     example.destroy()
     buckets = [b["Name"] for b in client(emulator, "s3").list_buckets()["Buckets"]]
     assert outputs["bucket_name"] not in buckets
+    assert outputs["replica_bucket_name"] not in buckets
     assert client(emulator, "sqs").list_queues(QueueNamePrefix="example-uploads").get("QueueUrls", []) == []
     assert client(emulator, "lambda").list_functions()["Functions"] == []
 

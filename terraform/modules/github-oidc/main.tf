@@ -40,6 +40,7 @@ locals {
       plan_additional_policy_arns = env.plan_additional_policy_arns
       attachable_policy_arns      = env.attachable_policy_arns
       pass_role_services          = env.pass_role_services
+      s3_replication_roles        = env.s3_replication_roles
       plan_role_name              = "${var.name_prefix}-${name}-terraform-plan"
       apply_role_name             = "${var.name_prefix}-${name}-terraform-apply"
       boundary_name               = "${var.name_prefix}-${name}-permissions-boundary"
@@ -485,6 +486,23 @@ data "aws_iam_policy_document" "apply_iam" {
       test     = "StringEquals"
       variable = "iam:PassedToService"
       values   = each.value.pass_role_services
+    }
+  }
+
+  # S3 replication (PutBucketReplication) passes the replication role to S3: only the named
+  # roles, only to S3, so no other role of the environment can be handed to S3.
+  dynamic "statement" {
+    for_each = length(each.value.s3_replication_roles) > 0 ? [1] : []
+    content {
+      sid       = "PassReplicationRolesToS3"
+      actions   = ["iam:PassRole"]
+      resources = [for role in each.value.s3_replication_roles : "${local.iam_arn}:role/${each.value.iam_name_prefix}${role}"]
+
+      condition {
+        test     = "StringEquals"
+        variable = "iam:PassedToService"
+        values   = ["s3.amazonaws.com"]
+      }
     }
   }
 

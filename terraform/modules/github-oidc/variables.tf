@@ -65,7 +65,8 @@ variable "environments" {
     - apply_managed_policy_arns: managed policies of the apply role besides ReadOnlyAccess (default PowerUserAccess);
     - plan_additional_policy_arns: extra managed policies for the plan role (never secret reads: the plan role denies them explicitly);
     - attachable_policy_arns: managed policies, besides the environment's own `policy/<iam_name_prefix>*`, the apply role may attach to its roles (default: the AWS-managed service-role policies the modules use, RDS enhanced monitoring for the database, AWS_ConfigRole for the observability module's Config recorder and AWS Backup's backup and restore policies for the backups module);
-    - pass_role_services: services the apply role may pass its environment's roles to (`iam:PassedToService`).
+    - pass_role_services: services the apply role may pass its environment's roles to (`iam:PassedToService`);
+    - s3_replication_roles: roles (names after `iam_name_prefix`) the apply role may pass to S3 only, for S3 replication (default: the uploads module's `uploads-replication`).
   EOT
   type = map(object({
     state_key_prefix            = optional(string)
@@ -83,6 +84,7 @@ variable "environments" {
       "vpc-flow-logs.amazonaws.com", "cloudtrail.amazonaws.com", "config.amazonaws.com",
       "scheduler.amazonaws.com", "events.amazonaws.com", "backup.amazonaws.com",
     ])
+    s3_replication_roles = optional(list(string), ["uploads-replication"])
   }))
 
   validation {
@@ -102,6 +104,11 @@ variable "environments" {
       for arn in env.attachable_policy_arns : can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/[^*?]+$", arn)) && !can(regex(":policy/(AdministratorAccess|IAMFullAccess|PowerUserAccess)$", arn))
     ])])
     error_message = "attachable_policy_arns must be IAM policy ARNs without wildcards, and never AdministratorAccess, IAMFullAccess or PowerUserAccess."
+  }
+
+  validation {
+    condition     = alltrue([for env in values(var.environments) : alltrue([for role in env.s3_replication_roles : can(regex("^[A-Za-z0-9+=,.@_-]+$", role))])])
+    error_message = "s3_replication_roles must be role names (after iam_name_prefix) without wildcards."
   }
 
   validation {

@@ -41,7 +41,7 @@ resource "aws_kms_alias" "bucket" {
 }
 
 resource "aws_s3_bucket" "uploads" {
-  #checkov:skip=CKV_AWS_144:Cross-region replication of user data belongs to the backups work of issue 13 (prod only); this module keeps versions in-region. exp:2027-03-01
+  #checkov:skip=CKV_AWS_144:Cross-region replication is the optional `replication` (replication.tf; prod replicates to the recovery region); checkov cannot follow its conditional count, and dev's and staging's uploads are not worth a second region. exp:2027-03-01
   bucket        = var.bucket_name
   force_destroy = var.force_destroy
 

@@ -37,3 +37,8 @@ output "processor_role_name" {
   description = "Processor's execution role (attach what else the handler needs)."
   value       = module.processor.role_name
 }
+
+output "replication_role_arn" {
+  description = "ARN of the role S3 assumes to replicate the uploads (null without `replication`)."
+  value       = one(aws_iam_role.replication[*].arn)
+}

@@ -154,3 +154,36 @@ variable "tags" {
   type        = map(string)
   default     = {}
 }
+
+variable "replication" {
+  description = <<-EOF2
+    Replicate every upload, and every delete as a delete marker, to a bucket in another region
+    (null: no replication). `destination_bucket_arn`: the replica bucket (versioned, this
+    account); `destination_kms_key_arn`: its KMS key, by key ARN or alias ARN
+    (`arn:aws:kms:<region>:<account>:alias/<name>`), which encrypts the replicas;
+    `storage_class` of the replicas (default STANDARD). The module creates the role S3 assumes
+    (`<name>-replication`, with `permissions_boundary_arn`): whoever applies needs `iam:PassRole`
+    of it to `s3.amazonaws.com`. The replica-bucket module makes a matching destination.
+  EOF2
+  type = object({
+    destination_bucket_arn  = string
+    destination_kms_key_arn = string
+    storage_class           = optional(string, "STANDARD")
+  })
+  default = null
+
+  validation {
+    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", try(var.replication.destination_bucket_arn, "")))
+    error_message = "replication.destination_bucket_arn must be an S3 bucket ARN (arn:aws:s3:::<bucket>)."
+  }
+
+  validation {
+    condition     = var.replication == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key/[0-9a-f-]+|alias/[A-Za-z0-9/_-]+)$", try(var.replication.destination_kms_key_arn, "")))
+    error_message = "replication.destination_kms_key_arn must be a KMS key ARN or alias ARN (arn:aws:kms:<region>:<account>:key/<id> or :alias/<name>)."
+  }
+
+  validation {
+    condition     = var.replication == null || contains(["STANDARD", "STANDARD_IA", "ONEZONE_IA", "INTELLIGENT_TIERING", "GLACIER_IR", "GLACIER", "DEEP_ARCHIVE"], try(var.replication.storage_class, ""))
+    error_message = "replication.storage_class must be STANDARD, STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER or DEEP_ARCHIVE."
+  }
+}

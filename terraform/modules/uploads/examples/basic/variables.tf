@@ -50,3 +50,14 @@ variable "access_log_bucket" {
     error_message = "access_log_bucket must be a bucket name."
   }
 }
+
+variable "replica_region" {
+  description = "Region of the replica bucket (another region than `region`)."
+  type        = string
+  default     = "us-west-2"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.replica_region))
+    error_message = "replica_region must be an AWS region name such as us-west-2."
+  }
+}

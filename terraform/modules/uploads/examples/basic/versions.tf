@@ -12,3 +12,8 @@ terraform {
 provider "aws" {
   region = var.region
 }
+
+provider "aws" {
+  alias  = "replica"
+  region = var.replica_region
+}
