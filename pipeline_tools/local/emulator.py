@@ -46,8 +46,8 @@ STARTUP_TIMEOUT_SECONDS = 60.0
 # is already there, or no longer there, although the plan and the rules terraform read a moment
 # earlier said otherwise. Seen a few times in a hundred applies on two loaded cores, with requests
 # served one at a time (moto_runner), and never against AWS; the cause inside moto is not known
-# (docs/local-aws.md, "One request at a time"). The local harness applies once more when it sees
-# it; a second apply converges and the clean re-plan every test demands still has to hold.
+# (docs/local-aws.md, "One request at a time"). The local harness applies again when it sees it
+# (up to RACE_RETRIES times), and the clean re-plan every test demands still has to hold.
 _EMULATOR_RACE_ERRORS = ("InvalidPermission.Duplicate", "InvalidPermission.NotFound")
 # How many more applies the race may take. CI of stop 21 failed creating a security group rule in
 # the platform migration's flat layout (dozens of rules in one apply); whether by the race a second
