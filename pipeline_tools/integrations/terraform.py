@@ -13,7 +13,7 @@ import json
 import os
 import shutil
 import subprocess
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,10 +29,15 @@ def cache_dir() -> Path:
     return Path(base) / "pipeline-tools"
 
 
+def _unpacked_providers(folder: Path) -> Iterator[Path]:
+    """The unpacked providers (or links to them) in a mirror or plugin cache: its directories
+    HOST/NAMESPACE/TYPE/VERSION/PLATFORM."""
+    return (entry for entry in folder.glob("*/*/*/*/*") if entry.is_dir())
+
+
 def mirror_is_unpacked(mirror: str | Path) -> bool:
-    """Whether a filesystem mirror holds providers unpacked (HOST/NAMESPACE/TYPE/VERSION/PLATFORM/
-    directories) rather than as the registry's zip files."""
-    return any(path.is_dir() for path in Path(mirror).glob("*/*/*/*/*"))
+    """Whether a filesystem mirror holds providers unpacked rather than as the registry's zip files."""
+    return any(_unpacked_providers(Path(mirror)))
 
 
 def cli_config_for_mirror(mirror: str) -> Path:
@@ -75,10 +80,7 @@ def seed_plugin_cache(shared: Path, private: Path) -> None:
     private.mkdir(parents=True, exist_ok=True)
     if not shared.is_dir():
         return
-    # HOST/NAMESPACE/TYPE/VERSION/PLATFORM: an unpacked provider (or a link to one).
-    for entry in shared.glob("*/*/*/*/*"):
-        if not entry.is_dir():
-            continue
+    for entry in _unpacked_providers(shared):
         link = private / entry.relative_to(shared)
         link.parent.mkdir(parents=True, exist_ok=True)
         link.symlink_to(entry.resolve(), target_is_directory=True)
@@ -89,12 +91,10 @@ def keep_new_providers(private: Path, shared: Path) -> None:
     links) that ``shared`` lacks are moved there whole, for the jobs that start later (the cache a
     runner saves). A directory renamed into place appears at once or not at all; a job that lost
     the race to another one keeps its copy to itself."""
-    import shutil
-
     if not private.is_dir():
         return
-    for entry in private.glob("*/*/*/*/*"):
-        if entry.is_symlink() or not entry.is_dir():
+    for entry in _unpacked_providers(private):
+        if entry.is_symlink():
             continue
         target = shared / entry.relative_to(private)
         if target.exists():
