@@ -112,11 +112,11 @@ def _char_pattern(char: str) -> str:
     return "\\\\{0,8}(?:" + "|".join(forms) + ")"
 
 
-def _anchor(secret: str) -> str:
-    """The longest run of letters and digits in ``secret``: no escaping changes those, so text
-    without it cannot hold the secret in any encoding (a cheap test before the regex)."""
-    runs = re.findall(r"[A-Za-z0-9]+", secret)
-    return max(runs, key=len) if runs else ""
+def _runs(secret: str) -> list[str]:
+    """The runs of ASCII letters and digits in ``secret``, longest first: no escaping changes
+    those (:func:`_char_pattern`), so text missing any of them cannot hold the secret in any
+    encoding (cheap tests before the regex)."""
+    return sorted(re.findall(r"[A-Za-z0-9]+", secret), key=len, reverse=True)
 
 
 # Longest form one character of a secret can take in escaped text (a double-escaped numeric
@@ -132,7 +132,13 @@ class _OneSecret:
 
     def __init__(self, secret: str) -> None:
         self.secret = secret
-        self.anchor = _anchor(secret)
+        runs = _runs(secret)
+        # The longest run, searched first and around which a long text is matched; the others
+        # (two characters or more) must be in the text too. A secret such as "changed-secret-42"
+        # has a common word for its anchor, found all over a plan summary ("changed_attributes"):
+        # the other runs keep a 10 MB summary from being matched window by window for nothing.
+        self.anchor = runs[0] if runs else ""
+        self.other_runs = tuple(run for run in runs[1:] if len(run) >= 2)
         self.reach = _MAX_CHAR_FORM * len(secret)
         self._regex: re.Pattern[str] | None = None
 
@@ -151,6 +157,9 @@ class _OneSecret:
             return text
         if len(text) <= _WINDOWED_ABOVE:
             return self.regex.sub(mask, text)
+        for run in self.other_runs:
+            if run not in text:
+                return text
         return self._sub_near_anchor(text, mask)
 
     def _sub_near_anchor(self, text: str, mask: str) -> str:

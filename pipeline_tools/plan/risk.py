@@ -15,6 +15,7 @@ are sensitive; marks are honoured down to the element (one ``inline_policy`` blo
 from __future__ import annotations
 
 import fnmatch
+import functools
 
 from pipeline_tools.core.records import FrozenRecord, Record
 from pipeline_tools.plan.jsondiff import parse_json_string
@@ -195,15 +196,16 @@ def _not_covered(new: set[str], old: set[str], *, fold_case: bool = False) -> li
                   and not any(fnmatch.fnmatchcase(normed, pattern) for pattern in patterns))
 
 
-def _policy_documents(values: dict[str, Any], sensitive: Any, unknown: Any) -> list[Any] | None:
-    """Parsed policy documents of one side, or None when one is sensitive or not yet known."""
-    documents: list[Any] = []
+def _policy_texts(values: dict[str, Any], sensitive: Any, unknown: Any) -> tuple[str, ...] | None:
+    """The policy documents of one side as written (JSON text), or None when one is sensitive or
+    not yet known."""
+    texts: list[str] = []
     for key in POLICY_ATTRIBUTES:
         if has_mark(sub_mark(sensitive, key)) or has_mark(sub_mark(unknown, key)):
             return None
-        parsed = parse_json_string(values.get(key))
-        if parsed is not None:
-            documents.append(parsed)
+        text = values.get(key)
+        if isinstance(text, str):
+            texts.append(text)
     inline = values.get("inline_policy")
     if isinstance(inline, list):
         inline_sensitive = sub_mark(sensitive, "inline_policy")
@@ -215,11 +217,9 @@ def _policy_documents(values: dict[str, Any], sensitive: Any, unknown: Any) -> l
             item_unknown = sub_mark(inline_unknown, index)
             if has_mark(sub_mark(item_sensitive, "policy")) or has_mark(sub_mark(item_unknown, "policy")):
                 return None
-            if isinstance(item, dict):
-                parsed = parse_json_string(item.get("policy"))
-                if parsed is not None:
-                    documents.append(parsed)
-    return documents
+            if isinstance(item, dict) and isinstance(item.get("policy"), str):
+                texts.append(item["policy"])
+    return tuple(texts)
 
 
 def _policy_flags(address: str, resource_type: str, before: dict[str, Any], after: dict[str, Any],
@@ -239,15 +239,30 @@ def _policy_flags(address: str, resource_type: str, before: dict[str, Any], afte
             and after.get("assume_role_policy") == before.get("assume_role_policy")
             and after.get("inline_policy") == before.get("inline_policy")):
         return flags  # policies untouched (the common case): nothing can widen
-    after_docs = _policy_documents(after, change.get("after_sensitive"), change.get("after_unknown"))
-    before_docs = _policy_documents(before, change.get("before_sensitive"), False)
-    if not after_docs or before_docs is None:
+    after_texts = _policy_texts(after, change.get("after_sensitive"), change.get("after_unknown"))
+    before_texts = _policy_texts(before, change.get("before_sensitive"), False)
+    if not after_texts or before_texts is None:
         return flags
+    widening = _policy_widening(resource_type in KEY_POLICY_TYPES, before_texts, after_texts)
+    if widening:
+        flags.append(RiskFlag("iam-widened", address, f"{address} {widening}"))
+    return flags
+
+
+@functools.lru_cache(maxsize=4096)
+def _policy_widening(key_policy: bool, before_texts: tuple[str, ...], after_texts: tuple[str, ...]) -> str:
+    """How the policies ``after_texts`` widen ``before_texts`` ("widens its policy: new actions
+    ...", or "" when they do not). Cached: a big plan repeats one module's policies for each of
+    its instances, and parsing and comparing them again for each would cost a tenth of the run."""
+    after_docs = [doc for doc in map(parse_json_string, after_texts) if doc is not None]
+    before_docs = [doc for doc in map(parse_json_string, before_texts) if doc is not None]
+    if not after_docs:
+        return ""
     new = _grants(after_docs)
     old = _grants(before_docs)
     details = []
     new_wildcards = sorted(new.wildcards - old.wildcards)
-    if resource_type in KEY_POLICY_TYPES:
+    if key_policy:
         new_wildcards = [w for w in new_wildcards if not w.startswith(("Resource ", "Action "))]
         new.resources = old.resources = set()
     if before_docs:
@@ -262,10 +277,10 @@ def _policy_flags(address: str, resource_type: str, before: dict[str, Any], afte
             details.append("new principals " + ", ".join(principals))
     if new_wildcards:
         details.append("wildcards " + ", ".join(new_wildcards))
-    if details:
-        verb = "widens its policy" if before_docs else "grants a policy with"
-        flags.append(RiskFlag("iam-widened", address, f"{address} {verb}: " + "; ".join(details)))
-    return flags
+    if not details:
+        return ""
+    verb = "widens its policy" if before_docs else "grants a policy with"
+    return f"{verb}: " + "; ".join(details)
 
 
 # --- security groups -----------------------------------------------------------------------

@@ -158,6 +158,27 @@ def test_redacting_a_ten_megabyte_text_holding_a_secret_masks_it() -> None:
     assert redaction.redact(text).endswith('x"***" tail')
 
 
+@pytest.mark.parametrize("name", sorted(encodings(SECRET)))
+def test_a_long_text_full_of_the_secrets_words_is_masked_in_every_encoding(name: str) -> None:
+    # A long text is screened for every run of letters and digits of the secret before the regex
+    # runs near the longest one: each encoding must keep them all, or the screen would miss it.
+    redaction.register_secret(SECRET)
+    encoded = encodings(SECRET)[name]
+    filler = "hunter2 Pa ss w o r d x " * 2_000  # the secret's words, all over a 50 KB text
+    text = redaction.redact(f"{filler}[{encoded}]{filler}")
+    assert text == f"{filler}[{redaction.MASK}]{filler}", name
+
+
+def test_a_long_text_missing_one_of_the_secrets_words_is_left_as_it_is() -> None:
+    # A plan summary says "changed_attributes" twenty thousand times: a secret that begins with
+    # "changed" is not in it unless its other words are too.
+    secret = "changed-secret-staple-0002"
+    redaction.register_secret(secret)
+    text = '{"changed_attributes":["secret"],"id":"0002"}' * 2_000
+    assert redaction.redact(text) == text
+    assert redaction.redact(text + json.dumps(secret)) == text + '"***"'
+
+
 @pytest.mark.parametrize("text", ["\x9d", "\x1b[0m", "\x1b[2J\x1b[31m"])
 def test_chat_text_of_escapes_only_is_shown_not_emptied(text: str) -> None:
     # Slack refuses an empty section: text made only of escapes is shown, neutralised.
