@@ -127,6 +127,53 @@ def test_the_plan_is_what_is_deployed(bootstrap_plan: dict, model: IamModel):
     assert {boundary(env) for env in ("dev", "staging", "prod")} <= set(model.policies)
 
 
+# IAM's size quotas, in characters not counting whitespace: a managed policy, all inline policies
+# of one role together, and a role's trust policy (the default; AWS raises it to 4,096 on request).
+# moto enforces none of them, so an apply on the emulator succeeds where AWS refuses with
+# LimitExceeded.
+MANAGED_POLICY_QUOTA = 6_144
+ROLE_INLINE_POLICIES_QUOTA = 10_240
+TRUST_POLICY_QUOTA = 2_048
+
+
+def _iam_size(document: str) -> int:
+    return sum(1 for char in document if not char.isspace())
+
+
+def _planned_resources(module: dict) -> Iterator[dict]:
+    yield from module.get("resources", [])
+    for child in module.get("child_modules", []):
+        yield from _planned_resources(child)
+
+
+def test_every_policy_fits_iam_quotas(bootstrap_plan: dict):
+    """The pipeline's policies fit AWS's size quotas (the emulator checks none): a policy that
+    grew past one applies locally and fails in the account."""
+    managed: dict[str, int] = {}
+    inline: dict[str, dict[str, int]] = {}  # role -> inline policy name -> size
+    trust: dict[str, int] = {}
+    for resource in _planned_resources(bootstrap_plan["planned_values"]["root_module"]):
+        values = resource["values"]
+        if resource["type"] == "aws_iam_policy":
+            managed[values["name"]] = _iam_size(values["policy"])
+        elif resource["type"] == "aws_iam_role_policy":
+            inline.setdefault(values["role"], {})[values["name"]] = _iam_size(values["policy"])
+        elif resource["type"] == "aws_iam_role":
+            trust[values["name"]] = _iam_size(values["assume_role_policy"])
+            # The role's own view of its inline policies (the provider reads them back): the same
+            # policies as the aws_iam_role_policy resources, counted once by name.
+            for block in values.get("inline_policy") or []:
+                if block.get("policy"):
+                    inline.setdefault(values["name"], {})[block["name"]] = _iam_size(block["policy"])
+    totals = {role: sum(sizes.values()) for role, sizes in inline.items()}
+    for env in ("dev", "staging", "prod"):
+        assert set(inline[f"platform-{env}-terraform-apply"]) == {"scoped-iam", "terraform-state-write"}
+        assert set(inline[f"platform-{env}-terraform-plan"]) == {"terraform-state-read"}
+    assert {name: size for name, size in managed.items() if size > MANAGED_POLICY_QUOTA} == {}
+    assert {role: size for role, size in totals.items() if size > ROLE_INLINE_POLICIES_QUOTA} == {}
+    assert {name: size for name, size in trust.items() if size > TRUST_POLICY_QUOTA} == {}
+
+
 def iam_request(action: str, resource: str, **context: str) -> Request:
     keys = {
         "boundary": "iam:PermissionsBoundary",
