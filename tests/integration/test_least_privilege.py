@@ -146,13 +146,15 @@ def _planned_resources(module: dict) -> Iterator[dict]:
         yield from _planned_resources(child)
 
 
-def test_every_policy_fits_iam_quotas(bootstrap_plan: dict):
-    """The pipeline's policies fit AWS's size quotas (the emulator checks none): a policy that
-    grew past one applies locally and fails in the account."""
+def test_every_policy_fits_iam_quotas(bootstrap_plan: dict, deployer_run: dict):
+    """The pipeline's policies and the deployer's fit AWS's size quotas (the emulator checks
+    none): a policy that grew past one applies locally and fails in the account."""
     managed: dict[str, int] = {}
     inline: dict[str, dict[str, int]] = {}  # role -> inline policy name -> size
     trust: dict[str, int] = {}
-    for resource in _planned_resources(bootstrap_plan["planned_values"]["root_module"]):
+    resources = [*_planned_resources(bootstrap_plan["planned_values"]["root_module"]),
+                 *_planned_resources(deployer_run["plan"]["planned_values"]["root_module"])]
+    for resource in resources:
         values = resource["values"]
         if resource["type"] == "aws_iam_policy":
             managed[values["name"]] = _iam_size(values["policy"])
@@ -169,6 +171,7 @@ def test_every_policy_fits_iam_quotas(bootstrap_plan: dict):
     for env in ("dev", "staging", "prod"):
         assert set(inline[f"platform-{env}-terraform-apply"]) == {"scoped-iam", "terraform-state-write"}
         assert set(inline[f"platform-{env}-terraform-plan"]) == {"terraform-state-read"}
+    assert "platform-dev-deployer" in trust
     assert {name: size for name, size in managed.items() if size > MANAGED_POLICY_QUOTA} == {}
     assert {role: size for role, size in totals.items() if size > ROLE_INLINE_POLICIES_QUOTA} == {}
     assert {name: size for name, size in trust.items() if size > TRUST_POLICY_QUOTA} == {}
