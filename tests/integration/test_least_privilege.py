@@ -265,6 +265,9 @@ ESCALATION_PATHS = {
     "PassRole of staging's uploads replication role to S3": iam_request(
         "iam:PassRole", f"{IAM}:role/platform-staging-uploads-replication", service="s3.amazonaws.com"
     ),
+    "PassRole of its uploads replication role to lambda:CreateFunction": iam_request(
+        "iam:PassRole", f"{IAM}:role/platform-dev-uploads-replication", service="lambda.amazonaws.com"
+    ),
     "PassRole of its own role to a service it does not use (EC2)": iam_request(
         "iam:PassRole", DEV_TASK, service="ec2.amazonaws.com"
     ),
@@ -488,6 +491,8 @@ def test_each_apply_role_publishes_its_functions_package_and_no_plan_role_can(
     # prod's uploads replicate to the recovery region: S3 gets the replication role, only S3.
     replication = f"{IAM}:role/platform-{env}-uploads-replication"
     assert evaluate(apply_role, iam_request("iam:PassRole", replication, service="s3.amazonaws.com"))
+    for service in ("lambda.amazonaws.com", "ecs-tasks.amazonaws.com", "ec2.amazonaws.com"):
+        assert not evaluate(apply_role, iam_request("iam:PassRole", replication, service=service)), service
     assert not evaluate(apply_role, iam_request("iam:PassRole", f"{IAM}:role/platform-{env}-alarm-chat",
                                                 service="s3.amazonaws.com"))
     for reader in ("dev", "staging", "prod"):

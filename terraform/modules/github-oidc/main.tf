@@ -551,6 +551,25 @@ data "aws_iam_policy_document" "apply_iam" {
     }
   }
 
+  # The S3 replication roles go to S3 and nowhere else: the environment's other PassRole rule
+  # covers every role under its prefix, and a role S3 assumes has no business in a function or
+  # a task (its trust admits only S3 today; this keeps that from resting on the trust alone).
+  dynamic "statement" {
+    for_each = length(each.value.s3_replication_roles) > 0 ? [1] : []
+    content {
+      sid       = "ReplicationRolesOnlyToS3"
+      effect    = "Deny"
+      actions   = ["iam:PassRole"]
+      resources = [for role in each.value.s3_replication_roles : "${local.iam_arn}:role/${each.value.iam_name_prefix}${role}"]
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "iam:PassedToService"
+        values   = ["s3.amazonaws.com"]
+      }
+    }
+  }
+
   # The boundaries stay as bootstrap wrote them.
   statement {
     sid       = "NeverTheBoundaries"
