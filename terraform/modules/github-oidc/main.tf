@@ -53,6 +53,11 @@ locals {
     }
   }
 
+  # Each environment's S3 replication roles, by ARN: passed to S3, and only there.
+  replication_role_arns = {
+    for name, env in local.envs : name => [for role in env.s3_replication_roles : "${local.iam_arn}:role/${env.iam_name_prefix}${role}"]
+  }
+
   # Every role this module creates, by ARN (known at plan time): no apply role may touch any.
   pipeline_role_arns = sort(flatten([
     for env in values(local.envs) : ["${local.iam_arn}:role/${env.plan_role_name}", "${local.iam_arn}:role/${env.apply_role_name}"]
@@ -492,11 +497,11 @@ data "aws_iam_policy_document" "apply_iam" {
   # S3 replication (PutBucketReplication) passes the replication role to S3: only the named
   # roles, only to S3, so no other role of the environment can be handed to S3.
   dynamic "statement" {
-    for_each = length(each.value.s3_replication_roles) > 0 ? [1] : []
+    for_each = length(local.replication_role_arns[each.key]) > 0 ? [1] : []
     content {
       sid       = "PassReplicationRolesToS3"
       actions   = ["iam:PassRole"]
-      resources = [for role in each.value.s3_replication_roles : "${local.iam_arn}:role/${each.value.iam_name_prefix}${role}"]
+      resources = local.replication_role_arns[each.key]
 
       condition {
         test     = "StringEquals"
@@ -555,12 +560,12 @@ data "aws_iam_policy_document" "apply_iam" {
   # covers every role under its prefix, and a role S3 assumes has no business in a function or
   # a task (its trust admits only S3 today; this keeps that from resting on the trust alone).
   dynamic "statement" {
-    for_each = length(each.value.s3_replication_roles) > 0 ? [1] : []
+    for_each = length(local.replication_role_arns[each.key]) > 0 ? [1] : []
     content {
       sid       = "ReplicationRolesOnlyToS3"
       effect    = "Deny"
       actions   = ["iam:PassRole"]
-      resources = [for role in each.value.s3_replication_roles : "${local.iam_arn}:role/${each.value.iam_name_prefix}${role}"]
+      resources = local.replication_role_arns[each.key]
 
       condition {
         test     = "StringNotEquals"
