@@ -67,10 +67,11 @@ class IamModel:
         return Principal(role.arn, identity, boundary, session_name=session_name)
 
 
-def _resources(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+def module_resources(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+    """Every resource of a plan's module (``planned_values.root_module``) and its child modules."""
     yield from module.get("resources", [])
     for child in module.get("child_modules", []):
-        yield from _resources(child)
+        yield from module_resources(child)
 
 
 def _unknown_paths(plan: Mapping[str, Any]) -> dict[str, Any]:
@@ -84,7 +85,7 @@ def load_plan(plan: Mapping[str, Any], *, account_id: str, partition: str = "aws
     """Build the IAM model of a plan's planned values."""
     model = IamModel(account_id=account_id, partition=partition, aws_managed=aws_managed or {})
     unknown = _unknown_paths(plan)
-    resources = list(_resources(plan.get("planned_values", {}).get("root_module", {})))
+    resources = list(module_resources(plan.get("planned_values", {}).get("root_module", {})))
 
     def known(resource: Mapping[str, Any], attribute: str) -> Any:
         if (unknown.get(resource["address"]) or {}).get(attribute):

@@ -27,7 +27,7 @@ from pathlib import Path
 import pytest
 
 from pipeline_tools.iam.evaluate import Principal, Request, evaluate, trust_allows
-from pipeline_tools.iam.from_plan import IamModel, load_plan
+from pipeline_tools.iam.from_plan import IamModel, load_plan, module_resources
 from pipeline_tools.integrations.terraform import Terraform, terraform_env
 from pipeline_tools.local import emulator as emulator_module
 from tests.conftest import REPO_ROOT
@@ -140,20 +140,14 @@ def _iam_size(document: str) -> int:
     return sum(1 for char in document if not char.isspace())
 
 
-def _planned_resources(module: dict) -> Iterator[dict]:
-    yield from module.get("resources", [])
-    for child in module.get("child_modules", []):
-        yield from _planned_resources(child)
-
-
 def test_every_policy_fits_iam_quotas(bootstrap_plan: dict, deployer_run: dict):
     """The pipeline's policies and the deployer's fit AWS's size quotas (the emulator checks
     none): a policy that grew past one applies locally and fails in the account."""
     managed: dict[str, int] = {}
     inline: dict[str, dict[str, int]] = {}  # role -> inline policy name -> size
     trust: dict[str, int] = {}
-    resources = [*_planned_resources(bootstrap_plan["planned_values"]["root_module"]),
-                 *_planned_resources(deployer_run["plan"]["planned_values"]["root_module"])]
+    resources = [*module_resources(bootstrap_plan["planned_values"]["root_module"]),
+                 *module_resources(deployer_run["plan"]["planned_values"]["root_module"])]
     for resource in resources:
         values = resource["values"]
         if resource["type"] == "aws_iam_policy":
